@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Mien: batch facial-expression analysis of recorded video.
+///
+/// Module graph (arrows are imports):
+///   CFFmpeg <- MienMedia <- mien
+///   COpenBLAS <- MienNN <- mien
+/// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS.
+let package = Package(
+    name: "Mien",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mien", targets: ["mien"]),
+        .library(name: "MienMedia", targets: ["MienMedia"]),
+        .library(name: "MienNN", targets: ["MienNN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "MienMedia", dependencies: ["CFFmpeg"]),
+        .target(name: "MienNN", dependencies: ["COpenBLAS"]),
+        .executableTarget(
+            name: "mien",
+            dependencies: [
+                "MienMedia",
+                "MienNN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MienMediaTests", dependencies: ["MienMedia"]),
+        .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
+        .testTarget(name: "MienCLITests", dependencies: ["mien"]),
+    ]
+)

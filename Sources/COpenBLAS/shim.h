@@ -1,0 +1,6 @@
+#ifndef MIEN_COPENBLAS_SHIM_H
+#define MIEN_COPENBLAS_SHIM_H
+#include <cblas.h>
+/* OpenBLAS extension: set the number of threads the library may use. */
+void openblas_set_num_threads(int num_threads);
+#endif

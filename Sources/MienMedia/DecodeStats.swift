@@ -1,0 +1,27 @@
+/// Counts kept while reading a stream, so damage is reported rather than hidden.
+public struct DecodeStats: Sendable, Equatable, Codable {
+    /// Packets of the video stream handed to the decoder.
+    public var packets = 0
+    /// Frames the decoder produced.
+    public var frames = 0
+    /// Packets the decoder rejected as invalid; they are skipped.
+    public var corruptPackets = 0
+    /// Frames the decoder flagged as damaged (delivered, but possibly with artefacts).
+    public var corruptFrames = 0
+    /// Errors the demuxer returned while reading (data cut off or unreadable).
+    public var readErrors = 0
+    /// The last demuxer or decoder error, in words.
+    public var lastError: String?
+
+    /// Creates zeroed counts.
+    public init() {}
+
+    /// Whether anything was skipped or damaged.
+    public var hasDamage: Bool { corruptPackets + corruptFrames + readErrors > 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case packets, frames
+        case corruptPackets = "corrupt_packets", corruptFrames = "corrupt_frames"
+        case readErrors = "read_errors", lastError = "last_error"
+    }
+}

@@ -1,0 +1,68 @@
+/// Chooses which decoded frame stands for each point of a time grid `t_k = k / fps`.
+///
+/// Frames are pushed in presentation order. Each grid point in the range takes
+/// the last frame whose time is at or before it; grid points before the first
+/// frame take the first frame. The same video therefore gives the same frame
+/// for each grid point however the work is split into ranges, provided each
+/// range starts decoding at or before the frame that covers its first point.
+/// Holds at most one frame.
+public struct GridSampler<Item> {
+    /// One grid point and the frame chosen for it.
+    public struct Pick {
+        /// Grid index `k`.
+        public let index: Int
+        /// Grid time `k / fps`.
+        public let time: Double
+        /// The chosen frame's time.
+        public let frameTime: Double
+        /// The chosen frame.
+        public let item: Item
+    }
+
+    /// Sampling rate in grid points per second.
+    public let fps: Double
+    /// The grid points considered.
+    public let range: TimeRange
+    private var nextIndex: Int
+    private var previous: (time: Double, item: Item)?
+
+    /// Creates a sampler for grid points of `range`.
+    public init(fps: Double, range: TimeRange) {
+        precondition(fps > 0 && fps.isFinite, "grid fps must be positive")
+        self.fps = fps
+        self.range = range
+        self.nextIndex = Int(((range.start - TimeRange.tolerance) * fps).rounded(.up))
+    }
+
+    /// Time of grid point `k`.
+    public func gridTime(_ k: Int) -> Double { Double(k) / fps }
+
+    /// Whether every grid point of the range has been given a frame.
+    public var isDone: Bool { gridTime(nextIndex) >= range.end - TimeRange.tolerance }
+
+    /// Takes the next frame and returns the grid points it settles (those before it).
+    public mutating func push(time: Double, item: Item) -> [Pick] {
+        var picks: [Pick] = []
+        while !isDone && gridTime(nextIndex) < time - TimeRange.tolerance {
+            let chosen = previous ?? (time, item)
+            picks.append(Pick(index: nextIndex, time: gridTime(nextIndex), frameTime: chosen.time, item: chosen.item))
+            nextIndex += 1
+        }
+        previous = (time, item)
+        return picks
+    }
+
+    /// At the end of the stream: the remaining grid points up to `streamEnd`
+    /// (the end of the last frame) take the last frame.
+    public mutating func finish(streamEnd: Double) -> [Pick] {
+        guard let last = previous else { return [] }
+        var picks: [Pick] = []
+        while !isDone {
+            let t = gridTime(nextIndex)
+            guard t < streamEnd - TimeRange.tolerance || t <= last.time + TimeRange.tolerance else { break }
+            picks.append(Pick(index: nextIndex, time: t, frameTime: last.time, item: last.item))
+            nextIndex += 1
+        }
+        return picks
+    }
+}

@@ -1,0 +1,104 @@
+import CFFmpeg
+
+/// Converts decoded frames to 8-bit gray or RGB with libswscale: full range,
+/// optionally scaled down, then turned upright.
+///
+/// Limited-range ("TV") video is expanded to full range, so gray values match
+/// what an RGB-to-gray conversion of a player's output gives. The scaling
+/// context is cached and rebuilt only when the frame or the request changes.
+final class PixelConverter {
+    private var context: OpaquePointer?
+
+    deinit { sws_freeContext(context) }
+
+    /// The output size (upright) for a frame of `codedWidth` x `codedHeight` turned `rotation` degrees.
+    static func outputSize(codedWidth: Int, codedHeight: Int, rotation: Int, request: PixelRequest) -> (width: Int, height: Int) {
+        let sideways = request.upright && (rotation == 90 || rotation == 270)
+        let (w, h) = sideways ? (codedHeight, codedWidth) : (codedWidth, codedHeight)
+        var scale = 1.0
+        if let maxWidth = request.maxWidth { scale = min(scale, Double(maxWidth) / Double(w)) }
+        if let maxHeight = request.maxHeight { scale = min(scale, Double(maxHeight) / Double(h)) }
+        guard scale < 1 else { return (w, h) }
+        return (max(1, Int((Double(w) * scale).rounded())), max(1, Int((Double(h) * scale).rounded())))
+    }
+
+    func convert(_ frame: UnsafePointer<AVFrame>, rotation: Int, request: PixelRequest, path: String) throws(MediaError) -> PixelImage {
+        let f = frame.pointee
+        let srcW = Int(f.width), srcH = Int(f.height)
+        let turn = request.upright ? rotation : 0
+        let (outW, outH) = Self.outputSize(codedWidth: srcW, codedHeight: srcH, rotation: turn, request: request)
+        let sideways = turn == 90 || turn == 270
+        let (dstW, dstH) = sideways ? (outH, outW) : (outW, outH)  // before turning
+        let (source, fullRangeSource) = Self.unJPEG(AVPixelFormat(rawValue: f.format))
+        let destination: AVPixelFormat = switch request.layout {
+        case .gray: AV_PIX_FMT_GRAY8
+        case .rgb: AV_PIX_FMT_RGB24
+        case .rgbPlanar: AV_PIX_FMT_GBRP
+        }
+        let flags = (dstW == srcW && dstH == srcH) ? SWS_POINT : SWS_BILINEAR
+        context = sws_getCachedContext(context, Int32(srcW), Int32(srcH), source, Int32(dstW), Int32(dstH),
+                                       destination, flags, nil, nil, nil)
+        guard let context else {
+            throw MediaError(.decodeFailed, path: path,
+                "cannot convert \(srcW)x\(srcH) frames of pixel format \(Self.name(source)) to \(request.layout)")
+        }
+        let sourceRange: Int32 = fullRangeSource || f.color_range == AVCOL_RANGE_JPEG ? 1 : 0
+        let colorspace = Self.swsColorspace(f.colorspace)
+        _ = sws_setColorspaceDetails(context, sws_getCoefficients(colorspace), sourceRange,
+                                     sws_getCoefficients(colorspace), 1, 0, 1 << 16, 1 << 16)
+
+        let planeSize = dstW * dstH
+        var pixels = [UInt8](repeating: 0, count: planeSize * request.layout.channels)
+        var srcData = f.data
+        var srcStride = f.linesize
+        let height = withUnsafeMutableBytes(of: &srcData) { dataBytes in
+            withUnsafeBytes(of: &srcStride) { strideBytes in
+                pixels.withUnsafeMutableBufferPointer { out -> Int32 in
+                    let base = out.baseAddress!
+                    // GBRP's planes are G, B, R; point them into an R, G, B buffer.
+                    let planes: [UnsafeMutablePointer<UInt8>?] = request.layout == .rgbPlanar
+                        ? [base + planeSize, base + 2 * planeSize, base, nil]
+                        : [base, nil, nil, nil]
+                    let strides: [Int32] = request.layout == .rgb ? [Int32(dstW * 3), 0, 0, 0]
+                        : request.layout == .rgbPlanar ? [Int32(dstW), Int32(dstW), Int32(dstW), 0] : [Int32(dstW), 0, 0, 0]
+                    let src = dataBytes.baseAddress!.assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
+                    let srcLines = strideBytes.baseAddress!.assumingMemoryBound(to: Int32.self)
+                    return sws_scale(context, src, srcLines, 0, Int32(srcH), planes, strides)
+                }
+            }
+        }
+        guard height == Int32(dstH) else {
+            throw MediaError(.decodeFailed, path: path, "pixel conversion produced \(height) of \(dstH) rows")
+        }
+        let image = PixelImage(width: dstW, height: dstH, layout: request.layout, pixels: pixels)
+        return ImageRotation.rotate(image, clockwise: turn)
+    }
+
+    /// Maps the deprecated full-range "yuvj" formats to their plain twins (swscale warns
+    /// about the former) and says whether the source is full range.
+    private static func unJPEG(_ format: AVPixelFormat) -> (AVPixelFormat, Bool) {
+        switch format {
+        case AV_PIX_FMT_YUVJ420P: (AV_PIX_FMT_YUV420P, true)
+        case AV_PIX_FMT_YUVJ422P: (AV_PIX_FMT_YUV422P, true)
+        case AV_PIX_FMT_YUVJ444P: (AV_PIX_FMT_YUV444P, true)
+        case AV_PIX_FMT_YUVJ440P: (AV_PIX_FMT_YUV440P, true)
+        case AV_PIX_FMT_YUVJ411P: (AV_PIX_FMT_YUV411P, true)
+        default: (format, false)
+        }
+    }
+
+    /// swscale's colorspace constant for a frame's colorspace (BT.601 when unspecified).
+    private static func swsColorspace(_ space: AVColorSpace) -> Int32 {
+        switch space {
+        case AVCOL_SPC_BT709: SWS_CS_ITU709
+        case AVCOL_SPC_FCC: SWS_CS_FCC
+        case AVCOL_SPC_SMPTE240M: SWS_CS_SMPTE240M
+        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: SWS_CS_BT2020
+        default: SWS_CS_DEFAULT
+        }
+    }
+
+    private static func name(_ format: AVPixelFormat) -> String {
+        av_get_pix_fmt_name(format).map { String(cString: $0) } ?? "unknown"
+    }
+}

@@ -1,0 +1,60 @@
+/// What `VideoProber` finds out about an input's video stream.
+///
+/// Times are seconds. `width` and `height` are the displayed size, after the
+/// display rotation; `codedWidth` and `codedHeight` are the size the codec stores.
+public struct VideoInfo: Codable, Sendable, Equatable {
+    /// The input as given.
+    public var path: String
+    /// The demuxer's name, as ffprobe's `format_name` (e.g. "mov,mp4,m4a,3gp,3g2,mj2").
+    public var container: String
+    /// The codec's short name (e.g. "h264").
+    public var codec: String
+    /// The decoded pixel format (e.g. "yuv420p").
+    public var pixelFormat: String
+    /// Displayed width, after rotation.
+    public var width: Int
+    /// Displayed height, after rotation.
+    public var height: Int
+    /// Width as coded.
+    public var codedWidth: Int
+    /// Height as coded.
+    public var codedHeight: Int
+    /// Degrees clockwise (0, 90, 180, 270) needed to display frames upright.
+    public var rotation: Int
+    /// Average frame rate; nil for a still image or when unknown.
+    public var fps: Double?
+    /// The stream's time base, the unit of its timestamps.
+    public var timeBase: Rational
+    /// The stream's first presentation timestamp, in time-base units; frame
+    /// times are measured from it.
+    public var startPTS: Int64
+    /// `startPTS` in seconds.
+    public var startTime: Double
+    /// Duration of the video stream in seconds (0 for a still image).
+    public var duration: Double
+    /// Number of frames: exact when `framesCounted`, else from the container or estimated.
+    public var frames: Int
+    /// Whether `frames` was counted by decoding every frame.
+    public var framesCounted: Bool
+    /// Keyframe times in seconds from the stream start, ascending.
+    public var keyframeTimes: [Double]
+    /// Whether frame intervals vary (timestamps not on a regular grid).
+    public var vfr: Bool
+    /// Whether the input has an audio stream.
+    public var audio: Bool
+    /// Whether the input is a single still image (JPEG, PNG, ...).
+    public var isImage: Bool
+    /// Index of the video stream in the container.
+    public var streamIndex: Int
+
+    /// Number of keyframes.
+    public var keyframes: Int { keyframeTimes.count }
+
+    enum CodingKeys: String, CodingKey {
+        case path, container, codec, width, height, rotation, fps, duration, frames, vfr, audio
+        case pixelFormat = "pixel_format", codedWidth = "coded_width", codedHeight = "coded_height"
+        case timeBase = "time_base", startPTS = "start_pts", startTime = "start_time"
+        case framesCounted = "frames_counted", keyframeTimes = "keyframe_times"
+        case isImage = "image", streamIndex = "stream_index"
+    }
+}

@@ -1,0 +1,55 @@
+/// A frame delivered by `VideoReader.read`, with the grid point it stands for.
+public struct SampledFrame {
+    /// Grid index `k` (with `.grid`), or the frame's position in the read (with `.everyFrame`).
+    public let index: Int
+    /// The grid time `k / fps` (with `.grid`), or the frame's own time (with `.everyFrame`).
+    public let time: Double
+    /// The decoded frame.
+    public let frame: DecodedFrame
+}
+
+extension VideoReader {
+    /// Decodes the frames of `range` and hands them to `body` in time order.
+    ///
+    /// With `.everyFrame`, each frame whose time is in the range; with
+    /// `.grid(fps:)`, one frame per grid point `k / fps` in the range (see
+    /// `GridSampler`). A still image gives its one frame at time 0.
+    /// - Throws: `MediaError` for an invalid range or unreadable input, or what `body` throws.
+    public func read(range: TimeRange = .all, sampling: Sampling, _ body: (SampledFrame) throws -> Void) throws {
+        guard range.isValid else {
+            throw MediaError(.invalidRequest, path: info.path, "invalid time range \(range)")
+        }
+        if info.isImage {
+            if range.contains(0), let frame = try nextFrame() { try body(SampledFrame(index: 0, time: 0, frame: frame)) }
+            return
+        }
+        try seek(to: range.start)
+        switch sampling {
+        case .everyFrame:
+            var position = 0
+            while let frame = try nextFrame() {
+                if frame.time >= range.end - TimeRange.tolerance { break }
+                guard range.contains(frame.time) else { continue }
+                try body(SampledFrame(index: position, time: frame.time, frame: frame))
+                position += 1
+            }
+        case .grid(let fps):
+            guard fps > 0 && fps.isFinite else {
+                throw MediaError(.invalidRequest, path: info.path, "sampling rate must be positive, got \(fps)")
+            }
+            var sampler = GridSampler<DecodedFrame>(fps: fps, range: range)
+            var last: DecodedFrame?
+            while !sampler.isDone, let frame = try nextFrame() {
+                for pick in sampler.push(time: frame.time, item: frame) {
+                    try body(SampledFrame(index: pick.index, time: pick.time, frame: pick.item))
+                }
+                last = frame
+            }
+            if let last, !sampler.isDone {
+                for pick in sampler.finish(streamEnd: last.time + last.duration) {
+                    try body(SampledFrame(index: pick.index, time: pick.time, frame: pick.item))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import CFFmpeg
+
+/// Decodes an input's video stream: from the start or from any time, every
+/// frame or sampled on a time grid, with bounded memory.
+///
+/// ```swift
+/// let reader = try VideoReader(path: "clip.mp4")
+/// try reader.read(range: TimeRange(start: 5, end: 10), sampling: .grid(fps: 5)) { sample in
+///     let gray = try sample.frame.image(PixelRequest(.gray, maxWidth: 640, maxHeight: 640))
+/// }
+/// ```
+/// Damage in the middle (invalid packets, read errors) is skipped and counted in `stats`.
+public final class VideoReader {
+    /// What the headers say about the stream (no packet scan: see `VideoProber` for that).
+    public let info: VideoInfo
+
+    private let input: FormatContext
+    private let packets: PacketReader
+    private let decoder: VideoDecoder
+    private let converter = PixelConverter()
+    private let packet = Packet()
+    private var pending: [DecodedFrame] = []
+    private var sentEnd = false
+    private var hasRead = false
+    private var lastTime: Double?
+
+    /// Opens `path` for decoding.
+    /// - Throws: `MediaError` naming the input and the cause when it cannot be decoded as video.
+    public init(path: String, options: MediaOpenOptions = MediaOpenOptions()) throws(MediaError) {
+        input = try FormatContext(path: path, options: options)
+        let choice = try VideoStreamChoice(in: input, options: options)
+        info = VideoProber.basicInfo(input: input, choice: choice)
+        packets = PacketReader(input: input, streamIndex: choice.index)
+        decoder = try VideoDecoder(choice: choice, path: path, options: options)
+    }
+
+    /// Counts of packets, frames and damage so far.
+    public var stats: DecodeStats {
+        var stats = DecodeStats()
+        stats.packets = packets.packets
+        stats.frames = decoder.frames
+        stats.corruptPackets = decoder.corruptPackets
+        stats.corruptFrames = decoder.corruptFrames
+        stats.readErrors = packets.errors
+        stats.lastError = packets.lastError ?? decoder.lastError
+        return stats
+    }
+
+    /// Whether reading stopped on errors rather than a clean end (the file is cut off).
+    public var endedWithErrors: Bool { packets.endedWithErrors }
+
+    /// The next frame in presentation order, or nil at the end of the stream.
+    /// - Throws: `MediaError` when reading cannot go on at all.
+    public func nextFrame() throws(MediaError) -> DecodedFrame? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        hasRead = true
+        while true {
+            let frame = Frame()
+            if decoder.receive(into: frame) { return makeFrame(frame) }
+            if sentEnd { return nil }
+            if try packets.next(into: packet) {
+                decoder.send(packet)
+            } else {
+                decoder.send(nil)
+                sentEnd = true
+            }
+        }
+    }
+
+    /// Positions the reader so that frames come from the last frame at or before
+    /// `seconds` on (the frame that covers that time); frames before it are not delivered.
+    ///
+    /// Seeks to the keyframe before `seconds` and decodes forward. If the
+    /// container's seek lands after the time (its index gives decode rather than
+    /// presentation times), it seeks again further back until it lands before.
+    /// - Throws: `MediaError` when reading cannot go on at all.
+    public func seek(to seconds: Double) throws(MediaError) {
+        pending = []
+        if info.isImage || (seconds <= 0 && !hasRead) { return }
+        var margin = 0.0
+        while true {
+            let target = max(0, seconds - margin)
+            rawSeek(to: target)
+            guard let first = try nextFrame() else {
+                if target <= 0 { return }
+                margin = margin == 0 ? 1 : margin * 2
+                continue
+            }
+            if first.time <= seconds + TimeRange.tolerance || target <= 0 {
+                // Skip forward to the frame covering `seconds`, keeping it.
+                var covering = first
+                while let next = try nextFrame() {
+                    if next.time > seconds + TimeRange.tolerance {
+                        pending = [covering, next]
+                        return
+                    }
+                    covering = next
+                }
+                pending = [covering]
+                return
+            }
+            margin = margin == 0 ? 1 : margin * 2
+        }
+    }
+
+    private func rawSeek(to seconds: Double) {
+        decoder.flush()
+        packets.didSeek()
+        sentEnd = false
+        lastTime = nil
+        let stream = Int32(info.streamIndex)
+        let target = info.startPTS + Int64((seconds / info.timeBase.value).rounded(.down))
+        if seconds > 0, av_seek_frame(input.pointer, stream, target, AVSEEK_FLAG_BACKWARD) >= 0 { return }
+        if av_seek_frame(input.pointer, stream, info.startPTS, AVSEEK_FLAG_BACKWARD) >= 0 { return }
+        _ = avformat_seek_file(input.pointer, -1, Int64.min, 0, 0, 0)
+    }
+
+    private func makeFrame(_ frame: Frame) -> DecodedFrame {
+        let f = frame.pointer.pointee
+        let tb = info.timeBase.value
+        let interval = info.fps.map { 1 / $0 } ?? 0
+        let pts = f.best_effort_timestamp
+        var time: Double
+        if pts != FFmpegResult.noPTS {
+            time = Double(pts - info.startPTS) * tb
+        } else {
+            time = lastTime.map { $0 + interval } ?? 0
+        }
+        if info.isImage { time = 0 }
+        lastTime = time
+        let duration = f.pkt_duration > 0 ? Double(f.pkt_duration) * tb : interval
+        return DecodedFrame(frame: frame, time: time, pts: pts, duration: duration,
+                            rotation: info.rotation, converter: converter, path: info.path)
+    }
+}

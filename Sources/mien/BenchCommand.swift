@@ -1,0 +1,11 @@
+import ArgumentParser
+
+extension Mien {
+    /// `mien bench`: benchmarks that print figures beside a reference.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure speed, side by side with a reference tool.",
+            subcommands: [BenchDecode.self]
+        )
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import MienMedia
+
+/// Flags that loosen how inputs may be opened; shared by every command that reads media.
+struct InputOptions: ParsableArguments {
+    @Flag(help: "Allow http:// and https:// inputs (off: only local files are opened).")
+    var allowNetwork = false
+
+    @Flag(help: "Allow inputs that read other files: HLS/DASH playlists, concat lists, image sequences.")
+    var allowPlaylists = false
+
+    /// The media options these flags select, with `threads` decoder threads.
+    func mediaOptions(threads: Int = 1) -> MediaOpenOptions {
+        MediaOpenOptions(allowNetwork: allowNetwork, allowPlaylists: allowPlaylists, decoderThreads: threads)
+    }
+}

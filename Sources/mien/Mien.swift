@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `mien` command: facial-expression timelines from recorded video.
+@main
+struct Mien: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mien",
+        abstract: "Batch facial-expression analysis of recorded video.",
+        version: "0.1.0",
+        subcommands: [Probe.self, Bench.self]
+    )
+}
