@@ -39,8 +39,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MienMediaTests", dependencies: ["MienMedia"]),
+        .target(name: "MienTestSupport", path: "Tests/MienTestSupport"),
+        .testTarget(name: "MienMediaTests", dependencies: ["MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
-        .testTarget(name: "MienCLITests", dependencies: ["mien"]),
+        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
     ]
 )

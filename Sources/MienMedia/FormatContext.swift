@@ -88,6 +88,9 @@ final class FormatContext {
                 "truncated: the MP4/MOV index ('moov') is missing; the file was cut off or is still being written",
                 ffmpegCode: code, ffmpegLog: log)
         }
+        if let size = log.first(where: { $0.contains("Picture size") && $0.contains("invalid") }) {
+            return MediaError(.absurdDimensions, path: path, "absurd frame size: \(size)", ffmpegCode: code, ffmpegLog: log)
+        }
         if code == FFmpegResult.invalidData {
             return MediaError(.notMedia, path: path,
                 "not a valid \(demuxer) file: \(FFmpegResult.describe(code))", ffmpegCode: code, ffmpegLog: log)

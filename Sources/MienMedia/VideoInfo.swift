@@ -32,10 +32,10 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     public var startTime: Double
     /// Duration of the video stream in seconds (0 for a still image).
     public var duration: Double
-    /// Number of frames: exact when `framesCounted`, else from the container or estimated.
+    /// Number of frames; `framesSource` says how it was found.
     public var frames: Int
-    /// Whether `frames` was counted by decoding every frame.
-    public var framesCounted: Bool
+    /// How `frames` was found.
+    public var framesSource: FrameCountSource
     /// Keyframe times in seconds from the stream start, ascending.
     public var keyframeTimes: [Double]
     /// Whether frame intervals vary (timestamps not on a regular grid).
@@ -54,7 +54,21 @@ public struct VideoInfo: Codable, Sendable, Equatable {
         case path, container, codec, width, height, rotation, fps, duration, frames, vfr, audio
         case pixelFormat = "pixel_format", codedWidth = "coded_width", codedHeight = "coded_height"
         case timeBase = "time_base", startPTS = "start_pts", startTime = "start_time"
-        case framesCounted = "frames_counted", keyframeTimes = "keyframe_times"
+        case framesSource = "frames_source", keyframeTimes = "keyframe_times"
         case isImage = "image", streamIndex = "stream_index"
     }
+}
+
+/// Where a frame count comes from, from most to least exact.
+public enum FrameCountSource: String, Codable, Sendable {
+    /// Every frame was decoded and counted.
+    case decoded
+    /// The container's index, which lists every frame (MP4, MOV).
+    case index
+    /// Every video packet was read (one frame per packet).
+    case packets
+    /// The container header's frame count.
+    case header
+    /// Duration x frame rate: an estimate.
+    case estimate
 }

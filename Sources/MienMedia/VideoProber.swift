@@ -20,7 +20,7 @@ public enum VideoProber {
         }
         if countFrames {
             info.frames = try FrameCounter.count(path, options: options)
-            info.framesCounted = true
+            info.framesSource = .decoded
         }
         return info
     }
@@ -51,10 +51,11 @@ public enum VideoProber {
             }
         }
         var frames = Int(stream.nb_frames)
+        var framesSource = FrameCountSource.header
         if isImage {
-            frames = 1
-        } else if frames <= 0, let fps {
-            frames = Int((duration * fps).rounded())
+            (frames, framesSource) = (1, .decoded)
+        } else if frames <= 0 {
+            (frames, framesSource) = (Int((duration * (fps ?? 0)).rounded()), .estimate)
         }
         let index = ContainerIndex(stream: choice.stream)
         let keyframes = isImage ? [0] : index.keyframeTimestamps.map { Double($0 - startPTS) * timeBase.value }
@@ -66,7 +67,7 @@ public enum VideoProber {
             width: sideways ? codedHeight : codedWidth, height: sideways ? codedWidth : codedHeight,
             codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, fps: fps,
             timeBase: timeBase, startPTS: startPTS, startTime: Double(startPTS) * timeBase.value,
-            duration: duration, frames: max(frames, 0), framesCounted: false, keyframeTimes: keyframes,
+            duration: duration, frames: max(frames, 0), framesSource: framesSource, keyframeTimes: keyframes,
             vfr: false, audio: input.streams.contains { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO },
             isImage: isImage, streamIndex: choice.index)
     }
@@ -84,14 +85,20 @@ public enum VideoProber {
             timestamps = index.timestamps
             keyframes = index.keyframeTimestamps
             info.frames = index.count
+            info.framesSource = .index
         } else {
             let scan = try PacketScan(input: input, choice: choice)
             timestamps = scan.timestamps
             keyframes = scan.keyframeTimestamps
-            if info.frames <= 0 || choice.stream.pointee.nb_frames <= 0 { info.frames = scan.timestamps.count }
+            info.frames = scan.timestamps.count
+            info.framesSource = .packets
         }
         keyframes.sort()
-        info.keyframeTimes = keyframes.map { Double($0 - info.startPTS) * info.timeBase.value }
+        // An MP4 index holds decode times, which run ahead of presentation times by
+        // the reordering delay; measured from the first entry, that delay cancels.
+        let origin = index.listsEveryFrame(expected: Int(choice.stream.pointee.nb_frames))
+            ? (index.timestamps.min() ?? info.startPTS) : info.startPTS
+        info.keyframeTimes = keyframes.map { Double($0 - origin) * info.timeBase.value }
         info.vfr = FrameTiming.isVariable(timestamps)
     }
 }

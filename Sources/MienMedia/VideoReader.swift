@@ -23,6 +23,8 @@ public final class VideoReader {
     private var sentEnd = false
     private var hasRead = false
     private var lastTime: Double?
+    /// Whether the container came with an index (before reading added any entries).
+    private let containerIndexed: Bool
 
     /// Opens `path` for decoding.
     /// - Throws: `MediaError` naming the input and the cause when it cannot be decoded as video.
@@ -31,6 +33,7 @@ public final class VideoReader {
         let choice = try VideoStreamChoice(in: input, options: options)
         info = VideoProber.basicInfo(input: input, choice: choice)
         packets = PacketReader(input: input, streamIndex: choice.index)
+        containerIndexed = avformat_index_get_entries_count(choice.stream) > 0
         decoder = try VideoDecoder(choice: choice, path: path, options: options)
     }
 
@@ -111,6 +114,16 @@ public final class VideoReader {
         let stream = Int32(info.streamIndex)
         let target = info.startPTS + Int64((seconds / info.timeBase.value).rounded(.down))
         if seconds > 0, av_seek_frame(input.pointer, stream, target, AVSEEK_FLAG_BACKWARD) >= 0 { return }
+        seekToStart()
+    }
+
+    /// Back to the first frame. Containers with an index of their own (MP4,
+    /// Matroska) seek to their first timestamp through it; those without one
+    /// (MPEG-TS), whose timestamp search can land between keyframes, go to byte 0.
+    private func seekToStart() {
+        let stream = Int32(info.streamIndex)
+        let byteSeekable = (input.pointer.pointee.iformat.pointee.flags & AVFMT_NO_BYTE_SEEK) == 0
+        if !containerIndexed && byteSeekable, av_seek_frame(input.pointer, -1, 0, AVSEEK_FLAG_BYTE) >= 0 { return }
         if av_seek_frame(input.pointer, stream, info.startPTS, AVSEEK_FLAG_BACKWARD) >= 0 { return }
         _ = avformat_seek_file(input.pointer, -1, Int64.min, 0, 0, 0)
     }

@@ -88,6 +88,7 @@ struct DecodeTiming: Comparable {
     static func < (a: DecodeTiming, b: DecodeTiming) -> Bool { a.seconds < b.seconds }
 
     func line(label: String) -> String {
-        String(format: "  %-7@ %6d frames  %8.3f s  %8.1f frames/s", label, frames, seconds, framesPerSecond)
+        "  " + label.padding(toLength: 8, withPad: " ", startingAt: 0)
+            + String(format: "%6d frames  %8.3f s  %8.1f frames/s", frames, seconds, framesPerSecond)
     }
 }

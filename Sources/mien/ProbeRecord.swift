@@ -15,7 +15,7 @@ struct ProbeRecord: Encodable {
         case path, error, code, container, codec, width, height, rotation, fps, duration, frames
         case keyframes, vfr, audio, image
         case codedWidth = "coded_width", codedHeight = "coded_height", pixelFormat = "pixel_format"
-        case timeBase = "time_base", startTime = "start_time", framesCounted = "frames_counted"
+        case timeBase = "time_base", startTime = "start_time", framesSource = "frames_source"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -39,7 +39,7 @@ struct ProbeRecord: Encodable {
             try c.encode(info.startTime, forKey: .startTime)
             try c.encode(info.duration, forKey: .duration)
             try c.encode(info.frames, forKey: .frames)
-            try c.encode(info.framesCounted, forKey: .framesCounted)
+            try c.encode(info.framesSource.rawValue, forKey: .framesSource)
             try c.encode(info.keyframes, forKey: .keyframes)
             try c.encode(info.vfr, forKey: .vfr)
             try c.encode(info.audio, forKey: .audio)

@@ -42,7 +42,7 @@ struct ProbeTable {
             info.path, format, info.codec, size, "\(info.rotation)",
             info.fps.map { String(format: "%.3f", $0) } ?? "-",
             info.isImage ? "image" : String(format: "%.3f s", info.duration),
-            "\(info.frames)" + (info.framesCounted || info.isImage ? "" : "~"),
+            "\(info.frames)" + ([.estimate, .header].contains(info.framesSource) ? "~" : ""),
             "\(info.keyframes)", info.vfr ? "yes" : "no", info.audio ? "yes" : "no",
         ]
     }

@@ -1,0 +1,119 @@
+import Foundation
+import MienTestSupport
+import Testing
+
+@testable import MienMedia
+
+@Suite("Probing good inputs")
+struct ProbeTests {
+    let fx = Fixtures.shared
+
+    @Test func h264InMP4() throws {
+        let info = try VideoProber.probe(fx.h264)
+        #expect(info.container.contains("mp4"))
+        #expect(info.codec == "h264")
+        #expect((info.width, info.height) == (160, 120))
+        #expect((info.codedWidth, info.codedHeight) == (160, 120))
+        #expect(info.rotation == 0)
+        #expect(abs((info.fps ?? 0) - 25) < 1e-9)
+        #expect(abs(info.duration - 3) < 0.05)
+        #expect(info.frames == 75)
+        #expect(info.framesSource == .index)
+        #expect(info.keyframes == 8)  // one every 10 frames
+        #expect(!info.vfr)
+        #expect(info.audio)
+        #expect(!info.isImage)
+    }
+
+    @Test(arguments: ["h264", "hevc", "oddSize", "mpegts", "vfr", "rotated90"])
+    func frameCountMatchesFFprobe(name: String) throws {
+        let path = fixture(name)
+        let expected = try Tool.ffprobe(path, ["-count_frames", "-show_entries", "stream=nb_read_frames"])
+        let counted = try VideoProber.probe(path, countFrames: true)
+        #expect(counted.framesSource == .decoded)
+        #expect(String(counted.frames) == expected.first?.split(separator: ",").first.map(String.init))
+        // Without decoding, the index or the packet scan gives the same count here.
+        #expect(try VideoProber.probe(path).frames == counted.frames)
+    }
+
+    @Test(arguments: ["h264", "hevc", "mpegts", "vfr"])
+    func keyframesMatchFFprobe(name: String) throws {
+        let path = fixture(name)
+        let packets = try Tool.ffprobe(path, ["-show_entries", "packet=pts_time,flags"])
+        let start = Double(try Tool.ffprobe(path, ["-show_entries", "stream=start_time"]).first ?? "0") ?? 0
+        let expected = packets.compactMap { line -> Double? in
+            let parts = line.split(separator: ",")
+            guard parts.count == 2, parts[1].contains("K"), let t = Double(parts[0]) else { return nil }
+            return t - start
+        }.sorted()
+        let info = try VideoProber.probe(path)
+        #expect(info.keyframes == expected.count)
+        for (ours, theirs) in zip(info.keyframeTimes, expected) { #expect(abs(ours - theirs) < 1e-3) }
+    }
+
+    @Test func matroskaWithoutFullIndexIsScanned() throws {
+        let info = try VideoProber.probe(fx.hevc)
+        #expect(info.codec == "hevc")
+        #expect(info.container.contains("matroska"))
+        #expect(info.framesSource == .packets)
+        #expect((info.width, info.height) == (128, 72))
+    }
+
+    @Test func oddSize() throws {
+        let info = try VideoProber.probe(fx.oddSize)
+        #expect((info.width, info.height) == (97, 61))
+    }
+
+    @Test(arguments: [("rotated90", 90), ("rotated270", 270)])
+    func rotationSwapsDisplayedSize(name: String, degrees: Int) throws {
+        let info = try VideoProber.probe(fixture(name))
+        #expect(info.rotation == degrees)
+        #expect((info.codedWidth, info.codedHeight) == (64, 48))
+        #expect((info.width, info.height) == (48, 64))
+    }
+
+    @Test func variableFrameRate() throws {
+        #expect(try VideoProber.probe(fx.vfr).vfr)
+        #expect(try !VideoProber.probe(fx.mpegts).vfr)
+        #expect(try !VideoProber.probe(fx.hevc).vfr)
+    }
+
+    @Test(arguments: ["jpeg", "png"])
+    func stillImagesAreOneFrame(name: String) throws {
+        let info = try VideoProber.probe(fixture(name), countFrames: true)
+        #expect(info.isImage)
+        #expect(info.frames == 1)
+        #expect(info.fps == nil)
+        #expect(info.duration == 0)
+        #expect((info.width, info.height) == (80, 60))
+    }
+
+    @Test func patternLikeNameIsOneImageNotASequence() throws {
+        let info = try VideoProber.probe(fx.patternNamedImage, countFrames: true)
+        #expect(info.isImage)
+        #expect(info.frames == 1)
+    }
+
+    @Test func frameTimingJudgement() {
+        #expect(!FrameTiming.isVariable([0, 1001, 2002, 3003, 4004]))
+        #expect(!FrameTiming.isVariable([0, 33, 67, 100, 133, 167, 200]))  // ms rounding of 29.97 fps
+        #expect(FrameTiming.isVariable([0, 40, 80, 120, 220, 320]))
+        #expect(!FrameTiming.isVariable([0, 40]))
+    }
+}
+
+/// The fixture named like a `Fixtures` property.
+func fixture(_ name: String) -> String {
+    let fx = Fixtures.shared
+    let all: [String: String] = [
+        "h264": fx.h264, "hevc": fx.hevc, "oddSize": fx.oddSize, "mpegts": fx.mpegts,
+        "rotated90": fx.rotated90, "rotated270": fx.rotated270, "vfr": fx.vfr, "jpeg": fx.jpeg, "png": fx.png,
+        "blackWhite": fx.blackWhite, "corruptMiddle": fx.corruptMiddle, "noise": fx.noise, "text": fx.text,
+        "empty": fx.empty, "audioOnly": fx.audioOnly, "unknownCodec": fx.unknownCodec,
+        "hugeRefusedByFFmpeg": fx.hugeRefusedByFFmpeg, "hugeOverLimit": fx.hugeOverLimit,
+        "truncatedIndexFirst": fx.truncatedIndexFirst, "truncatedIndexLast": fx.truncatedIndexLast,
+        "hlsPlaylist": fx.hlsPlaylist, "concatList": fx.concatList,
+    ]
+    guard let path = all[name] else { fatalError("no fixture named \(name)") }
+    return path
+}

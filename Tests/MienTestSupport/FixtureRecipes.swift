@@ -1,0 +1,102 @@
+import Foundation
+
+/// How each fixture of `Fixtures` is made. Every clip is small (well under 100 KB).
+enum FixtureRecipes {
+    static func makeAll(in dir: String) throws {
+        let source = { (size: String, rate: String, seconds: String) -> [String] in
+            ["-f", "lavfi", "-i", "testsrc2=size=\(size):rate=\(rate)", "-t", seconds]
+        }
+        try Tool.ffmpeg(source("160x120", "25", "3") + ["-f", "lavfi", "-i", "sine=frequency=440:duration=3",
+            "-c:v", "libx264", "-preset", "veryfast", "-g", "10", "-bf", "2", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-t", "3", "h264_bframes.mp4"], in: dir)
+        try Tool.ffmpeg(source("128x72", "24", "2") + ["-c:v", "libx265", "-x265-params", "log-level=none:keyint=12",
+            "-pix_fmt", "yuv420p", "hevc.mkv"], in: dir)
+        try Tool.ffmpeg(source("100x60", "10", "1") + ["-vf", "scale=97:61", "-c:v", "libx264", "-pix_fmt", "yuv444p",
+            "odd_97x61.mp4"], in: dir)
+        try Tool.ffmpeg(source("96x64", "30000/1001", "2") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p", "clip.ts"], in: dir)
+
+        // Rotation: encode upright-agnostic content, then set the display matrix on a copy.
+        try Tool.ffmpeg(source("64x48", "10", "1") + ["-c:v", "libx264", "-pix_fmt", "yuv420p", "plain_64x48.mp4"], in: dir)
+        // ffmpeg 5.1's "rotate" tag is the counter-clockwise angle a player undoes:
+        // rotate=270 asks for a 90 degree clockwise turn, rotate=90 for 270.
+        try Tool.ffmpeg(["-i", "plain_64x48.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=270", "rotate90.mp4"], in: dir)
+        try Tool.ffmpeg(["-i", "plain_64x48.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=90", "rotate270.mp4"], in: dir)
+
+        try Tool.ffmpeg(source("64x48", "25", "1.2") + [
+            "-vf", "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", "-fps_mode", "passthrough",
+            "-video_track_timescale", "1000", "-c:v", "libx264", "-pix_fmt", "yuv420p", "vfr.mp4"], in: dir)
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "color=c=black:size=32x32:rate=2:duration=0.5",
+            "-f", "lavfi", "-i", "color=c=white:size=32x32:rate=2:duration=0.5",
+            "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]",
+            "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p", "-color_range", "tv", "black_white.mp4"], in: dir)
+        try Tool.ffmpeg(source("80x60", "1", "1") + ["-frames:v", "1", "still.jpg"], in: dir)
+        try Tool.ffmpeg(source("80x60", "1", "1") + ["-frames:v", "1", "still.png"], in: dir)
+        for name in ["seq%03d.png", "seq001.png", "seq002.png"] {
+            try FileManager.default.copyItem(atPath: dir + "/still.png", toPath: dir + "/" + name)
+        }
+        try makeBadInputs(in: dir, source: source)
+    }
+
+    private static func makeBadInputs(in dir: String, source: (String, String, String) -> [String]) throws {
+        try Tool.ffmpeg(source("96x64", "25", "2") + ["-c:v", "libx264", "-g", "25", "full.mp4"], in: dir)
+        try Tool.ffmpeg(["-i", "full.mp4", "-c", "copy", "-movflags", "+faststart", "faststart.mp4"], in: dir)
+        try writeHalf(of: dir + "/faststart.mp4", to: dir + "/truncated_faststart.mp4")
+        try writeHalf(of: dir + "/full.mp4", to: dir + "/truncated_moov_last.mp4")
+
+        var corrupt = try Data(contentsOf: URL(fileURLWithPath: dir + "/faststart.mp4"))
+        var generator = SplitMix(seed: 7)
+        for i in Int(Double(corrupt.count) * 0.45)..<Int(Double(corrupt.count) * 0.6) {
+            corrupt[i] = UInt8(truncatingIfNeeded: generator.next())
+        }
+        try corrupt.write(to: URL(fileURLWithPath: dir + "/corrupt_middle.mp4"))
+
+        let noise = Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        try noise.write(to: URL(fileURLWithPath: dir + "/noise.mp4"))
+        try Data("These are notes, not a video.\n".utf8).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
+        FileManager.default.createFile(atPath: dir + "/empty.mp4", contents: Data())
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", "audio_only.m4a"], in: dir)
+
+        try Tool.ffmpeg(source("96x64", "25", "1") + ["-c:v", "mpeg4", "mpeg4.avi"], in: dir)
+        var avi = try Data(contentsOf: URL(fileURLWithPath: dir + "/mpeg4.avi"))
+        replaceAll(in: &avi, Data("FMP4".utf8), with: Data("QQQQ".utf8))
+        try avi.write(to: URL(fileURLWithPath: dir + "/unknown_codec.avi"))
+
+        for side in [40000, 20000] {
+            var y4m = Data("YUV4MPEG2 W\(side) H\(side) F25:1 Ip A1:1 C420jpeg\nFRAME\n".utf8)
+            y4m.append(Data(repeating: 128, count: 4096))
+            try y4m.write(to: URL(fileURLWithPath: dir + "/huge_\(side).y4m"))
+        }
+
+        try FileManager.default.createDirectory(atPath: dir + "/hls", withIntermediateDirectories: true)
+        try Tool.ffmpeg(["-i", "../full.mp4", "-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_list_size", "0",
+                         "playlist.m3u8"], in: dir + "/hls")
+        try Data("ffconcat version 1.0\nfile 'full.mp4'\nfile 'faststart.mp4'\n".utf8)
+            .write(to: URL(fileURLWithPath: dir + "/list.ffconcat"))
+    }
+
+    private static func writeHalf(of source: String, to destination: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: destination))
+    }
+
+    private static func replaceAll(in data: inout Data, _ pattern: Data, with replacement: Data) {
+        var start = data.startIndex
+        while let found = data.range(of: pattern, in: start..<data.endIndex) {
+            data.replaceSubrange(found, with: replacement)
+            start = found.upperBound
+        }
+    }
+}
+
+/// A tiny deterministic random generator, so corrupt fixtures are the same on every run.
+struct SplitMix {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Small synthetic media files, made once per test process with the ffmpeg
+/// command into a temporary folder: good clips of several kinds and every
+/// kind of bad input the media module must reject or survive.
+public final class Fixtures: Sendable {
+    /// The fixtures of this test process.
+    public static let shared: Fixtures = {
+        do { return try Fixtures() } catch { fatalError("cannot make test fixtures: \(error)") }
+    }()
+
+    /// The folder holding them.
+    public let directory: String
+
+    private init() throws {
+        directory = NSTemporaryDirectory() + "mien-fixtures-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FixtureRecipes.makeAll(in: directory)
+    }
+
+    /// The path of fixture `name`.
+    public func path(_ name: String) -> String { directory + "/" + name }
+
+    // Good inputs.
+    /// h264, 160x120, 25 fps, 3 s, B-frames, keyframe every 10 frames, AAC audio.
+    public var h264: String { path("h264_bframes.mp4") }
+    /// HEVC in Matroska (no full index: keyframes come from a packet scan), 128x72, 24 fps, 2 s.
+    public var hevc: String { path("hevc.mkv") }
+    /// h264 at an odd size (97x61, 4:4:4), 10 fps, 1 s.
+    public var oddSize: String { path("odd_97x61.mp4") }
+    /// h264 in MPEG-TS, 30000/1001 fps, 2 s.
+    public var mpegts: String { path("clip.ts") }
+    /// 64x48 coded, display matrix asking for a 90 degree clockwise turn.
+    public var rotated90: String { path("rotate90.mp4") }
+    /// 64x48 coded, display matrix asking for a 270 degree clockwise turn.
+    public var rotated270: String { path("rotate270.mp4") }
+    /// Variable frame rate: 20 frames 40 ms apart, then 10 frames 100 ms apart.
+    public var vfr: String { path("vfr.mp4") }
+    /// A uniform limited-range black frame then a white one (for range checks).
+    public var blackWhite: String { path("black_white.mp4") }
+    /// A JPEG and a PNG still.
+    public var jpeg: String { path("still.jpg") }
+    public var png: String { path("still.png") }
+    /// A PNG whose name looks like an image-sequence pattern, beside files the pattern would match.
+    public var patternNamedImage: String { path("seq%03d.png") }
+
+    // Bad inputs.
+    /// h264 MP4 with random bytes over the middle of its media data.
+    public var corruptMiddle: String { path("corrupt_middle.mp4") }
+    /// The first half of a fast-start MP4 (index at the front, data cut off).
+    public var truncatedIndexFirst: String { path("truncated_faststart.mp4") }
+    /// The first half of an MP4 whose index is at the end (so the index is lost).
+    public var truncatedIndexLast: String { path("truncated_moov_last.mp4") }
+    /// Random bytes.
+    public var noise: String { path("noise.mp4") }
+    /// A text file.
+    public var text: String { path("notes.txt") }
+    /// A file of zero bytes.
+    public var empty: String { path("empty.mp4") }
+    /// AAC audio only.
+    public var audioOnly: String { path("audio_only.m4a") }
+    /// An AVI whose video codec tag is unknown ('QQQQ').
+    public var unknownCodec: String { path("unknown_codec.avi") }
+    /// A Y4M header claiming 40000x40000 (FFmpeg itself refuses it).
+    public var hugeRefusedByFFmpeg: String { path("huge_40000.y4m") }
+    /// A Y4M header claiming 20000x20000 (allowed by FFmpeg, over Mien's limit).
+    public var hugeOverLimit: String { path("huge_20000.y4m") }
+    /// An HLS playlist naming local segment files.
+    public var hlsPlaylist: String { path("hls/playlist.m3u8") }
+    /// An ffconcat list naming two local videos.
+    public var concatList: String { path("list.ffconcat") }
+}
