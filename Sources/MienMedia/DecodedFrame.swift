@@ -36,6 +36,13 @@ public final class DecodedFrame {
         self.isKeyframe = f.key_frame != 0
     }
 
+    /// The same pixels through the general swscale path only (the reference for fast paths).
+    func referenceImage(_ request: PixelRequest) throws(MediaError) -> PixelImage {
+        let reference = PixelConverter()
+        reference.useFastPaths = false
+        return try reference.convert(frame.pointer, rotation: rotation, request: request, path: path)
+    }
+
     /// Coded width, before rotation.
     public var codedWidth: Int { Int(frame.pointer.pointee.width) }
     /// Coded height, before rotation.

@@ -8,6 +8,8 @@ import CFFmpeg
 /// context is cached and rebuilt only when the frame or the request changes.
 final class PixelConverter {
     private var context: OpaquePointer?
+    /// Whether to use `LumaToGray` where it applies; tests turn it off to get the swscale reference.
+    var useFastPaths = true
 
     deinit { sws_freeContext(context) }
 
@@ -30,6 +32,10 @@ final class PixelConverter {
         let sideways = turn == 90 || turn == 270
         let (dstW, dstH) = sideways ? (outH, outW) : (outW, outH)  // before turning
         let (source, fullRangeSource) = Self.unJPEG(AVPixelFormat(rawValue: f.format))
+        let fullRange = fullRangeSource || f.color_range == AVCOL_RANGE_JPEG
+        if useFastPaths && request.layout == .gray && dstW == srcW && dstH == srcH && LumaToGray.applies(to: source) {
+            return ImageRotation.rotate(LumaToGray.convert(frame, fullRange: fullRange), clockwise: turn)
+        }
         let destination: AVPixelFormat = switch request.layout {
         case .gray: AV_PIX_FMT_GRAY8
         case .rgb: AV_PIX_FMT_RGB24
@@ -42,7 +48,7 @@ final class PixelConverter {
             throw MediaError(.decodeFailed, path: path,
                 "cannot convert \(srcW)x\(srcH) frames of pixel format \(Self.name(source)) to \(request.layout)")
         }
-        let sourceRange: Int32 = fullRangeSource || f.color_range == AVCOL_RANGE_JPEG ? 1 : 0
+        let sourceRange: Int32 = fullRange ? 1 : 0
         let colorspace = Self.swsColorspace(f.colorspace)
         _ = sws_setColorspaceDetails(context, sws_getCoefficients(colorspace), sourceRange,
                                      sws_getCoefficients(colorspace), 1, 0, 1 << 16, 1 << 16)

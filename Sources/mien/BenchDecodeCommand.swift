@@ -16,7 +16,7 @@ extension Mien {
         @Option(help: "Runs of each side; the best is reported.")
         var repeats = 3
 
-        @Flag(help: "Skip the ffmpeg command.")
+        @Flag(name: .customLong("no-ffmpeg"), help: "Skip the ffmpeg command.")
         var noFFmpeg = false
 
         @OptionGroup var inputOptions: InputOptions
@@ -40,7 +40,7 @@ extension Mien {
             guard !noFFmpeg else { return }
             var ffmpeg = DecodeTiming(frames: mien.frames, seconds: .infinity)
             for _ in 0..<repeats { ffmpeg = min(ffmpeg, try Self.timeFFmpeg(file, frames: mien.frames)) }
-            print(ffmpeg.line(label: "ffmpeg") + "   (ffmpeg -threads 1 -i FILE -vf format=gray -f null -)")
+            print(ffmpeg.line(label: "ffmpeg") + "   (ffmpeg -threads 1 -i FILE -vf format=gray -f null -; its own rtime)")
             print(String(format: "  mien / ffmpeg: %.2fx", mien.framesPerSecond / ffmpeg.framesPerSecond))
         }
 
@@ -59,21 +59,37 @@ extension Mien {
             return DecodeTiming(frames: frames, seconds: seconds)
         }
 
+        /// Runs the ffmpeg command with `-benchmark` and reads back the frames it
+        /// decoded and its own transcode time (`rtime`, which leaves out the
+        /// process start), falling back to the wall time.
         static func timeFFmpeg(_ file: String, frames: Int) throws -> DecodeTiming {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+            process.arguments = ["ffmpeg", "-nostdin", "-hide_banner", "-benchmark",
                                  "-threads", "1", "-i", file, "-vf", "format=gray", "-f", "null", "-"]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
             let start = DispatchTime.now()
             do { try process.run() } catch {
                 throw ValidationError("cannot run ffmpeg (\(error.localizedDescription)); pass --no-ffmpeg to skip it")
             }
+            let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             guard process.terminationStatus == 0 else {
                 throw ValidationError("ffmpeg exited with status \(process.terminationStatus) on \(file)")
             }
-            return DecodeTiming(frames: frames, seconds: seconds)
+            let decoded = Self.lastNumber(after: "frame=", in: log).map { Int($0) } ?? frames
+            let seconds = Self.lastNumber(after: "rtime=", in: log) ?? wall
+            return DecodeTiming(frames: decoded, seconds: seconds)
+        }
+
+        /// The number after the last occurrence of `key` in ffmpeg's log.
+        static func lastNumber(after key: String, in log: String) -> Double? {
+            guard let range = log.range(of: key, options: .backwards) else { return nil }
+            let digits = log[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber || $0 == "." }
+            return Double(digits)
         }
     }
 }

@@ -25,10 +25,6 @@ extension Mien {
         @Argument(help: "Video or image files.")
         var files: [String]
 
-        func validate() throws {
-            if files.isEmpty { throw ValidationError("Give at least one file to probe.") }
-        }
-
         func run() throws {
             let options = inputOptions.mediaOptions()
             var results: [Result<VideoInfo, MediaError>] = []

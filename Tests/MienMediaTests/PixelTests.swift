@@ -86,3 +86,29 @@ func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
     guard a.count == b.count, !a.isEmpty else { return .infinity }
     return Double(zip(a, b).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.count)
 }
+
+@Suite("Fast gray path against the swscale reference")
+struct LumaToGrayTests {
+    @Test(arguments: ["h264", "hevc", "oddSize", "mpegts", "rotated90", "rotated270", "blackWhite", "jpeg", "png"])
+    func agreesWithinOneLevel(name: String) throws {
+        let reader = try VideoReader(path: fixture(name))
+        var compared = 0
+        try reader.read(sampling: .everyFrame) { sample in
+            guard sample.index % 5 == 0 else { return }
+            let fast = try sample.frame.image(PixelRequest(.gray))
+            let reference = try sample.frame.referenceImage(PixelRequest(.gray))
+            #expect((fast.width, fast.height) == (reference.width, reference.height))
+            let worst = zip(fast.pixels, reference.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
+            #expect(worst <= 1, "\(name) frame \(sample.index): differs by \(worst)")
+            compared += 1
+        }
+        #expect(compared > 0)
+    }
+
+    @Test func tableEndpoints() {
+        #expect(LumaToGray.limitedToFull[16] == 0)
+        #expect(LumaToGray.limitedToFull[235] == 255)
+        #expect(LumaToGray.limitedToFull[0] == 0 && LumaToGray.limitedToFull[255] == 255)
+        #expect(LumaToGray.limitedToFull[126] == 128)
+    }
+}

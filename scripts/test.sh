@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what is missing, builds, and
+# runs every test. Suites that need ../shared (real media, FER-2013) skip with
+# a message when it is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+swift build --build-tests
+swift test --skip-build
