@@ -55,6 +55,25 @@ struct BadInputTests {
         do { _ = try VideoProber.probe("HTTPS://127.0.0.1:9/clip.mp4") } catch { #expect(error.code == .networkDisabled) }
     }
 
+    @Test func networkInputWorksWhenEnabled() throws {
+        let server = try LoopbackHTTPServer(serving: fx.directory)
+        defer { server.stop() }
+        // Fast-start (index first), as web video is: the test server cannot serve byte ranges.
+        let url = server.url("faststart.mp4")
+        do { _ = try VideoProber.probe(url) } catch { #expect(error.code == .networkDisabled) }
+        let info = try VideoProber.probe(url, countFrames: true, options: MediaOpenOptions(allowNetwork: true))
+        #expect(info.frames == 50)
+        #expect(info.path == url)
+        // Index at the end and a server without byte ranges: the full count or an error, never a short count.
+        do {
+            let late = try VideoProber.probe(server.url("h264_bframes.mp4"), countFrames: true,
+                                             options: MediaOpenOptions(allowNetwork: true))
+            #expect(late.frames == 75)
+        } catch {
+            #expect(error.code == .decodeFailed, "\(error)")
+        }
+    }
+
     @Test func playlistsOpenWhenEnabled() throws {
         let options = MediaOpenOptions(allowPlaylists: true)
         let info = try VideoProber.probe(fx.hlsPlaylist, countFrames: true, options: options)

@@ -13,10 +13,15 @@ public final class Fixtures: Sendable {
     public let directory: String
 
     private init() throws {
-        directory = NSTemporaryDirectory() + "mien-fixtures-\(getpid())"
+        directory = Self.folder(for: getpid())
         try? FileManager.default.removeItem(atPath: directory)
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.folder(for: getpid())) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try FixtureRecipes.makeAll(in: directory)
+    }
+
+    private static func folder(for process: pid_t) -> String {
+        NSTemporaryDirectory() + "mien-fixtures-\(process)"
     }
 
     /// The path of fixture `name`.
