@@ -1,0 +1,66 @@
+import Testing
+
+@testable import MienNN
+
+@Suite("Convolutions: fast path against the plain reference")
+struct ConvolutionTests {
+    struct Case: CustomStringConvertible, Sendable {
+        let n, cin, h, w, cout, kh, kw, sh, sw: Int
+        let padding: Padding2D
+        var description: String { "n\(n) \(cin)x\(h)x\(w) -> \(cout) k\(kh)x\(kw) s\(sh)x\(sw) pad \(padding.top),\(padding.left),\(padding.bottom),\(padding.right)" }
+    }
+
+    static let cases: [Case] = [
+        Case(n: 1, cin: 1, h: 5, w: 5, cout: 1, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),
+        Case(n: 2, cin: 3, h: 12, w: 12, cout: 10, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),     // P-Net conv1
+        Case(n: 3, cin: 3, h: 37, w: 53, cout: 10, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),     // odd sizes
+        Case(n: 5, cin: 28, h: 11, w: 11, cout: 48, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),    // batched columns
+        Case(n: 4, cin: 48, h: 4, w: 4, cout: 64, kh: 2, kw: 2, sh: 1, sw: 1, padding: .valid),
+        Case(n: 2, cin: 1, h: 64, w: 64, cout: 8, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),      // mini-Xception conv1
+        Case(n: 2, cin: 8, h: 60, w: 60, cout: 16, kh: 1, kw: 1, sh: 1, sw: 1, padding: .valid),     // pointwise
+        Case(n: 2, cin: 8, h: 60, w: 60, cout: 16, kh: 1, kw: 1, sh: 2, sw: 2, padding: .valid),     // strided 1x1 skip
+        Case(n: 1, cin: 4, h: 15, w: 15, cout: 6, kh: 3, kw: 3, sh: 2, sw: 2,
+             padding: .same(height: 15, width: 15, kernel: (3, 3), stride: (2, 2))),
+        Case(n: 2, cin: 5, h: 8, w: 9, cout: 7, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
+        Case(n: 1, cin: 2, h: 7, w: 10, cout: 3, kh: 5, kw: 3, sh: 2, sw: 3, padding: Padding2D(top: 2, left: 0, bottom: 1, right: 2)),
+        Case(n: 1, cin: 3, h: 2, w: 2, cout: 2, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),        // empty output
+    ]
+
+    @Test(arguments: cases)
+    func conv2D(c: Case) {
+        var data = TestData(seed: UInt64(c.cin * 1000 + c.h))
+        let conv = Conv2D(weight: data.tensor([c.cout, c.cin, c.kh, c.kw]), bias: data.vector(c.cout),
+                          stride: (c.sh, c.sw), padding: c.padding)
+        let x = data.tensor([c.n, c.cin, c.h, c.w])
+        let (ok, message) = expectClose(conv(x), conv.reference(x), terms: c.cin * c.kh * c.kw, "\(c)")
+        #expect(ok, "\(message)")
+    }
+
+    @Test(arguments: cases)
+    func depthwise(c: Case) {
+        var data = TestData(seed: UInt64(c.cin * 77 + c.w))
+        let conv = DepthwiseConv2D(weight: data.tensor([c.cin, 1, c.kh, c.kw]), bias: data.vector(c.cin),
+                                   stride: (c.sh, c.sw), padding: c.padding)
+        let x = data.tensor([c.n, c.cin, c.h, c.w])
+        let (ok, message) = expectClose(conv(x), conv.reference(x), terms: c.kh * c.kw, "\(c)")
+        #expect(ok, "\(message)")
+    }
+
+    @Test(arguments: [Activation.relu, .prelu([0.25, -0.5, 0.1]), .hardSwish, .sigmoid])
+    func fusedActivationEqualsSeparateOne(activation: Activation) {
+        var data = TestData(seed: 9)
+        let weight = data.tensor([3, 2, 3, 3]), bias = data.vector(3)
+        let x = data.tensor([2, 2, 9, 9])
+        let fused = Conv2D(weight: weight, bias: bias, activation: activation)(x)
+        let separate = activation(Conv2D(weight: weight, bias: bias)(x))
+        #expect(fused.maxAbsDifference(separate) < 1e-6)
+    }
+
+    @Test func knownValues() {
+        // 1 channel 3x3 input, 2x2 kernel of ones: sums of each 2x2 window, plus bias 1.
+        let x = Tensor(shape: [1, 1, 3, 3], data: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let conv = Conv2D(weight: Tensor(shape: [1, 1, 2, 2], repeating: 1), bias: [1])
+        #expect(conv(x).data == [13, 17, 25, 29])
+        #expect(conv.reference(x).data == [13, 17, 25, 29])
+    }
+}
