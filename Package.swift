@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Module graph (arrows are imports):
 ///   CFFmpeg <- MienMedia <- mien
-///   COpenBLAS <- MienNN <- mien
+///   COpenBLAS <- MienNN <- MienFace <- mien (MienFace also uses MienMedia)
 /// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS.
 let package = Package(
     name: "Mien",
@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "mien", targets: ["mien"]),
         .library(name: "MienMedia", targets: ["MienMedia"]),
         .library(name: "MienNN", targets: ["MienNN"]),
+        .library(name: "MienFace", targets: ["MienFace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,17 +32,20 @@ let package = Package(
         ),
         .target(name: "MienMedia", dependencies: ["CFFmpeg"]),
         .target(name: "MienNN", dependencies: ["COpenBLAS"]),
+        .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"]),
         .executableTarget(
             name: "mien",
             dependencies: [
                 "MienMedia",
                 "MienNN",
+                "MienFace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "MienTestSupport", path: "Tests/MienTestSupport"),
         .testTarget(name: "MienMediaTests", dependencies: ["MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
+        .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
     ]
 )

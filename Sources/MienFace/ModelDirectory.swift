@@ -1,0 +1,47 @@
+import Foundation
+
+/// Finds the folder holding the model weights (`Models/` of the repository).
+///
+/// Looked up in order: the `MIEN_MODELS` environment variable; `share/mien/models`
+/// beside the executable's folder (an installed layout, as in the container);
+/// a `Models` folder in the executable's folder or any folder above it (a build
+/// inside the repository, `.build/release/mien`); the source checkout this
+/// module was built from.
+public enum ModelDirectory {
+    /// A file every model folder has, used to recognise one.
+    static let marker = "mini_xception.safetensors"
+
+    /// The model folder.
+    /// - Throws: `NNErrorLike` text when no folder with the weights is found.
+    public static func locate() throws -> String {
+        var tried: [String] = []
+        func check(_ folder: String) -> String? {
+            tried.append(folder)
+            return FileManager.default.fileExists(atPath: folder + "/" + marker) ? folder : nil
+        }
+        if let env = ProcessInfo.processInfo.environment["MIEN_MODELS"] {
+            if let found = check(env) { return found }
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if let found = check(executable.deletingLastPathComponent().appendingPathComponent("share/mien/models").path) { return found }
+        var folder = executable
+        while folder.path != "/" {
+            if let found = check(folder.appendingPathComponent("Models").path) { return found }
+            folder.deleteLastPathComponent()
+        }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        if let found = check(checkout.appendingPathComponent("Models").path) { return found }
+        throw ModelNotFound(tried: tried)
+    }
+
+    /// The path of `file` in the model folder.
+    public static func path(_ file: String) throws -> String { try locate() + "/" + file }
+}
+
+/// No model folder was found; lists where Mien looked.
+public struct ModelNotFound: Error, CustomStringConvertible {
+    public let tried: [String]
+    public var description: String {
+        "model weights not found (looked for \(ModelDirectory.marker) in \(tried.joined(separator: ", "))); set MIEN_MODELS to the Models folder"
+    }
+}
