@@ -12,7 +12,7 @@ public enum ModelDirectory {
     static let marker = "mini_xception.safetensors"
 
     /// The model folder.
-    /// - Throws: `NNErrorLike` text when no folder with the weights is found.
+    /// - Throws: `ModelNotFound`, listing the folders tried, when none holds the weights.
     public static func locate() throws -> String {
         var tried: [String] = []
         func check(_ folder: String) -> String? {
