@@ -54,6 +54,11 @@ public struct DepthwiseConv2D: Sendable {
                         let src = xp.baseAddress! + plane * h * w
                         let dst = yp.baseAddress! + plane * oh * ow
                         dst.update(repeating: bias?[ch] ?? 0, count: oh * ow)
+                        if kh == 3 && kw == 3 && sh == 1 && sw == 1 {
+                            DepthwiseKernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9,
+                                                   top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow)
+                            continue
+                        }
                         for ky in 0..<kh {
                             for kx in 0..<kw {
                                 let tap = wp[(ch * kh + ky) * kw + kx]

@@ -20,32 +20,66 @@ public struct MaxPool2D: Sendable {
          Padding2D.outputSize(w, kernel: kernel.1, stride: stride.1, before: padding.left, after: padding.right, ceil: ceilMode))
     }
 
-    /// The pooling, fast path: window bounds are clipped once per output row and column.
+    /// The pooling, fast path. Max is separable: a horizontal pass takes the
+    /// max of each row segment (`kernel.1` wide) for every output column, then a
+    /// vertical pass takes the max of `kernel.0` of those per output row. Window
+    /// bounds are clipped once per output column and row, not per cell.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (n, c, h, w) = x.nchw
         let (oh, ow) = outputSize(height: h, width: w)
         var y = Tensor(shape: [n, c, oh, ow])
+        guard oh > 0 && ow > 0 else { return y }
+        let columns = (0..<ow).map { ox in
+            (max(0, ox * stride.1 - padding.left), min(w, ox * stride.1 - padding.left + kernel.1))
+        }
+        let rows = (0..<oh).map { oy in
+            (max(0, oy * stride.0 - padding.top), min(h, oy * stride.0 - padding.top + kernel.0))
+        }
+        var rowMax = [Float](repeating: 0, count: h * ow)
         x.data.withUnsafeBufferPointer { xp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                for plane in 0..<(n * c) {
-                    let src = xp.baseAddress! + plane * h * w
-                    let dst = yp.baseAddress! + plane * oh * ow
-                    for oy in 0..<oh {
-                        let y0 = max(0, oy * stride.0 - padding.top), y1 = min(h, oy * stride.0 - padding.top + kernel.0)
-                        for ox in 0..<ow {
-                            let x0 = max(0, ox * stride.1 - padding.left), x1 = min(w, ox * stride.1 - padding.left + kernel.1)
-                            var best = -Float.infinity
-                            for iy in y0..<max(y0, y1) {
-                                let row = src + iy * w
-                                for ix in x0..<max(x0, x1) { best = max(best, row[ix]) }
+                rowMax.withUnsafeMutableBufferPointer { rp in
+                    columns.withUnsafeBufferPointer { cols in
+                        rows.withUnsafeBufferPointer { rws in
+                            for plane in 0..<(n * c) {
+                                Self.pool(xp.baseAddress! + plane * h * w, h, w, cols, rws,
+                                          rp.baseAddress!, yp.baseAddress! + plane * oh * ow, ow)
                             }
-                            dst[oy * ow + ox] = best
                         }
                     }
                 }
             }
         }
         return y
+    }
+
+    /// One plane: horizontal maxima into `rowMax` [h, ow], then vertical maxima into `dst` [oh, ow].
+    @inline(__always)
+    private static func pool(
+        _ src: UnsafePointer<Float>, _ h: Int, _ w: Int, _ columns: UnsafeBufferPointer<(Int, Int)>,
+        _ rows: UnsafeBufferPointer<(Int, Int)>, _ rowMax: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ ow: Int
+    ) {
+        for iy in 0..<h {
+            let line = src + iy * w, out = rowMax + iy * ow
+            for ox in 0..<ow {
+                let (x0, x1) = columns[ox]
+                var best = -Float.infinity
+                var ix = x0
+                while ix < x1 { let v = line[ix]; best = v > best ? v : best; ix += 1 }
+                out[ox] = best
+            }
+        }
+        for oy in 0..<rows.count {
+            let (y0, y1) = rows[oy]
+            let out = dst + oy * ow
+            out.update(repeating: -Float.infinity, count: ow)
+            var iy = y0
+            while iy < y1 {
+                let line = rowMax + iy * ow
+                for ox in 0..<ow { let v = line[ox]; out[ox] = v > out[ox] ? v : out[ox] }
+                iy += 1
+            }
+        }
     }
 
     /// The pooling by its definition, for tests.
