@@ -8,6 +8,8 @@ public struct ClassifierError: Error, CustomStringConvertible, Sendable, Equatab
         case badWeights = "bad_weights"
         /// A face image has a layout or size the classifier cannot take.
         case badFace = "bad_face"
+        /// An evaluation data set folder is missing, empty or not an ImageFolder.
+        case badDataset = "bad_dataset"
     }
 
     /// The kind of failure.
