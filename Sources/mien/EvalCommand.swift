@@ -47,7 +47,7 @@ extension Mien {
             let report = EvalReport(classifier: model, dataset: folder, result: result)
             print(json ? report.jsonLine() : report.table(), terminator: json ? "\n" : "")
             guard result.confusion.total > 0 else {
-                throw ValidationError("\(dataset): none of the \(folder.items.count) images could be read")
+                throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
             }
         }
 
