@@ -73,9 +73,9 @@ extension MiniXception {
     }
 
     /// The depthwise half of separable convolution `name`: 3x3, "same" (1 on each side at stride 1), no bias.
-    static func depthwise(_ loader: WeightLoader, _ name: String, channels: Int) throws(NNError) -> DepthwiseConv2D {
-        DepthwiseConv2D(weight: KerasLayout.depthwise(try loader.tensor(name + "/depthwise_kernel", shape: [3, 3, channels, 1])),
-                        padding: .symmetric(1))
+    static func depthwise(_ loader: WeightLoader, _ name: String, channels: Int) throws(NNError) -> Depthwise3x3 {
+        Depthwise3x3(DepthwiseConv2D(weight: KerasLayout.depthwise(try loader.tensor(name + "/depthwise_kernel", shape: [3, 3, channels, 1])),
+                        padding: .symmetric(1)))
     }
 
     /// The pointwise half of separable convolution `name` as a 1x1 Conv2D, with the

@@ -58,9 +58,21 @@ public struct MiniXception: EmotionClassifier {
         return total + head.multiplyAdds(height: h, width: w)
     }
 
+    /// Images run through the network together. A batch is cut into chunks this
+    /// size so that a chunk's activations stay in the core's L2 cache from layer to
+    /// layer (16 x 60 x 60 floats, 230 KB, per image at the widest layer; a whole
+    /// batch of 64 ran at 960 faces/s, one image at a time at 2,200 on one core).
+    static let chunk = 1
+
     public func probabilities(_ input: Tensor) throws(ClassifierError) -> Tensor {
         try checkInput(input)
-        return Softmax.apply(logits(input))
+        let n = input.shape[0]
+        guard n > Self.chunk else { return Softmax.apply(logits(input)) }
+        var parts: [Tensor] = []
+        for first in stride(from: 0, to: n, by: Self.chunk) {
+            parts.append(logits(input.batch(first..<min(n, first + Self.chunk))))
+        }
+        return Softmax.apply(Tensor.concatenate(parts))
     }
 
     /// The global-average-pooling output `[N, 7]` (before the softmax) for a preprocessed batch `[N, 1, 64, 64]`.

@@ -10,22 +10,16 @@ import MienNN
 /// ```
 struct ResidualModule: Sendable {
     /// First separable convolution: depthwise part (no bias) and pointwise part (BN folded, ReLU).
-    var depthwise1: DepthwiseConv2D
+    var depthwise1: Depthwise3x3
     var pointwise1: Conv2D
     /// Second separable convolution (BN folded, no activation).
-    var depthwise2: DepthwiseConv2D
+    var depthwise2: Depthwise3x3
     var pointwise2: Conv2D
     /// The 1x1 stride-2 shortcut (BN folded).
     var skip: Conv2D
 
-    /// The max-pool of the main branch for an input of `h` x `w` (TensorFlow "same": asymmetric at even sizes).
-    static func pool(height h: Int, width w: Int) -> MaxPool2D {
-        MaxPool2D(kernel: (3, 3), stride: (2, 2), padding: .same(height: h, width: w, kernel: (3, 3), stride: (2, 2)))
-    }
-
     /// The module on `x` [N, Cin, H, W].
     func callAsFunction(_ x: Tensor, trace: ((String, Tensor) -> Void)? = nil) -> Tensor {
-        let (_, _, h, w) = x.nchw
         var main = depthwise1(x)
         trace?("depthwise1", main)
         main = pointwise1(main)
@@ -34,12 +28,10 @@ struct ResidualModule: Sendable {
         trace?("depthwise2", main)
         main = pointwise2(main)
         trace?("pointwise2", main)
-        main = Self.pool(height: h, width: w)(main)
-        trace?("maxpool", main)
         let shortcut = skip(x)
         trace?("skip", shortcut)
-        let sum = Add.apply(main, shortcut)
-        trace?("add", sum)
+        let sum = PoolAdd.apply(main, shortcut)
+        trace?("pool+add", sum)
         return sum
     }
 
