@@ -23,7 +23,7 @@ extension MiniXception {
         do {
             let loader = try WeightLoader(path: path)
             let conv1 = try convolution(loader, "conv2d_1", [3, 3, 1, 8], bn: "batch_normalization_1", relu: true)
-            let conv2 = try convolution(loader, "conv2d_2", [3, 3, 8, 8], bn: "batch_normalization_2", relu: true)
+            let conv2 = ShiftedRowsConv3x3(try convolution(loader, "conv2d_2", [3, 3, 8, 8], bn: "batch_normalization_2", relu: true))
             var modules: [ResidualModule] = []
             var channels = 8
             for k in 1...4 {
@@ -42,8 +42,8 @@ extension MiniXception {
                                           relu: false, stride: 2)))
                 channels = filters
             }
-            let head = Conv2D(weight: KerasLayout.convolution(try loader.tensor("conv2d_7/kernel", shape: [3, 3, 128, 7])),
-                              bias: try loader.vector("conv2d_7/bias", count: 7), padding: .symmetric(1))
+            let head = PooledHead(Conv2D(weight: KerasLayout.convolution(try loader.tensor("conv2d_7/kernel", shape: [3, 3, 128, 7])),
+                              bias: try loader.vector("conv2d_7/bias", count: 7), padding: .symmetric(1)))
             try loader.finish()
             let parameters = loader.file.entries.values.reduce(0) { $0 + $1.shape.reduce(1, *) }
             let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

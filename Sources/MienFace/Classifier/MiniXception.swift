@@ -9,8 +9,8 @@ import MienNN
 /// conv 3x3 valid 8 (+BN, ReLU)            [N, 8, 62, 62]   = Keras activation_1
 /// conv 3x3 valid 8 (+BN, ReLU)            [N, 8, 60, 60]
 /// 4 residual modules, 16/32/64/128        [N, 128, 4, 4]   = Keras add_4
-/// conv 3x3 same 7, bias                   [N, 7, 4, 4]
-/// global average pool                     [N, 7]           logits
+/// conv 3x3 same 7, bias                   [N, 7, 4, 4]   } computed together
+/// global average pool                     [N, 7]         } (PooledHead): logits
 /// softmax                                 [N, 7]           probabilities
 /// ```
 ///
@@ -33,13 +33,13 @@ public struct MiniXception: EmotionClassifier {
     /// conv2d_1 + batch_normalization_1 + ReLU.
     let conv1: Conv2D
     /// conv2d_2 + batch_normalization_2 + ReLU.
-    let conv2: Conv2D
+    let conv2: ShiftedRowsConv3x3
     /// The four residual modules.
     let modules: [ResidualModule]
-    /// conv2d_7 (3x3 same, with bias).
-    let head: Conv2D
+    /// conv2d_7 (3x3 same, with bias) and the global average pooling.
+    let head: PooledHead
 
-    init(conv1: Conv2D, conv2: Conv2D, modules: [ResidualModule], head: Conv2D,
+    init(conv1: Conv2D, conv2: ShiftedRowsConv3x3, modules: [ResidualModule], head: PooledHead,
          parameterCount: Int, weightFileBytes: Int, weightFile: String) {
         (self.conv1, self.conv2, self.modules, self.head) = (conv1, conv2, modules, head)
         (self.parameterCount, self.weightFileBytes, self.weightFile) = (parameterCount, weightFileBytes, weightFile)
@@ -85,10 +85,8 @@ public struct MiniXception: EmotionClassifier {
         for (k, module) in modules.enumerated() {
             x = module(x, trace: trace.map { t in { name, value in t("module\(k + 1).\(name)", value) } })
         }
-        x = head(x)
-        trace?("head", x)
-        let logits = GlobalAvgPool.apply(x)
-        trace?("pool", logits)
+        let logits = head(x)
+        trace?("head+pool", logits)
         return logits
     }
 }
