@@ -32,7 +32,11 @@ final class PixelConverter {
         let sideways = turn == 90 || turn == 270
         let (dstW, dstH) = sideways ? (outH, outW) : (outW, outH)  // before turning
         let (source, fullRangeSource) = Self.unJPEG(AVPixelFormat(rawValue: f.format))
+        // Gray pictures (gray JPEG, PNG, TIFF) rarely state a range and are full range by
+        // convention (swscale treats gray formats as full range); expanding them as if they
+        // were limited range would stretch every value (a FER-2013 JPEG moved by up to 21 levels).
         let fullRange = fullRangeSource || f.color_range == AVCOL_RANGE_JPEG
+            || (f.color_range == AVCOL_RANGE_UNSPECIFIED && Self.isGray(source))
         if useFastPaths && request.layout == .gray && dstW == srcW && dstH == srcH && LumaToGray.applies(to: source) {
             return ImageRotation.rotate(LumaToGray.convert(frame, fullRange: fullRange), clockwise: turn)
         }
@@ -91,6 +95,12 @@ final class PixelConverter {
         case AV_PIX_FMT_YUVJ411P: (AV_PIX_FMT_YUV411P, true)
         default: (format, false)
         }
+    }
+
+    /// Whether `format` is a gray (luma-only) format, with or without alpha.
+    private static func isGray(_ format: AVPixelFormat) -> Bool {
+        guard let descriptor = av_pix_fmt_desc_get(format)?.pointee else { return false }
+        return (descriptor.flags & UInt64(AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) == 0 && descriptor.nb_components <= 2
     }
 
     /// swscale's colorspace constant for a frame's colorspace (BT.601 when unspecified).

@@ -1,0 +1,38 @@
+/// The emotion classifiers Mien knows, by name (`mien eval --classifier NAME`).
+///
+/// A new model is added with one more `Entry`: its name, a line saying what it
+/// is, and how to load it from the model folder.
+public enum ClassifierRegistry {
+    /// One registered classifier.
+    public struct Entry: Sendable {
+        /// The name used on the command line.
+        public let name: String
+        /// What the model is, in one line.
+        public let summary: String
+        /// Loads the model from the model folder (`ModelDirectory`).
+        public let load: @Sendable () throws(ClassifierError) -> any EmotionClassifier
+    }
+
+    /// Every classifier, the default first.
+    public static let entries: [Entry] = [
+        Entry(name: "mini-xception",
+              summary: "mini-Xception (fer 25.10.3), 64x64 gray, 7 emotions, trained on FER-2013",
+              load: { () throws(ClassifierError) in try MiniXception.load() }),
+    ]
+
+    /// The default classifier's name.
+    public static var defaultName: String { entries[0].name }
+
+    /// The registered names.
+    public static var names: [String] { entries.map(\.name) }
+
+    /// Loads the classifier registered as `name`.
+    /// - Throws: `ClassifierError.unknownClassifier` listing the known names, or the model's load error.
+    public static func load(_ name: String) throws(ClassifierError) -> any EmotionClassifier {
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            throw ClassifierError(.unknownClassifier,
+                "unknown classifier '\(name)'; known: \(names.joined(separator: ", "))")
+        }
+        return try entry.load()
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MienFace
+
+extension Mien {
+    /// `mien eval`: accuracy of an emotion classifier on a labelled folder of face crops.
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accuracy, per-class precision/recall/F1 and confusion matrix of an emotion classifier on an ImageFolder.",
+            discussion: """
+                DATASET holds one folder per class, named angry, disgust, fear, happy, neutral, sad \
+                or surprise (FER-2013's names), each with face crops (any size; they are decoded to \
+                gray and resized to the classifier's input). Other folders are skipped with a warning. \
+                Images that cannot be decoded are named on stderr and counted, and the evaluation goes \
+                on. A missing or empty data set is an error (exit code 1).
+                """
+        )
+
+        @Option(help: "The ImageFolder data set.")
+        var dataset: String
+
+        @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
+        var classifier = ClassifierRegistry.defaultName
+
+        @Option(help: "Faces per classification batch.")
+        var batch = 64
+
+        @Flag(help: "Print one JSON object instead of tables.")
+        var json = false
+
+        func validate() throws {
+            if batch < 1 { throw ValidationError("--batch must be at least 1.") }
+        }
+
+        func run() throws {
+            let folder = try ImageFolder(path: dataset)
+            for skipped in folder.skippedFolders {
+                Self.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
+            }
+            let model = try ClassifierRegistry.load(classifier)
+            let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
+                Self.warn("unreadable: \(path): \(reason)")
+            }
+            if !result.unreadable.isEmpty {
+                Self.warn("\(result.unreadable.count) of \(folder.items.count) images could not be read")
+            }
+            let report = EvalReport(classifier: model, dataset: folder, result: result)
+            print(json ? report.jsonLine() : report.table(), terminator: json ? "\n" : "")
+            guard result.confusion.total > 0 else {
+                throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
+            }
+        }
+
+        static func warn(_ line: String) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+}

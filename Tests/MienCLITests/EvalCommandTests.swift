@@ -1,0 +1,95 @@
+import Foundation
+import MienTestSupport
+import Testing
+
+@Suite("mien eval, run as a user would", .serialized)
+final class EvalCommandTests {
+    let root: String
+
+    /// A tiny ImageFolder: gray 48x48 JPEGs and a PNG in three class folders, one
+    /// file that is not an image, a folder that names no emotion and a hidden file.
+    init() throws {
+        root = NSTemporaryDirectory() + "mien-eval-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let manager = FileManager.default
+        for folder in ["happy", "sad", "angry", "contempt"] {
+            try manager.createDirectory(atPath: root + "/faces/" + folder, withIntermediateDirectories: true)
+        }
+        try manager.createDirectory(atPath: root + "/empty/happy", withIntermediateDirectories: true)
+        let sources = ["testsrc=size=48x48", "smptebars=size=48x48", "mandelbrot=size=48x48", "rgbtestsrc=size=48x48"]
+        for (i, file) in ["happy/a.jpg", "happy/b.jpg", "sad/c.jpg", "contempt/d.jpg"].enumerated() {
+            try Tool.ffmpeg(["-f", "lavfi", "-i", sources[i], "-frames:v", "1", "-pix_fmt", "gray", root + "/faces/" + file])
+        }
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=60x50", "-frames:v", "1", "-pix_fmt", "gray", root + "/faces/angry/e.png"])
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: root + "/faces/sad/broken.jpg"))
+        try Data().write(to: URL(fileURLWithPath: root + "/faces/sad/.DS_Store"))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func object(_ output: Tool.Output) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "\(output.text)")
+    }
+
+    @Test func jsonHasTheScoresAndNamesTheUnreadableImage() throws {
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        #expect(report["n"] as? Int == 4)
+        #expect(report["classifier"] as? String == "mini-xception")
+        let accuracy = try #require(report["accuracy"] as? Double)
+        #expect(accuracy >= 0 && accuracy <= 1)
+        #expect(report["params"] as? Int == 58_423)
+        #expect(report["macs"] as? Int == 10_163_392)
+        #expect(report["weight_bytes"] as? Int == 266_396)
+        #expect(report["labels"] as? [String] == ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"])
+        let confusion = try #require(report["confusion"] as? [[Int]])
+        #expect(confusion.count == 7 && confusion.allSatisfy { $0.count == 7 })
+        #expect(confusion.map { $0.reduce(0, +) } == [1, 0, 0, 2, 1, 0, 0])
+        #expect(confusion.enumerated().reduce(0) { $0 + $1.element[$1.offset] } == report["correct"] as? Int)
+        let perClass = try #require(report["per_class"] as? [String: [String: Any]])
+        #expect(Set(perClass.keys) == ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"])
+        #expect(perClass["happy"]?["support"] as? Int == 2)
+        for key in ["precision", "recall", "f1"] { #expect(perClass["happy"]?[key] is Double, "\(key)") }
+        #expect(report["unreadable"] as? [String] == [root + "/faces/sad/broken.jpg"])
+        #expect(report["skipped_folders"] as? [String] == ["contempt"])
+        #expect(output.stderr.contains("unreadable: \(root)/faces/sad/broken.jpg"))
+        #expect(output.stderr.contains("contempt"))
+    }
+
+    @Test func tableShowsAccuracyAndConfusion() throws {
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--batch", "2"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.text.hasPrefix("mini-xception on \(root)/faces: 4 images (1 unreadable, left out)"))
+        #expect(output.text.contains("accuracy "))
+        #expect(output.text.contains("confusion (rows: true class, columns: predicted)"))
+        #expect(output.text.contains("multiply-adds per face 10163392"))
+    }
+
+    @Test func missingOrEmptyDatasetIsAnError() throws {
+        let missing = try MienBinary.run(["eval", "--dataset", root + "/nowhere"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("\(root)/nowhere: data set folder not found"))
+        let empty = try MienBinary.run(["eval", "--dataset", root + "/empty", "--json"])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("no images found"))
+        #expect(empty.text.isEmpty)
+    }
+
+    @Test func unknownClassifierAndBadOptionsAreErrors() throws {
+        let unknown = try MienBinary.run(["eval", "--dataset", root + "/faces", "--classifier", "resnet"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown classifier 'resnet'; known: mini-xception"))
+        let batch = try MienBinary.run(["eval", "--dataset", root + "/faces", "--batch", "0"])
+        #expect(batch.status == 64)
+        let none = try MienBinary.run(["eval"])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("--dataset"))
+    }
+
+    @Test func benchClassifierReportsFacesPerSecond() throws {
+        let output = try MienBinary.run(["bench", "classifier", "--batch", "1", "4", "--seconds", "0.05", "--layers"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.text.contains("batch    4") && output.text.contains("faces/s"))
+        #expect(output.text.contains("module4.pool+add"))
+    }
+}
