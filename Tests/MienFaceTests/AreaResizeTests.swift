@@ -3,7 +3,7 @@ import Testing
 
 @testable import MienFace
 
-@Suite("Area resize: summed-area table against the plain window average")
+@Suite("Area resize: separable integer sums against the plain window average")
 struct AreaResizeTests {
     struct Case: CustomStringConvertible, Sendable {
         let width, height: Int
@@ -30,7 +30,7 @@ struct AreaResizeTests {
         for input in [image, image.planar] {
             var fast = [Float](repeating: .nan, count: reference.count)
             fast.withUnsafeMutableBufferPointer {
-                IntegralImage(input).resize(c.region, outHeight: c.outHeight, outWidth: c.outWidth, into: $0.baseAddress!)
+                AreaResizer(input).resize(c.region, outHeight: c.outHeight, outWidth: c.outWidth, into: $0.baseAddress!)
             }
             #expect(fast == reference, "\(input.layout)")
         }
@@ -49,5 +49,31 @@ struct AreaResizeTests {
         let out = AreaResize.reference(image, region: .init(x: 0, y: 0, width: 2, height: 1), outHeight: 1, outWidth: 1)
         // Means 127.5, 127.5, 127.5 -> 0.
         #expect(out == [0, 0, 0])
+    }
+}
+
+extension AreaResizeTests {
+    @Test func bandsOfRowsEqualTheWholeResize() {
+        var random = Random(seed: 5)
+        let image = random.image(width: 101, height: 67, layout: .rgb)
+        let resizer = AreaResizer(image)
+        let whole = AreaResize.Region(x: 0, y: 0, width: 101, height: 67)
+        var full = [Float](repeating: 0, count: 3 * 40 * 60)
+        full.withUnsafeMutableBufferPointer { resizer.resize(whole, outHeight: 40, outWidth: 60, into: $0.baseAddress!) }
+        var band = [Float](repeating: 0, count: 3 * 13 * 60)
+        band.withUnsafeMutableBufferPointer { resizer.resize(whole, outHeight: 40, outWidth: 60, rows: 7..<20, into: $0.baseAddress!) }
+        for c in 0..<3 {
+            #expect(Array(band[(c * 13 * 60)..<((c + 1) * 13 * 60)]) == Array(full[(c * 40 * 60 + 7 * 60)..<(c * 40 * 60 + 20 * 60)]))
+        }
+    }
+
+    @Test func tallWindowsUse32BitSums() {
+        // A 600-row crop into 2 rows: windows of 300 rows overflow 16-bit sums of 255s.
+        let image = PixelImage(width: 4, height: 600, layout: .rgb, pixels: [UInt8](repeating: 255, count: 4 * 600 * 3))
+        let region = AreaResize.Region(x: 0, y: 0, width: 4, height: 600)
+        var out = [Float](repeating: 0, count: 3 * 2 * 2)
+        out.withUnsafeMutableBufferPointer { AreaResizer(image).resize(region, outHeight: 2, outWidth: 2, into: $0.baseAddress!) }
+        #expect(out == AreaResize.reference(image, region: region, outHeight: 2, outWidth: 2))
+        #expect(out.allSatisfy { $0 == (255 - 127.5) * 0.0078125 })
     }
 }

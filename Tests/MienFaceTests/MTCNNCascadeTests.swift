@@ -29,9 +29,9 @@ struct MTCNNCascadeTests {
 
         // Candidates entering R-Net and O-Net, as facenet-pytorch counted them.
         var clock = StageClock(enabled: false)
-        let integral = IntegralImage(image)
-        let proposals = Self.detector.proposeFaces(integral, clock: &clock)
-        let refined = Self.detector.refineFaces(proposals, integral, clock: &clock)
+        let resizer = AreaResizer(image)
+        let proposals = Self.detector.proposeFaces(resizer, clock: &clock)
+        let refined = Self.detector.refineFaces(proposals, resizer, clock: &clock)
         #expect(proposals.count == frame.rnetCandidates, "\(frame): R-Net candidates")
         #expect(refined.count == frame.onetCandidates, "\(frame): O-Net candidates")
 
@@ -61,12 +61,12 @@ struct MTCNNCascadeTests {
         let frame = try #require(Self.frames.first { $0.file == "multi_face.jpg" })
         let image = try CascadeReference.decode(frame)
         let reference = try SafeTensorsFile(path: ModelDirectory.path("reference/mtcnn_reference.safetensors"))
-        let integral = IntegralImage(image)
+        let resizer = AreaResizer(image)
         let whole = AreaResize.Region(x: 0, y: 0, width: image.width, height: image.height)
 
         let level = try reference.tensor("pnet.input_multi_face_scale0.1")
         var ours = Tensor(shape: level.shape)
-        ours.data.withUnsafeMutableBufferPointer { integral.resize(whole, outHeight: 67, outWidth: 101, into: $0.baseAddress!) }
+        ours.data.withUnsafeMutableBufferPointer { resizer.resize(whole, outHeight: 67, outWidth: 101, into: $0.baseAddress!) }
         #expect(ours.maxAbsDifference(level) == 0)
 
         // rnet.input 0-3: boxes [x1, y1, x2, y2] (integer) of multi_face.jpg, cropped [y1:y2, x1:x2].
@@ -75,7 +75,7 @@ struct MTCNNCascadeTests {
         var mine = Tensor(shape: crops.shape)
         mine.data.withUnsafeMutableBufferPointer { out in
             for (k, b) in boxes.enumerated() {
-                integral.resize(.init(x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1]), outHeight: 24, outWidth: 24,
+                resizer.resize(.init(x: b[0], y: b[1], width: b[2] - b[0], height: b[3] - b[1]), outHeight: 24, outWidth: 24,
                                 into: out.baseAddress! + k * 3 * 24 * 24)
             }
         }

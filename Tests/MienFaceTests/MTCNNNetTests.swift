@@ -85,3 +85,41 @@ struct MTCNNNetTests {
         }
     }
 }
+
+extension MTCNNNetTests {
+    /// P-Net run in bands of output rows (as the detector runs big levels) gives the whole map
+    /// (up to the GEMM's summation order, which OpenBLAS may block differently for other widths).
+    @Test(arguments: [(37, 53), (38, 20), (12, 12), (13, 30)])
+    func pnetInBandsEqualsWhole(height: Int, width: Int) throws {
+        let (pnet, _, _) = try Self.nets()
+        var random = Random(seed: UInt64(height * 100 + width))
+        let x = Tensor(shape: [1, 3, height, width], data: (0..<(3 * height * width)).map { _ in random.float(2) - 1 })
+        let whole = pnet(x)
+        let (oh, ow) = PNet.outputSize(height: height, width: width)
+        for bandRows in [1, 2, 3, 5] where bandRows < oh || oh == 1 {
+            var first = 0
+            while first < oh {
+                // Bands of at least 2 rows, as the detector makes them (a 1-row last band may need fewer than 12 input rows).
+                let end = oh - (first + bandRows) < 2 ? oh : first + bandRows
+                let rows = PNet.inputRows(forOutputRows: first..<end, height: height)
+                var band = Tensor(shape: [1, 3, rows.count, width])
+                for c in 0..<3 {
+                    for (k, y) in rows.enumerated() {
+                        for xi in 0..<width { band.data[(c * rows.count + k) * width + xi] = x.data[(c * height + y) * width + xi] }
+                    }
+                }
+                let part = pnet(band).prob
+                #expect(part.shape == [1, 2, end - first, ow])
+                for c in 0..<2 {
+                    for y in first..<end {
+                        for xi in 0..<ow {
+                            let a = part.data[(c * (end - first) + y - first) * ow + xi], b = whole.prob.data[(c * oh + y) * ow + xi]
+                            #expect(abs(a - b) <= 1e-5, "band \(first)..<\(end) cell (\(c), \(y), \(xi))")
+                        }
+                    }
+                }
+                first = end
+            }
+        }
+    }
+}

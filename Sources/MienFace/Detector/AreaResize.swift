@@ -8,7 +8,7 @@ import MienMedia
 /// the R-Net / O-Net crops, then normalises them as `(v - 127.5) * 0.0078125`.
 /// PyTorch sums a window in float32 and divides by its height, then by its
 /// width; the pixel values are integers, so the float sum is exact in any
-/// order, and the fast path (`IntegralImage`) gets bit-identical results from
+/// order, and the fast path (`AreaResizer`) gets bit-identical results from
 /// integer sums. This type holds the window arithmetic and the plain reference.
 enum AreaResize {
     /// The input window `start ..< end` of each of the `output` cells over `input` cells.

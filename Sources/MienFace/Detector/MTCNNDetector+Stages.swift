@@ -6,20 +6,33 @@ extension MTCNNDetector {
     /// Stage 1: P-Net over the pyramid. Cells scoring `>= thresholds[0]` become
     /// boxes, suppressed per level (IoU 0.5) and then over all levels (IoU 0.7),
     /// regressed (widths without +1) and made square.
-    func proposeFaces(_ integral: IntegralImage, clock: inout StageClock) -> [CandidateBox] {
+    func proposeFaces(_ resizer: AreaResizer, clock: inout StageClock) -> [CandidateBox] {
         let threshold = Float(settings.thresholds[0])
+        let whole = AreaResize.Region(x: 0, y: 0, width: resizer.width, height: resizer.height)
         var all: [CandidateBox] = []
-        for scale in Self.pyramidScales(height: integral.height, width: integral.width, settings: settings) {
-            let (h, w) = Self.levelSize(height: integral.height, width: integral.width, scale: scale)
-            var level = Tensor(shape: [1, 3, h, w])
-            level.data.withUnsafeMutableBufferPointer {
-                integral.resize(AreaResize.Region(x: 0, y: 0, width: integral.width, height: integral.height),
-                                outHeight: h, outWidth: w, into: $0.baseAddress!)
+        for scale in Self.pyramidScales(height: resizer.height, width: resizer.width, settings: settings) {
+            let (h, w) = Self.levelSize(height: resizer.height, width: resizer.width, scale: scale)
+            let outputs = PNet.outputSize(height: h, width: w)
+            // The level goes through P-Net in bands of output rows, each resized
+            // straight from the image: the same scores as the whole
+            // level at once, with working buffers that stay in cache (a whole
+            // 1280x720 level would unfold into 46 MB for conv3 alone).
+            // Bands of equal height (at least 2 rows each, so every band's input
+            // is at least 12 rows high).
+            let bands = (outputs.height + Self.pnetBandRows(width: outputs.width) - 1) / Self.pnetBandRows(width: outputs.width)
+            var boxes: [CandidateBox] = []
+            for band in 0..<bands {
+                let first = band * outputs.height / bands, end = (band + 1) * outputs.height / bands
+                let rows = PNet.inputRows(forOutputRows: first ..< end, height: h)
+                var band = Tensor(shape: [1, 3, rows.count, w])
+                band.data.withUnsafeMutableBufferPointer {
+                    resizer.resize(whole, outHeight: h, outWidth: w, rows: rows, into: $0.baseAddress!)
+                }
+                clock.lap(.resize)
+                let (reg, prob) = pnet(band)
+                clock.lap(.pnet)
+                boxes += Self.cellBoxes(reg: reg, prob: prob, scale: scale, threshold: threshold, firstRow: first)
             }
-            clock.lap(.resize)
-            let (reg, prob) = pnet(level)
-            clock.lap(.pnet)
-            let boxes = Self.cellBoxes(reg: reg, prob: prob, scale: scale, threshold: threshold)
             for k in NonMaximumSuppression.keep(boxes, threshold: 0.5, overlap: .iou) { all.append(boxes[k]) }
             clock.lap(.proposals)
         }
@@ -32,10 +45,17 @@ extension MTCNNDetector {
         return proposals
     }
 
+    /// About how many P-Net output cells one band holds (`conv3` unfolds to 144 floats per cell).
+    static let pnetBandPositions = 4096
+
+    /// Output rows per P-Net band for score maps `width` cells wide (at least 4).
+    static func pnetBandRows(width: Int) -> Int { max(4, pnetBandPositions / max(width, 1)) }
+
     /// `generateBoundingBox`: the 12x12 window of each P-Net cell whose face
-    /// probability is at least `threshold`, in image pixels, in row-major cell order.
+    /// probability is at least `threshold`, in image pixels, in row-major cell order;
+    /// row 0 of the maps is row `firstRow` of the level.
     /// Cell (x, y) gives `floor((2x + 1) / scale) ... floor((2x + 12) / scale)`, in float32.
-    static func cellBoxes(reg: Tensor, prob: Tensor, scale: Double, threshold: Float) -> [CandidateBox] {
+    static func cellBoxes(reg: Tensor, prob: Tensor, scale: Double, threshold: Float, firstRow: Int = 0) -> [CandidateBox] {
         let (_, _, h, w) = prob.nchw
         let plane = h * w
         let s = Float(scale)
@@ -46,7 +66,7 @@ extension MTCNNDetector {
                 for y in 0..<h {
                     for x in 0..<w where face[y * w + x] >= threshold {
                         let i = y * w + x
-                        let fx = Float(x), fy = Float(y)
+                        let fx = Float(x), fy = Float(firstRow + y)
                         boxes.append(CandidateBox(
                             x1: ((2 * fx + 1) / s).rounded(.down), y1: ((2 * fy + 1) / s).rounded(.down),
                             x2: ((2 * fx + 12) / s).rounded(.down), y2: ((2 * fy + 12) / s).rounded(.down),
@@ -60,8 +80,8 @@ extension MTCNNDetector {
 
     /// Stage 2: R-Net on 24x24 crops. Keeps probabilities `> thresholds[1]`,
     /// suppresses (IoU 0.7), regresses (widths with +1) and makes square.
-    func refineFaces(_ proposals: [CandidateBox], _ integral: IntegralImage, clock: inout StageClock) -> [CandidateBox] {
-        let (boxes, input) = Self.crops(proposals, integral, size: RNet.inputSize)
+    func refineFaces(_ proposals: [CandidateBox], _ resizer: AreaResizer, clock: inout StageClock) -> [CandidateBox] {
+        let (boxes, input) = Self.crops(proposals, resizer, size: RNet.inputSize)
         clock.lap(.rnetCrops)
         let (reg, prob) = rnet(input)
         clock.lap(.rnet)
@@ -85,8 +105,8 @@ extension MTCNNDetector {
     /// Stage 3: O-Net on 48x48 crops. Keeps probabilities `> thresholds[2]`,
     /// places the landmarks in the box before regression, regresses (with +1),
     /// suppresses with the "Min" overlap (0.7) and sorts by area, largest first.
-    func finishFaces(_ refined: [CandidateBox], _ integral: IntegralImage, clock: inout StageClock) -> [FaceDetection] {
-        let (boxes, input) = Self.crops(refined, integral, size: ONet.inputSize)
+    func finishFaces(_ refined: [CandidateBox], _ resizer: AreaResizer, clock: inout StageClock) -> [FaceDetection] {
+        let (boxes, input) = Self.crops(refined, resizer, size: ONet.inputSize)
         clock.lap(.onetCrops)
         let (reg, landmarks, prob) = onet(input)
         clock.lap(.onet)
@@ -123,10 +143,10 @@ extension MTCNNDetector {
     /// (facenet-pytorch skips an empty crop but keeps its box, which would
     /// misalign boxes and scores; boxes that have one are squares of side >= 1
     /// inside or overlapping the image, so it does not arise in practice.)
-    static func crops(_ candidates: [CandidateBox], _ integral: IntegralImage, size: Int) -> ([CandidateBox], Tensor) {
+    static func crops(_ candidates: [CandidateBox], _ resizer: AreaResizer, size: Int) -> ([CandidateBox], Tensor) {
         var boxes: [CandidateBox] = [], regions: [AreaResize.Region] = []
         for box in candidates {
-            if let region = box.cropRegion(imageWidth: integral.width, imageHeight: integral.height) {
+            if let region = box.cropRegion(imageWidth: resizer.width, imageHeight: resizer.height) {
                 boxes.append(box)
                 regions.append(region)
             }
@@ -134,7 +154,7 @@ extension MTCNNDetector {
         var input = Tensor(shape: [regions.count, 3, size, size])
         input.data.withUnsafeMutableBufferPointer { out in
             for (k, region) in regions.enumerated() {
-                integral.resize(region, outHeight: size, outWidth: size, into: out.baseAddress! + k * 3 * size * size)
+                resizer.resize(region, outHeight: size, outWidth: size, into: out.baseAddress! + k * 3 * size * size)
             }
         }
         return (boxes, input)

@@ -76,13 +76,13 @@ public struct MTCNNDetector: Sendable {
             throw NNError(.badInput, "the face detector needs an RGB image (.rgb or .rgbPlanar), got a gray \(image.width)x\(image.height) image")
         }
         clock.start()
-        let integral = IntegralImage(image)
+        let resizer = AreaResizer(image)
         clock.lap(.resize)
-        let proposals = proposeFaces(integral, clock: &clock)
+        let proposals = proposeFaces(resizer, clock: &clock)
         guard !proposals.isEmpty else { return [] }
-        let refined = refineFaces(proposals, integral, clock: &clock)
+        let refined = refineFaces(proposals, resizer, clock: &clock)
         guard !refined.isEmpty else { return [] }
-        return finishFaces(refined, integral, clock: &clock)
+        return finishFaces(refined, resizer, clock: &clock)
     }
 
     /// The pyramid's scales for an image of `height` x `width`: `m = 12 / minFaceSize`,

@@ -40,6 +40,16 @@ public struct PNet: Sendable {
         return (side(height), side(width))
     }
 
+    /// The input rows that produce output rows `rows` of an input `height` rows
+    /// high, so that a level can be run in bands with the same results:
+    /// `2 * a ..< 2 * b + 10` (rows of the 12-row windows at stride 2), to the
+    /// bottom of the input for the last band (where the ceil-mode pool clips).
+    /// Bands start at even rows, so the pool grid is the whole image's.
+    public static func inputRows(forOutputRows rows: Range<Int>, height: Int) -> Range<Int> {
+        let last = rows.upperBound >= outputSize(height: height, width: 12).height
+        return (2 * rows.lowerBound) ..< (last ? height : 2 * rows.upperBound + 10)
+    }
+
     /// Runs the network on normalised input `[N, 3, H, W]`, H and W at least 12.
     /// - Returns: `reg [N, 4, h, w]` (box offsets) and `prob [N, 2, h, w]` (softmax; channel 1 = face).
     public func callAsFunction(_ x: Tensor) -> (reg: Tensor, prob: Tensor) {
