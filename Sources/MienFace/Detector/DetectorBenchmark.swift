@@ -40,11 +40,12 @@ public enum DetectorBenchmark {
         public var ownCodeMs: Double { resizeMs + proposalsMs + rnetCropsMs + rnetBoxesMs + onetCropsMs + onetBoxesMs }
     }
 
-    /// Runs the detector on `image` once untimed, then `repeats` times timed.
+    /// Runs the detector on `image` (`.rgb` or `.rgbPlanar`) once untimed, then `repeats` times timed.
     /// - Parameter detector: the detector to time; by default one loaded from the model folder.
     /// - Throws: what loading the detector throws; `NNError.badInput` for a gray image.
     public static func run(image: PixelImage, minFace: Int = 20, repeats: Int = 10,
                            detector: MTCNNDetector? = nil) throws -> Result {
+        precondition(minFace >= 1, "minimum face size must be at least 1 pixel, got \(minFace)")
         var detector = try detector ?? MTCNNDetector()
         detector.settings.minFaceSize = minFace
         let faces = try detector.detect(image).count
