@@ -58,7 +58,12 @@ final class PixelConverter {
                                      sws_getCoefficients(colorspace), 1, 0, 1 << 16, 1 << 16)
 
         let planeSize = dstW * dstH
-        var pixels = [UInt8](repeating: 0, count: planeSize * request.layout.channels)
+        // swscale's SIMD converters (yuv420p -> rgb24, for one) store whole blocks of
+        // pixels and run up to a block past the end of the last row when the width is
+        // not a multiple of the block: give them slack and trim it afterwards, or they
+        // write past the array (heap corruption, seen at 572x562).
+        let slack = 128
+        var pixels = [UInt8](repeating: 0, count: planeSize * request.layout.channels + slack)
         var srcData = f.data
         var srcStride = f.linesize
         let height = withUnsafeMutableBytes(of: &srcData) { dataBytes in
@@ -80,6 +85,7 @@ final class PixelConverter {
         guard height == Int32(dstH) else {
             throw MediaError(.decodeFailed, path: path, "pixel conversion produced \(height) of \(dstH) rows")
         }
+        pixels.removeLast(slack)
         let image = PixelImage(width: dstW, height: dstH, layout: request.layout, pixels: pixels)
         return ImageRotation.rotate(image, clockwise: turn)
     }
