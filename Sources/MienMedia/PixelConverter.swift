@@ -17,10 +17,10 @@ final class PixelConverter {
     static func outputSize(codedWidth: Int, codedHeight: Int, rotation: Int, request: PixelRequest) -> (width: Int, height: Int) {
         let sideways = request.upright && (rotation == 90 || rotation == 270)
         let (w, h) = sideways ? (codedHeight, codedWidth) : (codedWidth, codedHeight)
-        var scale = 1.0
+        var scale = request.allowUpscaling && (request.maxWidth != nil || request.maxHeight != nil) ? Double.infinity : 1.0
         if let maxWidth = request.maxWidth { scale = min(scale, Double(maxWidth) / Double(w)) }
         if let maxHeight = request.maxHeight { scale = min(scale, Double(maxHeight) / Double(h)) }
-        guard scale < 1 else { return (w, h) }
+        guard scale != 1 else { return (w, h) }
         return (max(1, Int((Double(w) * scale).rounded())), max(1, Int((Double(h) * scale).rounded())))
     }
 

@@ -22,13 +22,18 @@ public struct PixelRequest: Sendable, Hashable {
     public var maxHeight: Int?
     /// Whether to apply the display rotation (true: frames are upright as a player shows them).
     public var upright: Bool
+    /// Whether a frame smaller than the box is scaled up to fit it (for benchmarks at a
+    /// given size); off by default, so analysis never invents pixels.
+    public var allowUpscaling: Bool
 
     /// Creates a request; by default native size, upright.
-    public init(_ layout: PixelLayout, maxWidth: Int? = nil, maxHeight: Int? = nil, upright: Bool = true) {
+    public init(_ layout: PixelLayout, maxWidth: Int? = nil, maxHeight: Int? = nil, upright: Bool = true,
+                allowUpscaling: Bool = false) {
         self.layout = layout
         self.maxWidth = maxWidth
         self.maxHeight = maxHeight
         self.upright = upright
+        self.allowUpscaling = allowUpscaling
     }
 }
 

@@ -42,7 +42,7 @@ public struct MaxPool2D: Sendable {
                     columns.withUnsafeBufferPointer { cols in
                         rows.withUnsafeBufferPointer { rws in
                             for plane in 0..<(n * c) {
-                                Self.pool(xp.baseAddress! + plane * h * w, h, w, cols, rws,
+                                pool(xp.baseAddress! + plane * h * w, h, w, cols, rws,
                                           rp.baseAddress!, yp.baseAddress! + plane * oh * ow, ow)
                             }
                         }
@@ -55,19 +55,36 @@ public struct MaxPool2D: Sendable {
 
     /// One plane: horizontal maxima into `rowMax` [h, ow], then vertical maxima into `dst` [oh, ow].
     @inline(__always)
-    private static func pool(
+    private func pool(
         _ src: UnsafePointer<Float>, _ h: Int, _ w: Int, _ columns: UnsafeBufferPointer<(Int, Int)>,
         _ rows: UnsafeBufferPointer<(Int, Int)>, _ rowMax: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ ow: Int
     ) {
+        let (kernelWidth, strideWidth, padLeft) = (kernel.1, stride.1, padding.left)
+        // Columns whose window lies wholly inside the row, for the unrolled 2- and 3-wide cases.
         for iy in 0..<h {
             let line = src + iy * w, out = rowMax + iy * ow
-            for ox in 0..<ow {
-                let (x0, x1) = columns[ox]
-                var best = -Float.infinity
-                var ix = x0
-                while ix < x1 { let v = line[ix]; best = v > best ? v : best; ix += 1 }
-                out[ox] = best
+            var ox = 0
+            if kernelWidth == 2 && strideWidth == 2 && padLeft == 0 {
+                let inside = min(ow, w / 2)
+                while ox < inside {
+                    let a = line[2 * ox], b = line[2 * ox + 1]
+                    out[ox] = a > b ? a : b
+                    ox += 1
+                }
+            } else if kernelWidth == 3 && strideWidth == 2 {
+                ox = min(ow, (padLeft + 1) / 2)
+                clipped(line, columns, out, 0, ox)
+                let inside = max(ox, min(ow, (w - 3 + padLeft) / 2 + 1))
+                while ox < inside {
+                    let p = line + 2 * ox - padLeft
+                    var m = p[0]
+                    m = p[1] > m ? p[1] : m
+                    m = p[2] > m ? p[2] : m
+                    out[ox] = m
+                    ox += 1
+                }
             }
+            clipped(line, columns, out, ox, ow)
         }
         for oy in 0..<rows.count {
             let (y0, y1) = rows[oy]
@@ -79,6 +96,23 @@ public struct MaxPool2D: Sendable {
                 for ox in 0..<ow { let v = line[ox]; out[ox] = v > out[ox] ? v : out[ox] }
                 iy += 1
             }
+        }
+    }
+
+    /// Horizontal maxima of output columns `from ..< to`, each window clipped to the row.
+    @inline(__always)
+    private func clipped(
+        _ line: UnsafePointer<Float>, _ columns: UnsafeBufferPointer<(Int, Int)>, _ out: UnsafeMutablePointer<Float>,
+        _ from: Int, _ to: Int
+    ) {
+        var ox = from
+        while ox < to {
+            let (x0, x1) = columns[ox]
+            var best = -Float.infinity
+            var ix = x0
+            while ix < x1 { let v = line[ix]; best = v > best ? v : best; ix += 1 }
+            out[ox] = best
+            ox += 1
         }
     }
 

@@ -48,6 +48,8 @@ struct PixelTests {
         #expect((turned.width, turned.height) == (24, 32))
         let never = try firstFrame(fixture("h264"), PixelRequest(.gray, maxWidth: 4000, maxHeight: 4000))
         #expect((never.width, never.height) == (160, 120))
+        let up = try firstFrame(fixture("h264"), PixelRequest(.rgb, maxWidth: 320, maxHeight: 1000, allowUpscaling: true))
+        #expect((up.width, up.height) == (320, 240))
     }
 
     @Test func planarRGBHoldsTheSameValuesAsInterleaved() throws {
