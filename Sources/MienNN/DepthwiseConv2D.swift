@@ -46,6 +46,7 @@ public struct DepthwiseConv2D: Sendable {
         let (kh, kw) = kernel, (sh, sw) = stride
         var y = Tensor(shape: [n, c, oh, ow])
         guard oh > 0 && ow > 0 else { return y }
+        var kernel3x3 = DepthwiseKernel3x3()
         weight.data.withUnsafeBufferPointer { wp in
             x.data.withUnsafeBufferPointer { xp in
                 y.data.withUnsafeMutableBufferPointer { yp in
@@ -53,12 +54,12 @@ public struct DepthwiseConv2D: Sendable {
                         let ch = plane % c
                         let src = xp.baseAddress! + plane * h * w
                         let dst = yp.baseAddress! + plane * oh * ow
-                        dst.update(repeating: bias?[ch] ?? 0, count: oh * ow)
                         if kh == 3 && kw == 3 && sh == 1 && sw == 1 {
-                            DepthwiseKernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9,
-                                                   top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow)
+                            kernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9, bias: bias?[ch] ?? 0,
+                                          top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow)
                             continue
                         }
+                        dst.update(repeating: bias?[ch] ?? 0, count: oh * ow)
                         for ky in 0..<kh {
                             for kx in 0..<kw {
                                 let tap = wp[(ch * kh + ky) * kw + kx]
