@@ -57,25 +57,26 @@ final class PixelConverter {
         _ = sws_setColorspaceDetails(context, sws_getCoefficients(colorspace), sourceRange,
                                      sws_getCoefficients(colorspace), 1, 0, 1 << 16, 1 << 16)
 
-        let planeSize = dstW * dstH
-        // swscale's SIMD converters (yuv420p -> rgb24, for one) store whole blocks of
-        // pixels and run up to a block past the end of the last row when the width is
-        // not a multiple of the block: give them slack and trim it afterwards, or they
-        // write past the array (heap corruption, seen at 572x562).
-        let slack = 128
-        var pixels = [UInt8](repeating: 0, count: planeSize * request.layout.channels + slack)
+        // swscale's SIMD writers store whole blocks of pixels and can run past the end
+        // of a row whose byte width is not a multiple of the block (heap corruption was
+        // seen converting 572x562 to rgb24 into a tight buffer). So each plane gets rows
+        // padded to 64 bytes plus a spare row, and the pixels are copied out tight after.
+        let rowBytes = dstW * (request.layout == .rgb ? 3 : 1)
+        let stride = (rowBytes + 63) / 64 * 64
+        let planeCount = request.layout == .rgbPlanar ? 3 : 1
+        let paddedPlane = stride * (dstH + 1)
+        var padded = [UInt8](repeating: 0, count: paddedPlane * planeCount)
         var srcData = f.data
         var srcStride = f.linesize
         let height = withUnsafeMutableBytes(of: &srcData) { dataBytes in
             withUnsafeBytes(of: &srcStride) { strideBytes in
-                pixels.withUnsafeMutableBufferPointer { out -> Int32 in
+                padded.withUnsafeMutableBufferPointer { out -> Int32 in
                     let base = out.baseAddress!
-                    // GBRP's planes are G, B, R; point them into an R, G, B buffer.
+                    // GBRP's planes are G, B, R; keep them in R, G, B order in the buffer.
                     let planes: [UnsafeMutablePointer<UInt8>?] = request.layout == .rgbPlanar
-                        ? [base + planeSize, base + 2 * planeSize, base, nil]
+                        ? [base + paddedPlane, base + 2 * paddedPlane, base, nil]
                         : [base, nil, nil, nil]
-                    let strides: [Int32] = request.layout == .rgb ? [Int32(dstW * 3), 0, 0, 0]
-                        : request.layout == .rgbPlanar ? [Int32(dstW), Int32(dstW), Int32(dstW), 0] : [Int32(dstW), 0, 0, 0]
+                    let strides = [Int32](repeating: Int32(stride), count: planeCount) + [Int32](repeating: 0, count: 4 - planeCount)
                     let src = dataBytes.baseAddress!.assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
                     let srcLines = strideBytes.baseAddress!.assumingMemoryBound(to: Int32.self)
                     return sws_scale(context, src, srcLines, 0, Int32(srcH), planes, strides)
@@ -85,7 +86,17 @@ final class PixelConverter {
         guard height == Int32(dstH) else {
             throw MediaError(.decodeFailed, path: path, "pixel conversion produced \(height) of \(dstH) rows")
         }
-        pixels.removeLast(slack)
+        var pixels = [UInt8](repeating: 0, count: rowBytes * dstH * planeCount)
+        pixels.withUnsafeMutableBufferPointer { out in
+            padded.withUnsafeBufferPointer { from in
+                for plane in 0..<planeCount {
+                    for row in 0..<dstH {
+                        (out.baseAddress! + (plane * dstH + row) * rowBytes)
+                            .update(from: from.baseAddress! + plane * paddedPlane + row * stride, count: rowBytes)
+                    }
+                }
+            }
+        }
         let image = PixelImage(width: dstW, height: dstH, layout: request.layout, pixels: pixels)
         return ImageRotation.rotate(image, clockwise: turn)
     }

@@ -22,5 +22,12 @@ struct ConversionOverrunTests {
             #expect(image.pixels.count == 572 * 562 * 3)
             #expect(image == reference)
         }
+        // Planar planes sit back to back: an overrun of one would land in the next.
+        let frame = try #require(try VideoReader(path: dir + "/odd.jpg").nextFrame())
+        let packed = try frame.image(PixelRequest(.rgb)), planar = try frame.image(PixelRequest(.rgbPlanar))
+        let n = 572 * 562
+        var mismatches = 0
+        for i in 0..<n { for c in 0..<3 where packed.pixels[i * 3 + c] != planar.pixels[c * n + i] { mismatches += 1 } }
+        #expect(mismatches == 0)
     }
 }
