@@ -26,8 +26,17 @@ struct ConversionOverrunTests {
         let frame = try #require(try VideoReader(path: dir + "/odd.jpg").nextFrame())
         let packed = try frame.image(PixelRequest(.rgb)), planar = try frame.image(PixelRequest(.rgbPlanar))
         let n = 572 * 562
-        var mismatches = 0
-        for i in 0..<n { for c in 0..<3 where packed.pixels[i * 3 + c] != planar.pixels[c * n + i] { mismatches += 1 } }
-        #expect(mismatches == 0)
+        // swscale takes different paths for packed and planar RGB (rounding may differ by a
+        // level or two); an overrun would show as large errors at the start of a plane.
+        var worst = 0, worstAtPlaneStart = 0
+        for i in 0..<n {
+            for c in 0..<3 {
+                let d = abs(Int(packed.pixels[i * 3 + c]) - Int(planar.pixels[c * n + i]))
+                worst = max(worst, d)
+                if i < 572 { worstAtPlaneStart = max(worstAtPlaneStart, d) }
+            }
+        }
+        #expect(worst <= 3, "planar and packed RGB differ by \(worst)")
+        #expect(worstAtPlaneStart <= 3, "first row of a plane differs by \(worstAtPlaneStart)")
     }
 }
