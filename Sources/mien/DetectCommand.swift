@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MienFace
+import MienNN
 import MienMedia
 
 extension Mien {
@@ -35,6 +36,8 @@ extension Mien {
         }
 
         func run() throws {
+            // One BLAS thread: the GEMMs are small, and Mien scales by processes, one per core.
+            MatrixMultiply.setThreads(1)
             let detector = try MTCNNDetector(settings: MTCNNDetector.Settings(minFaceSize: minFace))
             let sampling: Sampling = fps.map { .grid(fps: $0) } ?? .everyFrame
             var failures: [DetectRecord] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MienFace
+import MienNN
 
 extension Mien {
     /// `mien eval`: accuracy of an emotion classifier on a labelled folder of face crops.
@@ -33,6 +34,8 @@ extension Mien {
         }
 
         func run() throws {
+            // One BLAS thread: the GEMMs are small, and Mien scales by processes, one per core.
+            MatrixMultiply.setThreads(1)
             let folder = try ImageFolder(path: dataset)
             for skipped in folder.skippedFolders {
                 Self.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
