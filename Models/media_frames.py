@@ -34,9 +34,11 @@ def _stream_size(path: str) -> tuple[int, int]:
 
 def frame_time(path: str, frame_index: int) -> float:
     """Presentation time in seconds of the frame with this decode index."""
+    # Every frame, in output (presentation) order; -read_intervals counts packets, not
+    # frames, and gave frame 402's time for frame 400.
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
-         "-of", "csv=p=0", "-read_intervals", f"%+#{frame_index + 1}", path],
+         "-of", "csv=p=0", path],
         check=True, capture_output=True, text=True).stdout
     times = [line.strip().rstrip(",") for line in out.splitlines() if line.strip()]
     return float(times[frame_index])
