@@ -35,8 +35,7 @@ struct CascadeReference: Decodable {
 
     /// The frame decoded by Mien at native size, upright, RGB. Video frames are
     /// found by their index in decode output order, which is what the reference's
-    /// `select=eq(n, index)` picked (its `frame_time_s` for frame 400, 16.767 s,
-    /// is the time of frame 402; frame 400 is at 16.683 s).
+    /// `select=eq(n, index)` picked.
     static func decode(_ frame: Frame) throws -> PixelImage {
         let reader = try VideoReader(path: SharedMedia.path(frame.file))
         var decoded = try reader.nextFrame()
