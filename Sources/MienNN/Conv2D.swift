@@ -1,9 +1,10 @@
 /// 2-D convolution over NCHW input: any kernel, stride and padding, optional
 /// bias and fused activation. Weights are `[Cout, Cin, kh, kw]`.
 ///
-/// The fast path unfolds windows (`Im2Col`) and runs one `cblas_sgemm`; a 1x1
-/// stride-1 unpadded convolution is a GEMM on the input as it is. Small images
-/// (R-Net/O-Net crops) are unfolded side by side so a whole batch is one GEMM.
+/// The fast path unfolds windows (`Im2Col`) a tile of output rows at a time
+/// and runs one `cblas_sgemm` per tile; a 1x1 stride-1 unpadded convolution is
+/// a GEMM on the input as it is. Small images (R-Net/O-Net crops) are unfolded
+/// side by side so a whole batch is one GEMM.
 public struct Conv2D: Sendable {
     /// `[Cout, Cin, kh, kw]`.
     public var weight: Tensor
@@ -43,68 +44,102 @@ public struct Conv2D: Sendable {
 
     /// Images unfolded into one GEMM when their output is this small (positions per image).
     static let batchedColumnsBelow = 1024
+    /// About how many floats of unfolded columns one GEMM takes (a tile of
+    /// output rows; 256 KiB, so that the columns stay in L2 cache).
+    static let tileFloats = 65_536
 
-    /// The convolution, fast path.
+    /// The convolution, fast path. Larger images run in tiles of output rows:
+    /// unfold the tile, one GEMM straight into the output, then bias and
+    /// activation over the tile while it is in cache.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (n, cin, h, w) = x.nchw
         precondition(cin == inChannels, "convolution expects \(inChannels) input channels, got \(cin) (input \(x.shape))")
         let (oh, ow) = outputSize(height: h, width: w)
         let cout = outChannels, positions = oh * ow
-        let k = cin * kernel.0 * kernel.1
-        var y = Tensor(shape: [n, cout, oh, ow])
-        guard positions > 0 && n > 0 else { return y }
+        guard positions > 0 && n > 0 else { return Tensor(shape: [n, cout, oh, ow]) }
         let pointwise = kernel == (1, 1) && stride == (1, 1) && padding == .valid
         let perGEMM = pointwise || positions >= Self.batchedColumnsBelow ? 1 : max(1, min(n, 4096 / positions))
-
-        weight.data.withUnsafeBufferPointer { wp in
-            x.data.withUnsafeBufferPointer { xp in
-                y.data.withUnsafeMutableBufferPointer { yp in
-                    var cols = [Float](repeating: 0, count: pointwise ? 0 : k * positions * perGEMM)
-                    var scratch = [Float](repeating: 0, count: perGEMM > 1 ? cout * positions * perGEMM : 0)
-                    cols.withUnsafeMutableBufferPointer { cp in
-                        scratch.withUnsafeMutableBufferPointer { sp in
-                            var first = 0
-                            while first < n {
-                                let count = min(perGEMM, n - first)
-                                let columns = count * positions
-                                let source: UnsafePointer<Float>
-                                if pointwise {
-                                    source = xp.baseAddress! + first * cin * h * w
-                                } else {
-                                    for i in 0..<count {
-                                        Im2Col.unfold(xp.baseAddress! + (first + i) * cin * h * w, channels: cin, height: h, width: w,
-                                                      kernel: kernel, stride: stride, padding: padding, outHeight: oh, outWidth: ow,
-                                                      into: cp.baseAddress!, ldc: columns, colOffset: i * positions)
-                                    }
-                                    source = UnsafePointer(cp.baseAddress!)
-                                }
-                                let target = count == 1 ? yp.baseAddress! + first * cout * positions : sp.baseAddress!
-                                fillBias(target, rows: cout, columns: columns)
-                                // [Cout, Cin*kh*kw] x [Cin*kh*kw, count*oh*ow] -> [Cout, count*oh*ow]
-                                MatrixMultiply.gemm(m: cout, n: columns, k: k, wp.baseAddress!, lda: k, source, ldb: columns,
-                                                    beta: 1, target, ldc: columns)
-                                if count > 1 {
-                                    // [Cout, count, oh*ow] -> [count, Cout, oh*ow]
-                                    for i in 0..<count {
-                                        for c in 0..<cout {
-                                            (yp.baseAddress! + ((first + i) * cout + c) * positions)
-                                                .update(from: sp.baseAddress! + c * columns + i * positions, count: positions)
-                                        }
-                                    }
-                                }
-                                first += count
-                            }
+        return Tensor(shape: [n, cout, oh, ow]) { y in
+            weight.data.withUnsafeBufferPointer { wp in
+                x.data.withUnsafeBufferPointer { xp in
+                    if perGEMM > 1 {
+                        batched(xp.baseAddress!, n: n, height: h, width: w, perGEMM: perGEMM, weights: wp.baseAddress!,
+                                into: y.baseAddress!)
+                    } else {
+                        for b in 0..<n {
+                            tiled(xp.baseAddress! + b * cin * h * w, height: h, width: w, pointwise: pointwise,
+                                  weights: wp.baseAddress!, into: y.baseAddress! + b * cout * positions)
                         }
                     }
-                    activation?.apply(yp.baseAddress!, count: n * cout * positions, channels: cout, planeSize: positions)
                 }
             }
         }
-        return y
     }
 
-    private func fillBias(_ target: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        for r in 0..<rows { (target + r * columns).update(repeating: bias?[r] ?? 0, count: columns) }
+    /// One image, in tiles of output rows (of columns for a pointwise convolution).
+    private func tiled(_ x: UnsafePointer<Float>, height h: Int, width w: Int, pointwise: Bool,
+                       weights: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = outputSize(height: h, width: w)
+        let cout = outChannels, positions = oh * ow, k = inChannels * kernel.0 * kernel.1
+        let tileRows = max(1, Self.tileFloats / max(k * ow, 1))
+        let bufferCount = pointwise ? 0 : k * ow * min(oh, tileRows)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(bufferCount, 1)) { cols in
+            var first = 0
+            while first < positions {
+                let columns: Int, source: UnsafePointer<Float>, ldb: Int
+                if pointwise {
+                    columns = min(positions - first, max(1024, Self.tileFloats / k))
+                    (source, ldb) = (x + first, positions)
+                } else {
+                    let oy = first / ow, rows = oy ..< min(oh, oy + tileRows)
+                    columns = rows.count * ow
+                    Im2Col.unfold(x, channels: inChannels, height: h, width: w, kernel: kernel, stride: stride,
+                                  padding: padding, outWidth: ow, rows: rows, into: cols.baseAddress!, ldc: columns, colOffset: 0)
+                    (source, ldb) = (UnsafePointer(cols.baseAddress!), columns)
+                }
+                // [Cout, Cin*kh*kw] x [Cin*kh*kw, columns] -> [Cout, columns] of [Cout, positions]
+                MatrixMultiply.gemm(m: cout, n: columns, k: k, weights, lda: k, source, ldb: ldb,
+                                    beta: 0, y + first, ldc: positions)
+                for c in 0..<cout {
+                    let run = y + c * positions + first
+                    BiasActivation.apply(run, run, count: columns, bias: bias?[c], activation: activation, channel: c)
+                }
+                first += columns
+            }
+        }
+    }
+
+    /// Small images, `perGEMM` at a time unfolded side by side into one GEMM.
+    private func batched(_ x: UnsafePointer<Float>, n: Int, height h: Int, width w: Int, perGEMM: Int,
+                         weights: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = outputSize(height: h, width: w)
+        let cin = inChannels, cout = outChannels, positions = oh * ow, k = cin * kernel.0 * kernel.1
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k * positions * perGEMM) { cols in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: cout * positions * perGEMM) { scratch in
+                var first = 0
+                while first < n {
+                    let count = min(perGEMM, n - first)
+                    let columns = count * positions
+                    for i in 0..<count {
+                        Im2Col.unfold(x + (first + i) * cin * h * w, channels: cin, height: h, width: w,
+                                      kernel: kernel, stride: stride, padding: padding, outWidth: ow, rows: 0..<oh,
+                                      into: cols.baseAddress!, ldc: columns, colOffset: i * positions)
+                    }
+                    // [Cout, Cin*kh*kw] x [Cin*kh*kw, count*oh*ow] -> [Cout, count*oh*ow]
+                    MatrixMultiply.gemm(m: cout, n: columns, k: k, weights, lda: k, cols.baseAddress!, ldb: columns,
+                                        beta: 0, scratch.baseAddress!, ldc: columns)
+                    // [Cout, count, oh*ow] -> [count, Cout, oh*ow], with bias and activation.
+                    for i in 0..<count {
+                        for c in 0..<cout {
+                            BiasActivation.apply(scratch.baseAddress! + c * columns + i * positions,
+                                                 y + ((first + i) * cout + c) * positions, count: positions,
+                                                 bias: bias?[c], activation: activation, channel: c)
+                        }
+                    }
+                    first += count
+                }
+            }
+        }
     }
 
     /// The convolution by its definition, for tests.

@@ -2,10 +2,11 @@
 /// convolution becomes one matrix product.
 enum Im2Col {
     /// Writes `cols[(ci * kh + ky) * kw + kx][colOffset + oy * outW + ox] = x[ci][oy*sh - top + ky][ox*sw - left + kx]`
-    /// (zero outside the image) for one image `x` [cin, h, w]. `ldc` is the row length of `cols`.
+    /// (zero outside the image) for one image `x` [cin, h, w], output rows `rows` only
+    /// (`oy` counted from `rows.lowerBound` in `cols`). `ldc` is the row length of `cols`.
     static func unfold(
         _ x: UnsafePointer<Float>, channels: Int, height h: Int, width w: Int,
-        kernel: (Int, Int), stride: (Int, Int), padding: Padding2D, outHeight: Int, outWidth: Int,
+        kernel: (Int, Int), stride: (Int, Int), padding: Padding2D, outWidth: Int, rows: Range<Int>,
         into cols: UnsafeMutablePointer<Float>, ldc: Int, colOffset: Int
     ) {
         let (kh, kw) = kernel, (sh, sw) = stride
@@ -17,9 +18,9 @@ enum Im2Col {
                     // Output columns whose input column lies inside the image.
                     let firstOx = max(0, (padding.left - kx + sw - 1) / sw)
                     let lastOx = min(outWidth, (w + padding.left - kx + sw - 1) / sw)  // exclusive
-                    for oy in 0..<outHeight {
+                    for oy in rows {
                         let iy = oy * sh - padding.top + ky
-                        let out = row + oy * outWidth
+                        let out = row + (oy - rows.lowerBound) * outWidth
                         guard iy >= 0 && iy < h && firstOx < lastOx else {
                             out.update(repeating: 0, count: outWidth)
                             continue

@@ -18,6 +18,18 @@ public struct Tensor: Sendable, Equatable {
         self.init(shape: shape, data: [Float](repeating: value, count: shape.reduce(1, *)))
     }
 
+    /// A tensor of `shape` whose values `initializer` writes, every one of
+    /// them, into uninitialised memory (no zero-fill first).
+    public init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        let count = shape.reduce(1, *)
+        self.shape = shape
+        self.data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initializer(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+            initialized = count
+        }
+    }
+
     /// Number of values.
     public var count: Int { data.count }
     /// Number of dimensions.

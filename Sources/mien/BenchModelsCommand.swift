@@ -34,19 +34,28 @@ extension Mien {
         @Flag(help: "Skip the Python reference figures.")
         var noReference = false
 
+        @Flag(help: "Time the detector only (for profiling).")
+        var detectorOnly = false
+
+        @Option(help: "Detector frame heights to time (the frame is scaled to 16:9), comma-separated.")
+        var heights = "360,720"
+
+        @Option(help: "Detector minimum face sizes to time, comma-separated.")
+        var minFaces = "20,40"
+
         func run() throws {
             MatrixMultiply.setThreads(1)
             let classifier = try ClassifierRegistry.load(ClassifierRegistry.defaultName)
             print("Mien, one thread")
             print("  classifier \(classifier.name) (\(classifier.multiplyAdds) multiply-adds per face)")
-            for batch in [1, 64] {
+            for batch in [1, 64] where !detectorOnly {
                 let result = try ClassifierBenchmark.run(classifier: classifier, batch: batch, seconds: seconds)
                 print(String(format: "    batch %3d  %8.0f faces/s", batch, result.facesPerSecond))
             }
             print("  detector MTCNN, \(video) at \(time) s")
-            for (width, height) in [(640, 360), (1280, 720)] {
-                let image = try Self.frame(video, at: time, width: width, height: height)
-                for minFace in [20, 40] {
+            for height in try Self.integers(heights, "--heights") {
+                let image = try Self.frame(video, at: time, width: height * 16 / 9, height: height)
+                for minFace in try Self.integers(minFaces, "--min-faces") {
                     let r = try DetectorBenchmark.run(image: image, minFace: minFace, repeats: repeats)
                     print(String(format: "    %4dx%-4d min face %2d  %7.1f ms/frame (best %.1f; P-Net %.1f, R-Net %.1f, O-Net %.1f, other %.1f), %d face(s)",
                                  r.width, r.height, minFace, r.msPerFrame, r.bestMs, r.pnetMs, r.rnetMs, r.onetMs, r.ownCodeMs, r.faces))
@@ -54,6 +63,16 @@ extension Mien {
             }
             guard !noReference else { return }
             try Self.runReference(seconds: seconds)
+        }
+
+        /// A comma-separated list of positive integers.
+        static func integers(_ list: String, _ option: String) throws -> [Int] {
+            try list.split(separator: ",").map {
+                guard let n = Int($0.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                    throw ValidationError("\(option): '\($0)' is not a positive integer")
+                }
+                return n
+            }
         }
 
         /// The RGB frame at `time`, scaled to fit `width` x `height` (up or down).

@@ -24,6 +24,10 @@ struct ConvolutionTests {
         Case(n: 2, cin: 5, h: 8, w: 9, cout: 7, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
         Case(n: 1, cin: 2, h: 7, w: 10, cout: 3, kh: 5, kw: 3, sh: 2, sw: 3, padding: Padding2D(top: 2, left: 0, bottom: 1, right: 2)),
         Case(n: 1, cin: 3, h: 2, w: 2, cout: 2, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),        // empty output
+        // Several tiles of output rows (Conv2D.tileFloats), the last one shorter.
+        Case(n: 2, cin: 16, h: 41, w: 200, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),   // P-Net conv3 band
+        Case(n: 1, cin: 8, h: 70, w: 90, cout: 5, kh: 3, kw: 3, sh: 2, sw: 2, padding: .symmetric(1)),
+        Case(n: 2, cin: 32, h: 60, w: 101, cout: 6, kh: 1, kw: 1, sh: 1, sw: 1, padding: .valid),    // pointwise tiles
     ]
 
     @Test(arguments: cases)
@@ -54,6 +58,17 @@ struct ConvolutionTests {
         let fused = Conv2D(weight: weight, bias: bias, activation: activation)(x)
         let separate = activation(Conv2D(weight: weight, bias: bias)(x))
         #expect(fused.maxAbsDifference(separate) < 1e-6)
+    }
+
+    @Test(arguments: [Activation.relu, .prelu([0.25, -0.5, 0.1]), .hardSwish])
+    func fusedActivationOverTiles(activation: Activation) {
+        var data = TestData(seed: 11)
+        let weight = data.tensor([3, 24, 3, 3]), bias = data.vector(3)
+        let x = data.tensor([1, 24, 50, 120])  // 216 x 118 floats per output row: several tiles
+        let fused = Conv2D(weight: weight, bias: bias, activation: activation)(x)
+        let separate = activation(Conv2D(weight: weight, bias: bias).reference(x))
+        let (ok, message) = expectClose(fused, separate, terms: 216, "fused \(activation) over tiles")
+        #expect(ok, "\(message)")
     }
 
     @Test func knownValues() {

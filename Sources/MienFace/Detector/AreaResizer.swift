@@ -4,23 +4,52 @@ import MienMedia
 /// image (interleaved or planar) into normalised planar network input, with
 /// the very same float values as the reference.
 ///
-/// Separable and exact: for each output row, the source rows of its window are
-/// added into integer column sums (a vectorised pass over bytes), then each
-/// output cell adds its window of columns. The integer sum of a window is what
-/// PyTorch's float sum of integer pixels is (exact below 2^24, so for windows
-/// of up to 65,000 pixels); it is then divided by the window height and then
-/// its width, as PyTorch divides, in float32.
+/// Built once per image, an integral image (per channel, the integer sum of
+/// all pixels above and to the left) gives the sum of any window from four
+/// entries, whatever its size, so every pyramid level and every crop costs
+/// only its output cells. The integer sum of a window is what PyTorch's float
+/// sum of integer pixels is (exact below 2^24, so for windows of up to 65,000
+/// pixels); it is then divided by the window height and then its width, as
+/// PyTorch divides, in float32. Entries wrap modulo 2^32; differences of them
+/// are exact since no window sums to 2^32.
 struct AreaResizer: Sendable {
-    let image: PixelImage
+    let width: Int
+    let height: Int
+    /// Planar `[3, height + 1, width + 1]`: entry `[c][y][x]` sums channel `c`
+    /// over rows `0 ..< y` and columns `0 ..< x` (wrapping).
+    private let integral: [UInt32]
 
-    /// Wraps an `.rgb` or `.rgbPlanar` image.
+    /// Wraps an `.rgb` or `.rgbPlanar` image, summing it once.
     init(_ image: PixelImage) {
         precondition(image.layout != .gray, "AreaResizer needs an RGB image")
-        self.image = image
+        let (width, height) = (image.width, image.height)
+        let stride = width + 1, plane = (height + 1) * stride
+        let planar = image.layout == .rgbPlanar
+        self.width = width
+        self.height = height
+        integral = [UInt32](unsafeUninitializedCapacity: 3 * plane) { table, initialized in
+            let table = table.baseAddress!
+            image.pixels.withUnsafeBufferPointer { pixels in
+                for c in 0..<3 {
+                    let first = table + c * plane
+                    first.update(repeating: 0, count: stride)
+                    for y in 0..<height {
+                        let above = first + y * stride, row = above + stride
+                        row[0] = 0
+                        var running: UInt32 = 0
+                        if planar {
+                            let source = pixels.baseAddress! + (c * height + y) * width
+                            for x in 0..<width { running &+= UInt32(source[x]); row[x &+ 1] = above[x &+ 1] &+ running }
+                        } else {
+                            let source = pixels.baseAddress! + y * width * 3 + c
+                            for x in 0..<width { running &+= UInt32(source[3 &* x]); row[x &+ 1] = above[x &+ 1] &+ running }
+                        }
+                    }
+                }
+            }
+            initialized = 3 * plane
+        }
     }
-
-    var width: Int { image.width }
-    var height: Int { image.height }
 
     /// Writes `region` resized to `outHeight` x `outWidth`, normalised, planar
     /// `[3, outHeight, outWidth]`, to `out`.
@@ -35,81 +64,40 @@ struct AreaResizer: Sendable {
                      && region.y + region.height <= height && region.width > 0 && region.height > 0,
                      "region \(region) is not inside the \(width)x\(height) image")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= outHeight, "rows \(rows) outside 0..<\(outHeight)")
-        // 16-bit column sums (twice the lanes per vector add) when no window is
-        // more than 257 rows high, so that 255 * rows fits; 32-bit otherwise.
-        let tallest = (region.height + outHeight - 1) / outHeight + 1
-        if tallest <= 257 {
-            resize(region, outHeight: outHeight, outWidth: outWidth, rows: rows, into: out, sums: UInt16.self)
-        } else {
-            resize(region, outHeight: outHeight, outWidth: outWidth, rows: rows, into: out, sums: UInt32.self)
-        }
-    }
-
-    private func resize<Sum: FixedWidthInteger & UnsignedInteger>(
-        _ region: AreaResize.Region, outHeight: Int, outWidth: Int, rows: Range<Int>,
-        into out: UnsafeMutablePointer<Float>, sums _: Sum.Type
-    ) {
-        let w = region.width, plane = rows.count * outWidth
-        let planar = image.layout == .rgbPlanar
-        // Column sums of one output row's source rows: interleaved [w * 3] or planar [3, w], like the image.
-        let (pixelStride, channelStride) = planar ? (1, w) : (3, 1)
-        var columnSums = [Sum](repeating: 0, count: 3 * w)
-        var cellSums = [Float](repeating: 0, count: 3 * outWidth)
-        var columnCount = [Float](repeating: 0, count: outWidth)
-        var left = [Int](repeating: 0, count: outWidth), right = left
-        for (j, window) in AreaResize.windows(input: w, output: outWidth).enumerated() {
-            (left[j], right[j], columnCount[j]) = (window.lowerBound, window.upperBound, Float(window.count))
-        }
+        let stride = width + 1, plane = (height + 1) * stride, outPlane = rows.count * outWidth
         let offset = MTCNNLayers.pixelOffset, scale = MTCNNLayers.pixelScale
-        image.pixels.withUnsafeBufferPointer { pixels in
-            columnSums.withUnsafeMutableBufferPointer { sums in
-                cellSums.withUnsafeMutableBufferPointer { cells in
-                    let sums = sums.baseAddress!, cells = cells.baseAddress!
-                    for i in rows {
-                        let y0 = region.y + i * region.height / outHeight
-                        let y1 = region.y + ((i + 1) * region.height + outHeight - 1) / outHeight
-                        // Rows y0 ..< y1 added column by column (contiguous bytes -> UInt32).
-                        sums.update(repeating: 0, count: 3 * w)
-                        for y in y0..<y1 {
-                            if planar {
-                                for c in 0..<3 {
-                                    Self.add(pixels.baseAddress! + (c * height + y) * width + region.x, into: sums + c * w, count: w)
+        // Window edges of each output column, as columns of the table, and window widths.
+        var edges = [Int](repeating: 0, count: 2 * outWidth)
+        var columnCount = [Float](repeating: 0, count: outWidth)
+        for (j, window) in AreaResize.windows(input: region.width, output: outWidth).enumerated() {
+            (edges[2 * j], edges[2 * j + 1]) = (region.x + window.lowerBound, region.x + window.upperBound)
+            columnCount[j] = Float(window.count)
+        }
+        var cellSums = [Float](repeating: 0, count: outWidth)
+        integral.withUnsafeBufferPointer { table in
+            edges.withUnsafeBufferPointer { edges in
+                columnCount.withUnsafeBufferPointer { counts in
+                    cellSums.withUnsafeMutableBufferPointer { cells in
+                        let cells = cells.baseAddress!
+                        for i in rows {
+                            let y0 = region.y + i * region.height / outHeight
+                            let y1 = region.y + ((i + 1) * region.height + outHeight - 1) / outHeight
+                            let rowCount = Float(y1 - y0)
+                            for c in 0..<3 {
+                                let top = table.baseAddress! + c * plane + y0 * stride
+                                let bottom = table.baseAddress! + c * plane + y1 * stride
+                                for j in 0..<outWidth {
+                                    let left = edges[2 &* j], right = edges[2 &* j &+ 1]
+                                    cells[j] = Float((bottom[right] &- top[right]) &- (bottom[left] &- top[left]))
                                 }
-                            } else {
-                                Self.add(pixels.baseAddress! + (y * width + region.x) * 3, into: sums, count: 3 * w)
-                            }
-                        }
-                        // Each cell's window of columns.
-                        for j in 0..<outWidth {
-                            var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0  // a row of cells: up to 255 * 257 * width
-                            for x in left[j]..<right[j] {
-                                let k = x &* pixelStride
-                                r &+= UInt32(sums[k])
-                                g &+= UInt32(sums[k &+ channelStride])
-                                b &+= UInt32(sums[k &+ 2 &* channelStride])
-                            }
-                            cells[j] = Float(r)
-                            cells[outWidth + j] = Float(g)
-                            cells[2 * outWidth + j] = Float(b)
-                        }
-                        // As PyTorch: the float sum divided by the window height, then by its width.
-                        let rowCount = Float(y1 - y0)
-                        for c in 0..<3 {
-                            let source = cells + c * outWidth
-                            let target = out + c * plane + (i - rows.lowerBound) * outWidth
-                            columnCount.withUnsafeBufferPointer { counts in
-                                for j in 0..<outWidth { target[j] = (source[j] / rowCount / counts[j] - offset) * scale }
+                                // As PyTorch: the float sum divided by the window height, then by its width.
+                                let target = out + c * outPlane + (i - rows.lowerBound) * outWidth
+                                for j in 0..<outWidth { target[j] = (cells[j] / rowCount / counts[j] - offset) * scale }
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    /// `sums[k] += bytes[k]` for `count` values (vectorised by the compiler).
-    @inline(__always)
-    private static func add<Sum: FixedWidthInteger & UnsignedInteger>(_ bytes: UnsafePointer<UInt8>, into sums: UnsafeMutablePointer<Sum>, count: Int) {
-        for k in 0..<count { sums[k] &+= Sum(truncatingIfNeeded: bytes[k]) }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MienNN
 
 /// MTCNN's proposal network (P-Net), fully convolutional: on an image of any
@@ -10,6 +11,9 @@ import MienNN
 ///           conv4_2 32->4 k1                            -> reg  [N,4,h,w]
 /// ```
 /// with `h = ceil((H - 2) / 2) - 4`, `w = ceil((W - 2) / 2) - 4`.
+///
+/// The fast path runs the two heads as one 32->6 convolution and the two-way
+/// softmax with one `expf` per cell (same values as `Softmax.apply`).
 public struct PNet: Sendable {
     let conv1: Conv2D
     let pool1 = MaxPool2D(kernel: (2, 2), stride: (2, 2), ceilMode: true)
@@ -17,6 +21,8 @@ public struct PNet: Sendable {
     let conv3: Conv2D
     let conv4_1: Conv2D
     let conv4_2: Conv2D
+    /// conv4_1 and conv4_2 as one convolution: channels 0-1 the face logits, 2-5 the offsets.
+    let heads: Conv2D
 
     /// The weight file's name in the model folder.
     public static let fileName = "mtcnn_pnet.safetensors"
@@ -31,6 +37,8 @@ public struct PNet: Sendable {
         conv4_1 = try MTCNNLayers.conv(loader, "conv4_1", 32, 2, kernel: 1)
         conv4_2 = try MTCNNLayers.conv(loader, "conv4_2", 32, 4, kernel: 1)
         try loader.finish()
+        heads = Conv2D(weight: Tensor(shape: [6, 32, 1, 1], data: conv4_1.weight.data + conv4_2.weight.data),
+                       bias: (conv4_1.bias ?? [0, 0]) + (conv4_2.bias ?? [0, 0, 0, 0]))
     }
 
     /// The size of the score map for an `height` x `width` input.
@@ -55,8 +63,37 @@ public struct PNet: Sendable {
     public func callAsFunction(_ x: Tensor) -> (reg: Tensor, prob: Tensor) {
         let (_, c, h, w) = x.nchw
         precondition(c == 3 && h >= 12 && w >= 12, "P-Net takes [N, 3, H >= 12, W >= 12], got \(x.shape)")
-        let features = conv3(conv2(pool1(conv1(x))))  // [N, 32, h, w]
-        return (conv4_2(features), Softmax.apply(conv4_1(features)))
+        return Self.split(heads(conv3(conv2(pool1(conv1(x))))))
+    }
+
+    /// The six head channels `[N, 6, h, w]` as `reg` (channels 2-5) and the
+    /// softmax of channels 0-1, computed as `Softmax.apply` does (the larger
+    /// logit's exponential is exactly 1), with one `expf` per cell.
+    static func split(_ heads: Tensor) -> (reg: Tensor, prob: Tensor) {
+        let (n, _, h, w) = heads.nchw
+        let plane = h * w
+        var reg = Tensor(shape: [n, 4, h, w]), prob = Tensor(shape: [n, 2, h, w])
+        heads.data.withUnsafeBufferPointer { src in
+            reg.data.withUnsafeMutableBufferPointer { r in
+                prob.data.withUnsafeMutableBufferPointer { p in
+                    for b in 0..<n {
+                        let logits = src.baseAddress! + b * 6 * plane, out = p.baseAddress! + b * 2 * plane
+                        (r.baseAddress! + b * 4 * plane).update(from: logits + 2 * plane, count: 4 * plane)
+                        for i in 0..<plane {
+                            let x0 = logits[i], x1 = logits[plane + i]
+                            if x1 >= x0 {
+                                let e = expf(x0 - x1), sum = 1 + e
+                                (out[i], out[plane + i]) = (e / sum, 1 / sum)
+                            } else {
+                                let e = expf(x1 - x0), sum = 1 + e
+                                (out[i], out[plane + i]) = (1 / sum, e / sum)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (reg, prob)
     }
 
     /// The same network through every layer's plain reference, for tests.
