@@ -94,6 +94,7 @@ extension Mien {
                 return
             }
             print("\nreference (original frameworks, Models/bench_reference.py):")
+            fflush(nil)  // ours first: the child writes straight to the same output
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments = ["Models/bench_reference.py", "--seconds", String(seconds)]
