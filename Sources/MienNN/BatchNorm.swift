@@ -35,23 +35,26 @@ public struct BatchNorm: Sendable {
     /// so each output channel's weights are multiplied by `scale[o]` and its bias
     /// becomes `scale[o] * b[o] + shift[o]` (b = 0 when the conv has none).
     public func folded(into conv: Conv2D) -> Conv2D {
-        precondition(conv.outChannels == gamma.count, "batch norm has \(gamma.count) channels, convolution \(conv.outChannels)")
         var result = conv
-        let (scale, shift) = scaleAndShift
-        let per = conv.weight.count / conv.outChannels
-        for o in 0..<conv.outChannels { for i in 0..<per { result.weight.data[o * per + i] *= scale[o] } }
-        result.bias = (0..<conv.outChannels).map { scale[$0] * (conv.bias?[$0] ?? 0) + shift[$0] }
+        (result.weight, result.bias) = fold(weight: conv.weight, bias: conv.bias)
         return result
     }
 
     /// `conv` followed by this layer, as one depthwise convolution (same algebra as for `Conv2D`).
     public func folded(into conv: DepthwiseConv2D) -> DepthwiseConv2D {
-        precondition(conv.channels == gamma.count, "batch norm has \(gamma.count) channels, convolution \(conv.channels)")
         var result = conv
-        let (scale, shift) = scaleAndShift
-        let per = conv.weight.count / conv.channels
-        for o in 0..<conv.channels { for i in 0..<per { result.weight.data[o * per + i] *= scale[o] } }
-        result.bias = (0..<conv.channels).map { scale[$0] * (conv.bias?[$0] ?? 0) + shift[$0] }
+        (result.weight, result.bias) = fold(weight: conv.weight, bias: conv.bias)
         return result
+    }
+
+    /// The folding itself, for weights whose dimension 0 is the output channel.
+    private func fold(weight: Tensor, bias: [Float]?) -> (Tensor, [Float]) {
+        let channels = weight.shape[0]
+        precondition(channels == gamma.count, "batch norm has \(gamma.count) channels, convolution \(channels)")
+        var folded = weight
+        let (scale, shift) = scaleAndShift
+        let per = weight.count / channels
+        for o in 0..<channels { for i in 0..<per { folded.data[o * per + i] *= scale[o] } }
+        return (folded, (0..<channels).map { scale[$0] * (bias?[$0] ?? 0) + shift[$0] })
     }
 }
