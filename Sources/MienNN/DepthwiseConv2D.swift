@@ -46,7 +46,10 @@ public struct DepthwiseConv2D: Sendable {
         let (kh, kw) = kernel, (sh, sw) = stride
         var y = Tensor(shape: [n, c, oh, ow])
         guard oh > 0 && ow > 0 else { return y }
-        var kernel3x3 = DepthwiseKernel3x3()
+        let fast3x3 = kh == 3 && kw == 3 && sh == 1 && sw == 1
+        var scratch = [Float](repeating: 0, count: fast3x3 ? DepthwiseKernel3x3.scratchSize(outHeight: oh, outWidth: ow) : 0)
+        scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+        let pad = scratchBuffer.baseAddress
         weight.data.withUnsafeBufferPointer { wp in
             x.data.withUnsafeBufferPointer { xp in
                 y.data.withUnsafeMutableBufferPointer { yp in
@@ -54,9 +57,10 @@ public struct DepthwiseConv2D: Sendable {
                         let ch = plane % c
                         let src = xp.baseAddress! + plane * h * w
                         let dst = yp.baseAddress! + plane * oh * ow
-                        if kh == 3 && kw == 3 && sh == 1 && sw == 1 {
-                            kernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9, bias: bias?[ch] ?? 0,
-                                          top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow)
+                        if fast3x3 {
+                            DepthwiseKernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9, bias: bias?[ch] ?? 0,
+                                                   top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow,
+                                                   scratch: pad!)
                             continue
                         }
                         dst.update(repeating: bias?[ch] ?? 0, count: oh * ow)
@@ -83,6 +87,7 @@ public struct DepthwiseConv2D: Sendable {
                     activation?.apply(yp.baseAddress!, count: n * c * oh * ow, channels: c, planeSize: oh * ow)
                 }
             }
+        }
         }
         return y
     }
