@@ -29,7 +29,7 @@ func codeGeneration() -> [SwiftSetting] {
 ///
 /// Module graph (arrows are imports):
 ///   CFFmpeg <- MienMedia <- mien
-///   COpenBLAS <- MienNN <- MienFace <- mien (MienFace also uses MienMedia)
+///   COpenBLAS <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
 /// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS.
 let package = Package(
     name: "Mien",
@@ -39,6 +39,7 @@ let package = Package(
         .library(name: "MienMedia", targets: ["MienMedia"]),
         .library(name: "MienNN", targets: ["MienNN"]),
         .library(name: "MienFace", targets: ["MienFace"]),
+        .library(name: "MienPipeline", targets: ["MienPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,7 @@ let package = Package(
         .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
         .target(name: "MienNN", dependencies: ["COpenBLAS"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
+        .target(name: "MienPipeline", dependencies: ["MienFace", "MienMedia"], swiftSettings: codeGeneration()),
         .executableTarget(
             name: "mien",
             dependencies: [
@@ -70,6 +72,7 @@ let package = Package(
         .testTarget(name: "MienMediaTests", dependencies: ["MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
+        .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
     ]
 )
