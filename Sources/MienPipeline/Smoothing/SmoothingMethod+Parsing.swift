@@ -70,6 +70,9 @@ extension SmoothingMethod {
                 message: "smoothing '\(text)': \(why); expected \(Self.syntaxHelp)")
         }
 
+        if name == "none", rawParameter != nil {
+            throw fail(.unexpectedParameter, "none takes no parameter")
+        }
         var parameter: Double?
         if let rawParameter {
             guard let value = Double(rawParameter), value.isFinite else {
@@ -81,9 +84,6 @@ extension SmoothingMethod {
         let method: SmoothingMethod
         switch name {
         case "none":
-            if rawParameter != nil {
-                throw fail(.unexpectedParameter, "none takes no parameter")
-            }
             method = .none
         case "ema":
             method = .ema(timeConstant: parameter ?? Self.defaultTimeConstant)
@@ -96,12 +96,8 @@ extension SmoothingMethod {
         default:
             throw fail(.unknownMethod, "unknown method '\(name)'")
         }
-        do {
-            try method.validate()
-        } catch {
-            throw SmoothingMethodError(
-                code: error.code, text: text,
-                message: "\(error.message); expected \(Self.syntaxHelp)")
+        if let problem = method.rangeProblem {
+            throw fail(.parameterOutOfRange, problem)
         }
         self = method
     }

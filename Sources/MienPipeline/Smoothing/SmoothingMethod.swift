@@ -97,25 +97,25 @@ public enum SmoothingMethod: Sendable, Hashable, Codable {
     ///   `ema`'s time constant is not > 0, `window`'s width is not >= 0, or
     ///   `hmm`'s stickiness is not in (0, 1), or any parameter is not finite.
     public func validate() throws(SmoothingMethodError) {
-        let ok: Bool
-        let range: String
-        switch self {
-        case .none:
-            return
-        case .ema(let tau):
-            ok = tau.isFinite && tau > 0
-            range = "a time constant in seconds > 0"
-        case .window(let seconds):
-            ok = seconds.isFinite && seconds >= 0
-            range = "a window width in seconds >= 0"
-        case .hmm(let stickiness):
-            ok = stickiness.isFinite && stickiness > 0 && stickiness < 1
-            range = "a stickiness in (0, 1), e.g. 0.95"
-        }
-        if !ok {
+        if let problem = rangeProblem {
             throw SmoothingMethodError(
                 code: .parameterOutOfRange, text: description,
-                message: "smoothing '\(description)': \(name) needs \(range)")
+                message: "smoothing '\(description)': \(problem)")
+        }
+    }
+
+    /// Why the parameter is out of range, or nil when it is fine.
+    var rangeProblem: String? {
+        switch self {
+        case .none:
+            return nil
+        case .ema(let tau):
+            return tau.isFinite && tau > 0 ? nil : "ema needs a time constant in seconds > 0"
+        case .window(let seconds):
+            return seconds.isFinite && seconds >= 0 ? nil : "window needs a width in seconds >= 0"
+        case .hmm(let stickiness):
+            return stickiness.isFinite && stickiness > 0 && stickiness < 1
+                ? nil : "hmm needs a stickiness in (0, 1), e.g. 0.95"
         }
     }
 }
