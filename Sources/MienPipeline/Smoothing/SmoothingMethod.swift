@@ -41,6 +41,8 @@ public enum SmoothingMethod: Sendable, Hashable, Codable {
     /// is always in its own window, so a sample alone across a gap keeps its
     /// raw value. Non-causal; symmetric in time. Emotion: arg-max of the mean.
     ///
+    /// With `seconds` 0 only samples at the very same time are averaged.
+    ///
     /// - Parameter seconds: full window width in seconds, >= 0. Default
     ///   `SmoothingMethod.defaultWindowSeconds` (1.0 s).
     case window(seconds: Double)
