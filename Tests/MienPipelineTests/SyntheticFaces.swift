@@ -91,25 +91,23 @@ struct SyntheticVideo {
         return zip(times, boxes).map { tracker.update(time: $0, boxes: $1) }
     }
 
-    /// Cuts the video into shards of `length` seconds, tracks each alone,
-    /// stitches them and returns the global id of every detection.
-    func trackSharded(length: Double, settings: TrackerSettings = TrackerSettings()) -> [[Int]] {
+    /// Cuts the video into shards of `length` seconds, tracks each alone
+    /// (after `warmUp` seconds of the frames before it), stitches them and
+    /// returns the global id of every detection.
+    func trackSharded(length: Double, warmUp: Double = 0, settings: TrackerSettings = TrackerSettings()) -> [[Int]] {
+        let frames = zip(times, boxes).map { (time: $0, boxes: $1) }
+        let count = Int((times.last! / length).rounded(.down)) + 1
         var shards: [ShardTracks] = []
         var local: [[Int]] = []
         var shardOfFrame: [Int] = []
-        var k = -1
-        var tracker = FaceTracker(settings: settings)
-        for (t, frame) in zip(times, boxes) {
-            let index = Int((t / length).rounded(.down))
-            while k < index {
-                k += 1
-                shards.append(ShardTracks(start: Double(k) * length))
-                tracker = FaceTracker(settings: settings)
-            }
-            let ids = tracker.update(time: t, boxes: frame)
-            shards[k].append(time: t, tracks: ids, boxes: frame)
-            local.append(ids)
-            shardOfFrame.append(k)
+        for k in 0..<count {
+            let start = Double(k) * length
+            let inShard = frames.filter { Int(($0.time / length).rounded(.down)) == k }
+            let before = frames.filter { $0.time < start && $0.time >= start - warmUp }
+            let (ids, shard) = FaceTracker.trackShard(start: start, warmUp: before, frames: inShard, settings: settings)
+            shards.append(shard)
+            local += ids
+            shardOfFrame += ids.map { _ in k }
         }
         let stitched = TrackStitcher(settings: settings).stitch(shards)
         return zip(local, shardOfFrame).map { ids, shard in

@@ -113,3 +113,61 @@ func shardedRunSplitsLikeTheWholeVideo(scenario: Scenario, shardLength: Double) 
     let video = Scenario.classroom.video
     #expect(video.trackSharded(length: 2.5) == video.trackSharded(length: 2.5))
 }
+
+/// Two faces crossing slowly, their boxes overlapping for 2 s around 7.5 s,
+/// sampled irregularly: which box is which there depends on the motion
+/// history, so a shard starting mid-crossing needs a warm-up that covers it.
+func crossingAtAnEdge(seed: UInt64) -> SyntheticVideo {
+    SyntheticVideo(
+        faces: [
+            SyntheticFace(box: FaceBox(x: 0, y: 100, width: 80, height: 80), velocity: (40, 3), hidden: [4.7..<5.3]),
+            SyntheticFace(box: FaceBox(x: 600, y: 130, width: 80, height: 80), velocity: (-40, 0), hidden: [9.8..<10.6]),
+            SyntheticFace(box: FaceBox(x: 300, y: 400, width: 50, height: 60), visible: 2..<100, hidden: [12..<14.5]),
+        ],
+        times: irregularTimes(steps: 0.02...0.3, count: 150, seed: seed), noise: 2, seed: seed + 1)
+}
+
+@Test(arguments: 0..<24)
+func warmUpCoveringTheCrossingGivesTheWholeVideoIds(seed: Int) {
+    let video = crossingAtAnEdge(seed: UInt64(seed) * 7919 + 1)
+    let whole = video.trackWhole()
+    #expect(video.trackSharded(length: 1.0, warmUp: 1.0) == whole)
+    #expect(video.trackSharded(length: 2.5, warmUp: 2.0) == whole)
+    #expect(video.trackSharded(length: 5.0) == whole)  // no edge near the crossing
+}
+
+@Test(arguments: 0..<12)
+func classroomWithIrregularTimesNeedsNoWarmUp(seed: Int) {
+    let s = UInt64(seed) * 7919 + 1
+    let video = classroom(seed: s, times: irregularTimes(steps: 0.05...0.2, count: 80, seed: s + 2))
+    let whole = video.trackWhole()
+    #expect(samePartition(whole, video.truth()))
+    for length in [1.0, 2.5, 5.0] { #expect(video.trackSharded(length: length) == whole) }
+}
+
+@Test func aSharedWarmUpDetectionOutranksBoxOverlap() {
+    let a = FaceBox(x: 0, y: 0, width: 50, height: 50)
+    let b = FaceBox(x: 30, y: 0, width: 50, height: 50)  // overlaps a
+    var s0 = ShardTracks(start: 0)
+    s0.append(time: 0.9, tracks: [0, 1], boxes: [a, b])
+    // Shard 1's tracker, knowing the motion from its warm-up, followed a's face
+    // to where b was at 1.0 (and b's to where a was): the shared detections say so.
+    var s1 = ShardTracks(start: 1)
+    s1.appendWarmUp(time: 0.9, tracks: [0, 1], boxes: [a, b])
+    s1.append(time: 1.0, tracks: [1, 0], boxes: [a, b])
+    let stitched = TrackStitcher().stitch([s0, s1])
+    #expect(stitched.globalIDs == [[0: 0, 1: 1], [0: 0, 1: 1]])
+    // Without the warm-up, overlap decides: the box at a's place continues a.
+    s1.warmUp = []
+    #expect(TrackStitcher().stitch([s0, s1]).globalIDs == [[0: 0, 1: 1], [1: 0, 0: 1]])
+}
+
+@Test func warmUpOnlyTracksAreNotMapped() {
+    let a = FaceBox(x: 0, y: 0, width: 50, height: 50)
+    var s1 = ShardTracks(start: 1)
+    s1.appendWarmUp(time: 0.5, tracks: [0], boxes: [a])
+    s1.append(time: 1.5, tracks: [1], boxes: [FaceBox(x: 300, y: 0, width: 50, height: 50)])
+    let stitched = TrackStitcher().stitch([ShardTracks(start: 0), s1])
+    #expect(stitched.globalIDs == [[:], [1: 0]])
+    #expect(stitched.trackCount == 1)
+}

@@ -15,6 +15,11 @@
 ///   together, and earlier frames claim global tracks first, as they would in
 ///   a tracker running through the edge.
 ///
+/// When the next shard was tracked with a warm-up (see `ShardTracks`), a
+/// local track that holds, in its warm-up, a detection an earlier shard
+/// recorded continues that detection's global track first: both trackers saw
+/// the same face there, which no box-overlap rule can beat.
+///
 /// A local track that continues nothing opens a new global track. Global ids
 /// start at 0 and are numbered in order of first appearance (time, then local
 /// id, then shard order), which for an unsharded video is the order
@@ -25,9 +30,12 @@
 /// have crossed the edge is split, and its second part starts a local track
 /// whose first detection is exactly the one the whole-video tracker would
 /// have matched against the same state with the same score. What can differ:
-/// right after an edge the local track's filter starts at rest, so a face that
-/// moves by more than the threshold allows in one step without the velocity
-/// the whole-video filter had may be split in one run and not the other.
+/// right after an edge the shard's tracker starts with every filter at rest,
+/// while the whole-video tracker knows how each face was moving. Where boxes
+/// overlap heavily (two faces crossing) that knowledge decides which box is
+/// which, so a crossing in progress at an edge may be split differently.
+/// A warm-up that covers the interaction (1 to 2 s) removes the difference in
+/// the tests; faces that keep apart need none.
 public struct TrackStitcher: Sendable {
     /// Settings; must equal those the shards were tracked with.
     public let settings: TrackerSettings
@@ -45,51 +53,76 @@ public struct TrackStitcher: Sendable {
     /// - Returns: the mapping `(shard, local id) -> global id`.
     public func stitch(_ shards: [ShardTracks]) -> StitchedTracks {
         var globals: [FaceTrack] = []
+        var owner: [Detection: Int] = [:]  // earlier shards' detections -> global id
         var mapping = [[Int: Int]](repeating: [:], count: shards.count)
         let order = shards.indices.sorted { a, b in
             shards[a].start != shards[b].start ? shards[a].start < shards[b].start : a < b
         }
         for s in order {
             let locals = shards[s].localTracks()
-            guard !locals.isEmpty else { continue }
-            // Only global tracks from earlier shards, still open at this shard's
-            // first detection, can be continued here.
-            let earliest = locals[0].firstTime
-            var candidates = globals.indices.filter { globals[$0].isOpen(at: earliest, maxGap: settings.maxGap) }
             var assigned = [Int](repeating: -1, count: locals.count)
+            var claimed = Set<Int>()
+            let earlier = globals.count  // global tracks from earlier shards: 0..<earlier
 
+            // 1. Warm-up: a local track that already held a detection of an
+            //    earlier shard continues that detection's global track. The
+            //    latest such detection decides (it is nearest the edge).
+            let warm = locals.indices.filter { locals[$0].lastWarmUp != nil }.sorted { a, b in
+                let ta = locals[a].lastWarmUp!.time, tb = locals[b].lastWarmUp!.time
+                return ta != tb ? ta > tb : locals[a].id < locals[b].id
+            }
+            for i in warm {
+                let o = locals[i].lastWarmUp!
+                if let g = owner[Detection(time: o.time, box: o.box)], !claimed.contains(g) {
+                    assigned[i] = g
+                    claimed.insert(g)
+                }
+            }
+
+            // 2. Overlap: the rest, one frame of new local tracks at a time,
+            //    against the global tracks still open then.
             var first = 0
             while first < locals.count {
-                // One frame's worth of new local tracks: [first, end)
-                var end = first + 1
+                var end = first + 1  // one frame's worth of new local tracks: [first, end)
                 while end < locals.count && locals[end].firstTime == locals[first].firstTime { end += 1 }
                 let time = locals[first].firstTime
-                let open = candidates.filter { globals[$0].isOpen(at: time, maxGap: settings.maxGap) }
-                // [open global tracks, new local tracks] score matrix
-                let scores = open.map { g in (first..<end).map { globals[g].matchScore(locals[$0].firstBox, at: time) } }
-                for m in IoUMatcher.assign(scores: scores, threshold: settings.iouThreshold) {
-                    assigned[first + m.detection] = open[m.track]
+                let fresh = (first..<end).filter { assigned[$0] < 0 }
+                let open = (0..<earlier).filter {
+                    !claimed.contains($0) && globals[$0].isOpen(at: time, maxGap: settings.maxGap)
                 }
-                let claimed = Set(assigned[first..<end])
-                candidates.removeAll { claimed.contains($0) }
-                for i in first..<end where assigned[i] < 0 {
-                    let o = locals[i].observations[0]
+                // [open global tracks, new local tracks] score matrix
+                let scores = open.map { g in fresh.map { globals[g].matchScore(locals[$0].firstBox, at: time) } }
+                for m in IoUMatcher.assign(scores: scores, threshold: settings.iouThreshold) {
+                    assigned[fresh[m.detection]] = open[m.track]
+                    claimed.insert(open[m.track])
+                }
+                for i in fresh where assigned[i] < 0 {
                     assigned[i] = globals.count
-                    globals.append(FaceTrack(id: globals.count, box: o.box, time: o.time, settings: settings))
-                    locals[i].observations.dropFirst().forEach { globals[assigned[i]].append($0.box, at: $0.time) }
+                    claimed.insert(globals.count)
+                    globals.append(FaceTrack(id: globals.count, box: locals[i].firstBox, time: time, settings: settings))
                 }
                 first = end
             }
-            // Continued tracks take in their detections after all matching, so
-            // this shard's matching saw every global track as the edge left it.
+
+            // 3. Tracks take in their detections after all matching, so this
+            //    shard's matching saw every global track as the edge left it.
             for (i, local) in locals.enumerated() {
-                mapping[s][local.id] = assigned[i]
-                if globals[assigned[i]].firstTime < local.firstTime {
-                    local.observations.forEach { globals[assigned[i]].append($0.box, at: $0.time) }
+                let g = assigned[i]
+                mapping[s][local.id] = g
+                let continued = globals[g].firstTime < local.firstTime
+                for (k, o) in local.observations.enumerated() where continued || k > 0 {
+                    globals[g].append(o.box, at: o.time)
                 }
+                for o in local.observations { owner[Detection(time: o.time, box: o.box)] = g }
             }
         }
         return StitchedTracks(globalIDs: mapping, trackCount: globals.count)
+    }
+
+    /// A detection's identity across shards: its time and its exact box.
+    private struct Detection: Hashable {
+        var time: Double
+        var box: FaceBox
     }
 }
 
