@@ -54,3 +54,37 @@ import Testing
     #expect(IoUMatcher.assign(scores: [], threshold: 0.3).isEmpty)
     #expect(IoUMatcher.assign(scores: [[]], threshold: 0.3).isEmpty)
 }
+
+/// Best total score over all one-to-one assignments (brute force over
+/// permutations, padding with "no match"): the Hungarian algorithm's answer.
+private func optimalTotal(_ scores: [[Double]], threshold: Double) -> Double {
+    let n = scores.count
+    let m = scores.first?.count ?? 0
+    func best(_ row: Int, _ used: Set<Int>) -> Double {
+        if row == n { return 0 }
+        var result = best(row + 1, used)
+        for d in 0..<m where !used.contains(d) && scores[row][d] >= threshold {
+            result = max(result, scores[row][d] + best(row + 1, used.union([d])))
+        }
+        return result
+    }
+    return best(0, [])
+}
+
+@Test(arguments: 0..<40)
+func greedyMatchesTheOptimalAssignmentForSeparateFaces(seed: Int) {
+    // Up to 6 faces a box-width or more apart, each detected with jitter:
+    // the case the tracker meets nearly always.
+    var rng = SeededRandom(seed: UInt64(seed))
+    let n = Int.random(in: 1...6, using: &rng)
+    let tracks = (0..<n).map { i in
+        FaceBox(x: Double(i) * 100 + .random(in: 0...20, using: &rng), y: .random(in: 0...30, using: &rng), width: 60, height: 60)
+    }
+    var detections = tracks.map { t in
+        FaceBox(x: t.x + 8 * rng.gaussian(), y: t.y + 8 * rng.gaussian(), width: 60 + 3 * rng.gaussian(), height: 60)
+    }
+    detections.shuffle(using: &rng)
+    let scores = tracks.map { t in detections.map { t.iou($0) } }
+    let greedy = IoUMatcher.assign(scores: scores, threshold: 0.3)
+    #expect(abs(greedy.map(\.score).reduce(0, +) - optimalTotal(scores, threshold: 0.3)) < 1e-12)
+}

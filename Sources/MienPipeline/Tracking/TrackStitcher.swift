@@ -53,7 +53,7 @@ public struct TrackStitcher: Sendable {
     /// - Returns: the mapping `(shard, local id) -> global id`.
     public func stitch(_ shards: [ShardTracks]) -> StitchedTracks {
         var globals: [FaceTrack] = []
-        var owner: [Detection: Int] = [:]  // earlier shards' detections -> global id
+        var owner: [Double: [(box: FaceBox, track: Int)]] = [:]  // earlier shards' detections by time
         var mapping = [[Int: Int]](repeating: [:], count: shards.count)
         let order = shards.indices.sorted { a, b in
             shards[a].start != shards[b].start ? shards[a].start < shards[b].start : a < b
@@ -73,7 +73,7 @@ public struct TrackStitcher: Sendable {
             }
             for i in warm {
                 let o = locals[i].lastWarmUp!
-                if let g = owner[Detection(time: o.time, box: o.box)], !claimed.contains(g) {
+                if let g = Self.owner(of: o, in: owner), !claimed.contains(g) {
                     assigned[i] = g
                     claimed.insert(g)
                 }
@@ -113,17 +113,27 @@ public struct TrackStitcher: Sendable {
                 for (k, o) in local.observations.enumerated() where continued || k > 0 {
                     globals[g].append(o.box, at: o.time)
                 }
-                for o in local.observations { owner[Detection(time: o.time, box: o.box)] = g }
+                for o in local.observations { owner[o.time, default: []].append((o.box, g)) }
             }
         }
         return StitchedTracks(globalIDs: mapping, trackCount: globals.count)
     }
 
-    /// A detection's identity across shards: its time and its exact box.
-    private struct Detection: Hashable {
-        var time: Double
-        var box: FaceBox
+    /// The global track of the earlier shards' detection that is `o`: same
+    /// sampled time, box overlapping at least `sameDetectionIoU`. Not exact
+    /// equality: two workers on different CPUs may detect a box a few ulps
+    /// apart. Nil when no detection was recorded at that time.
+    private static func owner(of o: ShardTracks.Observation, in owner: [Double: [(box: FaceBox, track: Int)]]) -> Int? {
+        var best: (iou: Double, track: Int)?
+        for candidate in owner[o.time] ?? [] {
+            let iou = candidate.box.iou(o.box)
+            if iou >= sameDetectionIoU && iou > (best?.iou ?? -1) { best = (iou, candidate.track) }
+        }
+        return best?.track
     }
+
+    /// Least IoU for a warm-up box to be the same detection as an earlier shard's.
+    static let sameDetectionIoU = 0.9
 }
 
 /// The result of `TrackStitcher.stitch`: per-video track ids for every
