@@ -111,3 +111,14 @@ func classroom(seed: UInt64, times: [Double]) -> SyntheticVideo {
     for i in 30..<60 { ids.append(restored.update(time: video.times[i], boxes: video.boxes[i])) }
     #expect(ids == video.trackWhole())
 }
+
+@Test func endTracksExportsTracksPastTheGapWithoutMovingTheClock() {
+    var tracker = FaceTracker()
+    _ = tracker.update(time: 0, boxes: [face, FaceBox(x: 400, y: 100, width: 80, height: 80)])
+    _ = tracker.update(time: 0.8, boxes: [face])
+    let ended = tracker.endTracks(unseenSince: 1.5)
+    #expect(ended.map(\.id) == [1])
+    #expect(ended[0].hits == 1)
+    #expect(tracker.openTracks.map(\.id) == [0])
+    #expect(tracker.lastTime == 0.8)
+}
