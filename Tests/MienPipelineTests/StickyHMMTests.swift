@@ -14,7 +14,7 @@ import Testing
     func viterbiMatchesEnumeratingEveryPath(problem: (Int, Int, Double, UInt64)) {
         let (states, steps, stickiness, seed) = problem
         let model = StickyHMM(stateCount: states, stickiness: stickiness)
-        let probabilities = SeededGenerator.probabilityRows(count: steps, width: states, seed: seed)
+        let probabilities = SeededRandom.probabilityRows(count: steps, width: states, seed: seed)
         #expect(model.viterbi(probabilities) == model.referenceViterbi(probabilities))
     }
 
@@ -22,7 +22,7 @@ import Testing
     func posteriorsMatchEnumeratingEveryPath(problem: (Int, Int, Double, UInt64)) {
         let (states, steps, stickiness, seed) = problem
         let model = StickyHMM(stateCount: states, stickiness: stickiness)
-        let probabilities = SeededGenerator.probabilityRows(count: steps, width: states, seed: seed)
+        let probabilities = SeededRandom.probabilityRows(count: steps, width: states, seed: seed)
         let fast = model.posteriors(probabilities)
         let reference = model.referencePosteriors(probabilities)
         #expect(fast.count == steps)
@@ -49,7 +49,7 @@ import Testing
     @Test func longSequencesStayFinite() {
         // 20,000 steps: probabilities in linear space would underflow long before.
         let model = StickyHMM(stateCount: 7, stickiness: 0.99)
-        let probabilities = SeededGenerator.probabilityRows(count: 20_000, width: 7, seed: 42)
+        let probabilities = SeededRandom.probabilityRows(count: 20_000, width: 7, seed: 42)
         let posteriors = model.posteriors(probabilities)
         #expect(posteriors.allSatisfy { row in row.allSatisfy(\.isFinite) && abs(row.reduce(0, +) - 1) < 1e-9 })
         #expect(model.viterbi(probabilities).count == 20_000)
@@ -93,23 +93,10 @@ func leaning(_ emotion: Emotion, _ p: Float = 0.7) -> [Float] {
     Emotion.allCases.map { $0 == emotion ? p : (1 - p) / 6 }
 }
 
-/// SplitMix64: a fixed, portable pseudo-random sequence, so tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededRandom {
     /// `count` rows of `width` non-negative values summing to one, some exactly zero.
     static func probabilityRows(count: Int, width: Int, seed: UInt64) -> [[Double]] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         return (0..<count).map { _ in
             let raw = (0..<width).map { _ -> Double in
                 let u = Double.random(in: 0..<1, using: &generator)

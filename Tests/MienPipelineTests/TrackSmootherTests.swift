@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: allMethods)
     func probabilitiesStayNormalised(method: SmoothingMethod) throws {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         var t = 0.0
         let samples = (0..<300).map { i -> (t: Double, probs: [Float]) in
             t += Double.random(in: 0...0.2, using: &generator)

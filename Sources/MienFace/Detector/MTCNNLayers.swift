@@ -50,36 +50,31 @@ enum MTCNNLayers {
 
     /// `W'[o, (c*H + h)*W + w] = W[o, (w*H + h)*C + c]` for `W` [out, C*H*W].
     static func permuteColumnsToNCHW(_ weight: Tensor, channels: Int, height: Int, width: Int) -> Tensor {
-        let outputs = weight.shape[0], inputs = weight.shape[1]
-        var permuted = weight
-        for o in 0..<outputs {
-            for c in 0..<channels {
-                for y in 0..<height {
-                    for x in 0..<width {
-                        permuted.data[o * inputs + (c * height + y) * width + x] =
-                            weight.data[o * inputs + (x * height + y) * channels + c]
-                    }
-                }
-            }
-        }
-        return permuted
+        moveColumns(weight, channels: channels, height: height, width: width, toNCHW: true)
     }
 
     /// The inverse of `permuteColumnsToNCHW`: back to PyTorch's W, H, C column order (for reference paths).
     static func unpermuteColumns(_ weight: Tensor, channels: Int, height: Int, width: Int) -> Tensor {
+        moveColumns(weight, channels: channels, height: height, width: width, toNCHW: false)
+    }
+
+    /// Moves each column between its W, H, C position `(w*H + h)*C + c` and its NCHW
+    /// position `(c*H + h)*W + w`, in the direction asked.
+    private static func moveColumns(_ weight: Tensor, channels: Int, height: Int, width: Int, toNCHW: Bool) -> Tensor {
         let outputs = weight.shape[0], inputs = weight.shape[1]
-        var original = weight
+        var moved = weight
         for o in 0..<outputs {
             for c in 0..<channels {
                 for y in 0..<height {
                     for x in 0..<width {
-                        original.data[o * inputs + (x * height + y) * channels + c] =
-                            weight.data[o * inputs + (c * height + y) * width + x]
+                        let nchw = o * inputs + (c * height + y) * width + x
+                        let whc = o * inputs + (x * height + y) * channels + c
+                        if toNCHW { moved.data[nchw] = weight.data[whc] } else { moved.data[whc] = weight.data[nchw] }
                     }
                 }
             }
         }
-        return original
+        return moved
     }
 
     /// PyTorch's `x.permute(0, 3, 2, 1).flatten(1)` of `[N, C, H, W]`: `[N, W*H*C]`, plainly, for reference paths.
