@@ -43,6 +43,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -58,13 +59,16 @@ let package = Package(
         .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
         .target(name: "MienNN", dependencies: ["COpenBLAS"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
-        .target(name: "MienPipeline", dependencies: ["MienFace", "MienMedia"], swiftSettings: codeGeneration()),
+        .target(
+            name: "MienPipeline", dependencies: ["MienFace", "MienMedia", .product(name: "Yams", package: "Yams")],
+            swiftSettings: codeGeneration()),
         .executableTarget(
             name: "mien",
             dependencies: [
                 "MienMedia",
                 "MienNN",
                 "MienFace",
+                "MienPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,7 +76,7 @@ let package = Package(
         .testTarget(name: "MienMediaTests", dependencies: ["MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
-        .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline"]),
+        .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
     ]
 )

@@ -4,6 +4,10 @@ public struct SampledFrame {
     public let index: Int
     /// The grid time `k / fps` (with `.grid`), or the frame's own time (with `.everyFrame`).
     public let time: Double
+    /// How many frames this read decoded before this one (0 for the first
+    /// frame at or after the range's start). For a read from the start of the
+    /// video, this is the frame's index in the stream, in presentation order.
+    public let position: Int
     /// The decoded frame.
     public let frame: DecodedFrame
 }
@@ -20,7 +24,7 @@ extension VideoReader {
             throw MediaError(.invalidRequest, path: info.path, "invalid time range \(range)")
         }
         if info.isImage {
-            if range.contains(0), let frame = try nextFrame() { try body(SampledFrame(index: 0, time: 0, frame: frame)) }
+            if range.contains(0), let frame = try nextFrame() { try body(SampledFrame(index: 0, time: 0, position: 0, frame: frame)) }
             return
         }
         try seek(to: range.start)
@@ -30,24 +34,26 @@ extension VideoReader {
             while let frame = try nextFrame() {
                 if frame.time >= range.end - TimeRange.tolerance { break }
                 guard range.contains(frame.time) else { continue }
-                try body(SampledFrame(index: position, time: frame.time, frame: frame))
+                try body(SampledFrame(index: position, time: frame.time, position: position, frame: frame))
                 position += 1
             }
         case .grid(let fps):
             guard fps > 0 && fps.isFinite else {
                 throw MediaError(.invalidRequest, path: info.path, "sampling rate must be positive, got \(fps)")
             }
-            var sampler = GridSampler<DecodedFrame>(fps: fps, range: range)
+            var sampler = GridSampler<(frame: DecodedFrame, position: Int)>(fps: fps, range: range)
             var last: DecodedFrame?
+            var position = 0
             while !sampler.isDone, let frame = try nextFrame() {
-                for pick in sampler.push(time: frame.time, item: frame) {
-                    try body(SampledFrame(index: pick.index, time: pick.time, frame: pick.item))
+                for pick in sampler.push(time: frame.time, item: (frame, position)) {
+                    try body(SampledFrame(index: pick.index, time: pick.time, position: pick.item.position, frame: pick.item.frame))
                 }
                 last = frame
+                position += 1
             }
             if let last, !sampler.isDone {
                 for pick in sampler.finish(streamEnd: last.time + last.duration) {
-                    try body(SampledFrame(index: pick.index, time: pick.time, frame: pick.item))
+                    try body(SampledFrame(index: pick.index, time: pick.time, position: pick.item.position, frame: pick.item.frame))
                 }
             }
         }

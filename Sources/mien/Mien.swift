@@ -7,6 +7,6 @@ struct Mien: ParsableCommand {
         commandName: "mien",
         abstract: "Batch facial-expression analysis of recorded video.",
         version: "0.1.0",
-        subcommands: [Probe.self, Detect.self, Eval.self, Bench.self]
+        subcommands: [Analyze.self, Export.self, Probe.self, Detect.self, Eval.self, Bench.self]
     )
 }

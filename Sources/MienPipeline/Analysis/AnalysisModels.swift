@@ -1,0 +1,59 @@
+import MienFace
+import MienMedia
+
+/// The networks an analysis uses, loaded once and shared by every thread
+/// (all are immutable after loading).
+public struct AnalysisModels: Sendable {
+    /// Face and landmark detector.
+    public let detector: MTCNNDetector
+    /// Emotion classifier.
+    public let classifier: any EmotionClassifier
+    /// Maps a face's landmarks to the crop the classifier was trained on.
+    public let aligner: FaceAligner
+    /// The folder the weights came from.
+    public let directory: String
+
+    /// Loads the detector and the classifier `settings` name.
+    /// - Parameter directory: the model folder; nil finds it (`ModelDirectory.locate()`).
+    /// - Throws: `AnalysisError.modelUnavailable` naming the file and the cause.
+    public init(settings: AnalysisSettings, directory: String? = nil) throws(AnalysisError) {
+        do {
+            let folder = try directory ?? ModelDirectory.locate()
+            self.directory = folder
+            detector = try MTCNNDetector(modelDirectory: folder, settings: MTCNNDetector.Settings(minFaceSize: settings.minFace))
+            classifier = try ClassifierRegistry.load(settings.classifier)
+        } catch {
+            throw AnalysisError(.modelUnavailable, "cannot load the models: \(error)")
+        }
+        aligner = FaceAligner(template: .fer2013, size: 48)
+    }
+
+    /// Model names and files, for `meta.json`.
+    public var summary: ModelSummary {
+        ModelSummary(
+            detector: "mtcnn", detectorFiles: [PNet.fileName, RNet.fileName, ONet.fileName].map { directory + "/" + $0 },
+            classifier: classifier.name, classifierFile: classifier.weightFile,
+            alignment: aligner.template.name, cropSize: aligner.size)
+    }
+}
+
+/// Which models made a timeline.
+public struct ModelSummary: Sendable, Hashable, Codable {
+    /// Detector name (`mtcnn`).
+    public var detector: String
+    /// Its weight files.
+    public var detectorFiles: [String]
+    /// Classifier registry name.
+    public var classifier: String
+    /// Its weight file.
+    public var classifierFile: String
+    /// Face alignment template name.
+    public var alignment: String
+    /// Side of the aligned gray crop, pixels, before the classifier's own resize.
+    public var cropSize: Int
+
+    enum CodingKeys: String, CodingKey {
+        case detector, detectorFiles = "detector_files", classifier, classifierFile = "classifier_file"
+        case alignment, cropSize = "crop_size"
+    }
+}

@@ -1,0 +1,116 @@
+import MienFace
+import MienMedia
+
+/// Everything that decides what `mien analyze` computes for a video: the same
+/// settings on the same video give the same timeline.
+///
+/// Job files (`Jobs/*.yaml`) and `meta.json` hold it in this form, every key
+/// optional in a job file (defaults below):
+/// ```yaml
+/// fps: 5            # sampling rate, per second; omit (or null) for every frame
+/// min_face: 20      # smallest face side searched for, displayed pixels
+/// classifier: mini-xception
+/// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
+/// track_iou: 0.3    # least IoU to continue a track
+/// track_max_gap: 1.0  # seconds a face may go unseen and keep its track
+/// ```
+public struct AnalysisSettings: Sendable, Hashable, Codable {
+    /// Sampling rate in frames per second, or nil for every decoded frame.
+    public var fps: Double?
+    /// Smallest face side the detector searches for, in displayed pixels.
+    public var minFace: Int
+    /// Emotion classifier, by `ClassifierRegistry` name.
+    public var classifier: String
+    /// Temporal smoothing applied per track.
+    public var smoothing: SmoothingMethod
+    /// Track association settings.
+    public var tracker: TrackerSettings
+
+    /// Creates settings; the defaults are the product's defaults.
+    public init(fps: Double? = nil, minFace: Int = 20, classifier: String = ClassifierRegistry.defaultName,
+                smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings()) {
+        self.fps = fps
+        self.minFace = minFace
+        self.classifier = classifier
+        self.smoothing = smoothing
+        self.tracker = tracker
+    }
+
+    /// How frames are taken from the video.
+    public var sampling: Sampling { fps.map { .grid(fps: $0) } ?? .everyFrame }
+
+    /// Checks every value, naming the first bad one.
+    /// - Throws: `AnalysisError.badSettings`.
+    public func validate() throws(AnalysisError) {
+        if let fps, !(fps > 0 && fps.isFinite && fps <= 1000) {
+            throw AnalysisError(.badSettings, "fps must be a positive number of frames per second (at most 1000), got \(fps)")
+        }
+        if !(minFace >= 12 && minFace <= 10_000) {
+            throw AnalysisError(.badSettings, "min_face must be between 12 and 10000 pixels (MTCNN's smallest window is 12), got \(minFace)")
+        }
+        if !ClassifierRegistry.names.contains(classifier) {
+            throw AnalysisError(.badSettings,
+                "unknown classifier \"\(classifier)\"; known: \(ClassifierRegistry.names.joined(separator: ", "))")
+        }
+        do { try smoothing.validate() } catch { throw AnalysisError(.badSettings, error.message) }
+        if !(tracker.iouThreshold > 0 && tracker.iouThreshold < 1) {
+            throw AnalysisError(.badSettings, "track_iou must be between 0 and 1 (exclusive), got \(tracker.iouThreshold)")
+        }
+        if !(tracker.maxGap >= 0 && tracker.maxGap.isFinite) {
+            throw AnalysisError(.badSettings, "track_max_gap must be a number of seconds >= 0, got \(tracker.maxGap)")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case fps, minFace = "min_face", classifier, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
+    }
+
+    /// Decodes settings; a missing key takes its default, an unknown key is an error
+    /// (a typo in a job file must not be silently ignored).
+    public init(from decoder: any Decoder) throws {
+        let defaults = AnalysisSettings()
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            .filter { CodingKeys(rawValue: $0) == nil }
+        if let key = unknown.sorted().first {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "unknown setting \"\(key)\"; known: \(CodingKeys.allNames)"))
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        fps = try c.decodeIfPresent(Double.self, forKey: .fps)
+        minFace = try c.decodeIfPresent(Int.self, forKey: .minFace) ?? defaults.minFace
+        classifier = try c.decodeIfPresent(String.self, forKey: .classifier) ?? defaults.classifier
+        if let text = try c.decodeIfPresent(String.self, forKey: .smooth) {
+            do { smoothing = try SmoothingMethod(parsing: text) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .smooth, in: c, debugDescription: error.message)
+            }
+        } else {
+            smoothing = defaults.smoothing
+        }
+        tracker = TrackerSettings(
+            iouThreshold: try c.decodeIfPresent(Double.self, forKey: .trackIoU) ?? defaults.tracker.iouThreshold,
+            maxGap: try c.decodeIfPresent(Double.self, forKey: .trackMaxGap) ?? defaults.tracker.maxGap)
+    }
+
+    /// Encodes every setting (fps as null for every frame).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fps, forKey: .fps)
+        try c.encode(minFace, forKey: .minFace)
+        try c.encode(classifier, forKey: .classifier)
+        try c.encode(smoothing.description, forKey: .smooth)
+        try c.encode(tracker.iouThreshold, forKey: .trackIoU)
+        try c.encode(tracker.maxGap, forKey: .trackMaxGap)
+    }
+}
+
+extension AnalysisSettings.CodingKeys: CaseIterable {
+    static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// A coding key for any name, to list the keys a container holds.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+}

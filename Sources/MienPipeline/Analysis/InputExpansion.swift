@@ -1,0 +1,48 @@
+import Foundation
+
+/// Turns the command line's inputs into a list of files: a file stays as
+/// given; a folder gives every file under it, recursively, sorted by path,
+/// leaving out hidden files and folders (names starting with `.`). Anything
+/// else is kept as given, so that it fails with its own error and meta file.
+public enum InputExpansion {
+    /// The files to analyse, and the folders that held none.
+    public static func expand(_ inputs: [String]) -> (files: [String], emptyFolders: [String]) {
+        var files: [String] = []
+        var empty: [String] = []
+        for input in inputs {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+                let found = filesUnder(input)
+                if found.isEmpty { empty.append(input) }
+                files += found
+            } else {
+                files.append(input)
+            }
+        }
+        return (files, empty)
+    }
+
+    /// Every non-hidden regular file under `folder`, sorted.
+    static func filesUnder(_ folder: String) -> [String] {
+        let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                if (walker.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { walker.skipDescendants() }
+                continue
+            }
+            let path = base + "/" + relative
+            let type = walker.fileAttributes?[.type] as? FileAttributeType
+            if type == .typeRegular || (type == .typeSymbolicLink && isFile(path)) { found.append(path) }
+        }
+        return found.sorted()
+    }
+
+    /// Whether `path` (after following links) is a file, not a folder.
+    static func isFile(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Chooses each input's output name, `<name>` in `<name>.timeline.jsonl` and
+/// `<name>.meta.json`: the file name without its extension, unless that would
+/// make two different inputs share files.
+///
+/// A name gets `-` and 8 hex digits of a hash of the input's absolute path
+/// (`clip-3f2a9c1e`) when another input of the same run has the same name,
+/// or when the output folder already holds a `meta.json` of that name written
+/// for a different input. The same input into the same folder always gets
+/// the same name, so running again replaces its own files only.
+public enum OutputNaming {
+    /// One name per input, in input order.
+    public static func names(for inputs: [String], outputDirectory: String) -> [String] {
+        let absolute = inputs.map(InputSummary.absolute)
+        let stems = inputs.map(stem)
+        var users: [String: Set<String>] = [:]
+        for (s, a) in zip(stems, absolute) { users[s, default: []].insert(a) }
+        return zip(stems, absolute).map { s, a in
+            let shared = users[s]!.count > 1
+            let taken = previousInput(named: s, in: outputDirectory).map { $0 != a } ?? false
+            return shared || taken ? "\(s)-\(hash(a))" : s
+        }
+    }
+
+    /// The file name without its last extension (`a/b/clip.mp4` -> `clip`); a
+    /// name that is only an extension (`.mp4`) is kept whole.
+    static func stem(_ path: String) -> String {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        return stem.isEmpty ? name : stem
+    }
+
+    /// The absolute input path recorded in `<name>.meta.json`, if that file exists and is readable.
+    static func previousInput(named name: String, in folder: String) -> String? {
+        let path = folder + "/" + name + ".meta.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let input = object["input"] as? [String: Any] else { return nil }
+        return input["absolute_path"] as? String
+    }
+
+    /// 8 hex digits of FNV-1a over the path's UTF-8 bytes (stable across runs and machines).
+    static func hash(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(h & 0xffff_ffff, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}

@@ -1,0 +1,122 @@
+import Dispatch
+import MienFace
+import MienMedia
+
+/// Analyses one time range of one video: decode and sample, then detect,
+/// align, classify and track each sampled frame (`FrameStage`s), giving a
+/// `ShardResult`. Per-frame stages run on `threads` threads; the result does
+/// not depend on the thread count.
+///
+/// A whole video is the range `[0, ∞)`. Frame indices (`FrameRecord.frame`)
+/// are counted from the start of the read, so they are the stream's indices
+/// only for ranges that start at 0; other ranges get nil.
+public struct ShardAnalyzer: Sendable {
+    /// The models, shared.
+    public let models: AnalysisModels
+    /// What to compute.
+    public let settings: AnalysisSettings
+    /// Threads for the per-frame stages.
+    public let threads: Int
+
+    /// Creates an analyzer.
+    public init(models: AnalysisModels, settings: AnalysisSettings, threads: Int) {
+        self.models = models
+        self.settings = settings
+        self.threads = max(1, threads)
+    }
+
+    /// Frames decoded ahead and analysed together: enough to keep every thread busy.
+    var batchSize: Int { threads * 4 }
+
+    /// Analyses `range` of the video `info` describes.
+    ///
+    /// Reading that breaks off (a truncated or damaged file) is not an error:
+    /// the frames before it are kept, and on a sampling grid every later grid
+    /// time up to the probed duration gets an `undecodable` record.
+    /// - Parameter progress: called after each batch with the records so far and the last timestamp.
+    /// - Throws: `MediaError` when the input cannot be opened at all.
+    public func analyze(
+        _ info: VideoInfo, range: TimeRange = .all, options: MediaOpenOptions = MediaOpenOptions(),
+        progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }
+    ) throws -> ShardResult {
+        let parallel = ParallelFrames(threads: threads)
+        var stages: [any FrameStage] = [
+            DetectionStage(detector: models.detector, parallel: parallel),
+            AlignmentStage(aligner: models.aligner, parallel: parallel),
+            ClassificationStage(classifier: models.classifier, parallel: parallel),
+        ]
+        var tracking = TrackingStage(settings: settings.tracker, start: range.start)
+        for i in stages.indices { stages[i].startStream() }
+        tracking.startStream()
+
+        var times = StageTimes()
+        var records: [FrameRecord] = []
+        var batch: [FrameWork] = []
+        batch.reserveCapacity(batchSize)
+        let countsFrames = range.start == 0
+
+        func flush() throws {
+            for i in stages.indices {
+                let started = DispatchTime.now().uptimeNanoseconds
+                try stages[i].process(&batch)
+                times.add(Self.seconds(since: started), to: stages[i].name)
+            }
+            let started = DispatchTime.now().uptimeNanoseconds
+            try tracking.process(&batch)
+            times.track += Self.seconds(since: started)
+            records.append(contentsOf: batch.map { $0.record() })
+            batch.removeAll(keepingCapacity: true)
+            if let last = records.last { progress(records.count, last.t) }
+        }
+
+        let reader = try VideoReader(path: info.path, options: options)
+        var readError: String?
+        var mark = DispatchTime.now().uptimeNanoseconds
+        do {
+            try reader.read(range: range, sampling: settings.sampling) { sample in
+                let frame = sample.frame
+                var work = FrameWork(t: sample.time, frame: countsFrames ? sample.position : nil, frameTime: frame.time,
+                                     status: frame.isDamaged ? .damaged : .ok)
+                do {
+                    work.rgb = try frame.image(PixelRequest(.rgb))
+                    work.gray = try frame.image(PixelRequest(.gray))
+                } catch {
+                    work.fail("\(error)")
+                }
+                batch.append(work)
+                times.decode += Self.seconds(since: mark)
+                if batch.count >= batchSize { try flush() }
+                mark = DispatchTime.now().uptimeNanoseconds
+            }
+        } catch let error as MediaError {
+            readError = error.message
+        }
+        times.decode += Self.seconds(since: mark)
+        try flush()
+        if readError == nil && reader.endedWithErrors {
+            readError = reader.stats.lastError.map { "reading stopped on an error: \($0)" } ?? "reading stopped on an error"
+        }
+        if let readError, let fps = settings.fps {
+            records += Self.undecodableTail(after: records.last?.t, range: range, fps: fps, duration: info.duration, reason: readError)
+        }
+        return ShardResult(range: range, records: records, tracks: tracking.shard, decode: reader.stats,
+                           readError: readError, times: times)
+    }
+
+    /// Records for the grid times after `last` (or from the range's start) up
+    /// to the end of the range or the video, when reading broke off.
+    static func undecodableTail(after last: Double?, range: TimeRange, fps: Double, duration: Double, reason: String) -> [FrameRecord] {
+        let end = min(range.end, duration)
+        var k = last.map { Int(($0 * fps).rounded()) + 1 } ?? Int((range.start * fps - TimeRange.tolerance).rounded(.up))
+        var tail: [FrameRecord] = []
+        while Double(k) / fps < end - TimeRange.tolerance {
+            tail.append(FrameRecord(t: Double(k) / fps, frame: nil, frameTime: nil, status: .undecodable, error: reason))
+            k += 1
+        }
+        return tail
+    }
+
+    static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}

@@ -1,0 +1,30 @@
+import MienMedia
+
+/// What analysing one time range of a video gives: its records with
+/// shard-local track ids, the observations that stitch them across shard
+/// edges, and what it cost. `Codable`, so a worker can hand it to a store.
+public struct ShardResult: Sendable, Equatable, Codable {
+    /// The range analysed, seconds.
+    public var range: TimeRange
+    /// One record per sampled timestamp in the range, in time order; track ids are shard-local.
+    public var records: [FrameRecord]
+    /// The detections by local track, for `TrackStitcher`.
+    public var tracks: ShardTracks
+    /// Decoder counts (damaged or skipped data).
+    public var decode: DecodeStats
+    /// Why reading stopped before the end of the range, if it did.
+    public var readError: String?
+    /// Seconds per stage.
+    public var times: StageTimes
+
+    /// Creates a result.
+    public init(range: TimeRange, records: [FrameRecord], tracks: ShardTracks, decode: DecodeStats,
+                readError: String?, times: StageTimes) {
+        self.range = range
+        self.records = records
+        self.tracks = tracks
+        self.decode = decode
+        self.readError = readError
+        self.times = times
+    }
+}

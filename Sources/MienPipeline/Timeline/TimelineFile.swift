@@ -1,0 +1,47 @@
+import Foundation
+
+/// Reads and writes `<name>.timeline.jsonl`: one `FrameRecord` per line.
+public enum TimelineFile {
+    /// The file's bytes: each record's `jsonLine()` and a newline.
+    public static func data(_ records: [FrameRecord]) -> Data {
+        var text = ""
+        text.reserveCapacity(records.count * 256)
+        for record in records {
+            text += record.jsonLine()
+            text += "\n"
+        }
+        return Data(text.utf8)
+    }
+
+    /// Reads a timeline back.
+    /// - Throws: `AnalysisError.badTimeline` naming the file, the line and the cause.
+    public static func read(_ path: String) throws(AnalysisError) -> [FrameRecord] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw AnalysisError(.badTimeline, "\(path): cannot read: \(error.localizedDescription)")
+        }
+        let decoder = JSONDecoder()
+        var records: [FrameRecord] = []
+        for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
+            do { records.append(try decoder.decode(FrameRecord.self, from: Data(line))) } catch {
+                throw AnalysisError(.badTimeline, "\(path): line \(number + 1) is not a timeline record: \(TimelineFile.describe(error))")
+            }
+        }
+        return records
+    }
+
+    /// A decoding error in a sentence.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c), DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
+        case DecodingError.keyNotFound(let key, let c):
+            let path = (c.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            return "missing \(path)"
+        default:
+            return "\(error)"
+        }
+    }
+}
