@@ -1,0 +1,74 @@
+import Foundation
+import MienFace
+import MienPipeline
+import MienTestSupport
+import Testing
+import Yams
+
+@Suite("Analysis settings and job files")
+struct AnalysisSettingsTests {
+    static func decode(_ yaml: String) throws -> JobSpecification {
+        try YAMLDecoder().decode(JobSpecification.self, from: yaml)
+    }
+
+    @Test func defaultsAreEveryFrameMinFace20NoSmoothing() throws {
+        let settings = AnalysisSettings()
+        #expect(settings.fps == nil && settings.minFace == 20 && settings.smoothing == .none)
+        #expect(settings.classifier == ClassifierRegistry.defaultName)
+        try settings.validate()
+        #expect(try Self.decode("{}").analysis == settings)
+    }
+
+    @Test func aJobSetsWhatItNamesAndLeavesTheRest() throws {
+        let job = try Self.decode("description: x\nanalysis:\n  fps: 5\n  smooth: \"window:2\"\n  track_max_gap: 2.5\n")
+        #expect(job.description == "x")
+        #expect(job.analysis.fps == 5 && job.analysis.smoothing == .window(seconds: 2))
+        #expect(job.analysis.tracker.maxGap == 2.5 && job.analysis.tracker.iouThreshold == 0.3)
+        #expect(job.analysis.minFace == 20)
+    }
+
+    @Test func unknownKeysAreRefused() {
+        #expect(throws: (any Error).self) { try Self.decode("analysis:\n  fsp: 5\n") }
+        #expect(throws: (any Error).self) { try Self.decode("analyis:\n  fps: 5\n") }
+        #expect(throws: (any Error).self) { try Self.decode("analysis:\n  smooth: \"kalman\"\n") }
+    }
+
+    @Test(arguments: [
+        AnalysisSettings(fps: 0), AnalysisSettings(fps: -1), AnalysisSettings(fps: .infinity),
+        AnalysisSettings(minFace: 5), AnalysisSettings(classifier: "resnet-1000"),
+        AnalysisSettings(smoothing: .ema(timeConstant: -1)),
+        AnalysisSettings(tracker: TrackerSettings(iouThreshold: 1.5)), AnalysisSettings(tracker: TrackerSettings(maxGap: -1)),
+    ])
+    func badValuesAreNamed(_ settings: AnalysisSettings) {
+        #expect(throws: AnalysisError.self) { try settings.validate() }
+    }
+
+    @Test func settingsRoundTripThroughJSON() throws {
+        let settings = AnalysisSettings(fps: 2, minFace: 16, smoothing: .hmm(stickiness: 0.9),
+                                        tracker: TrackerSettings(iouThreshold: 0.2, maxGap: 3))
+        let data = try JSONEncoder().encode(settings)
+        #expect(try JSONDecoder().decode(AnalysisSettings.self, from: data) == settings)
+        let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        #expect(object["smooth"] as? String == "hmm:0.9")
+    }
+
+    @Test(arguments: ["Jobs/classroom.yaml", "Jobs/in-car.yaml"])
+    func bundledJobsLoad(_ file: String) throws {
+        let job = try JobSpecification.load(RepositoryFiles.path(file))
+        #expect(job.description?.isEmpty == false)
+        #expect(job.analysis.fps != nil)
+    }
+
+    @Test func aBadJobFileIsNamed() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mien-badjob-\(getpid()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("analysis:\n  min_face: 3\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try JobSpecification.load(path)
+        } throws: { error in
+            let message = (error as? AnalysisError)?.message ?? ""
+            return message.hasPrefix(path) && message.contains("min_face")
+        }
+        #expect(throws: AnalysisError.self) { try JobSpecification.load(path + ".missing") }
+    }
+}
