@@ -1,0 +1,137 @@
+import Foundation
+import MienTestSupport
+import Testing
+
+@Suite("mien analyze, run as a user would")
+struct AnalyzeCommandTests {
+    let fx = Fixtures.shared
+    let out: String
+
+    init() throws {
+        out = FileManager.default.temporaryDirectory.appendingPathComponent("mien-analyze-\(getpid())-\(UUID().uuidString)").path
+    }
+
+    func lines(_ path: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    func meta(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name + ".meta.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    static func faces(_ record: [String: Any]) -> [[String: Any]] { record["faces"] as? [[String: Any]] ?? [] }
+
+    @Test func theSampleGivesARecordPerGridTimeWithOneTrackedFace() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "5", RepositoryFiles.astronautClip, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = try lines(out + "/astronaut.timeline.jsonl")
+        // 5 s at 5 per second: t = 0, 0.2, ... 4.8.
+        #expect(records.map { $0["t"] as! Double } == (0..<25).map { Double($0) / 5 })
+        #expect(records.allSatisfy { $0["status"] as? String == "ok" })
+        #expect(records.map { $0["frame"] as? Int } == (0..<25).map { $0 * 5 })
+        // Black from 3.0 s to 3.6 s: records at 3.0, 3.2, 3.4 have no face; every other one has one.
+        let withFace = records.filter { Self.faces($0).count == 1 }.map { $0["t"] as! Double }
+        #expect(withFace == records.map { $0["t"] as! Double }.filter { !($0 >= 2.99 && $0 < 3.59) })
+        // The face is hidden for 0.6 s (< 1 s), so it keeps track 0.
+        #expect(Set(records.flatMap { Self.faces($0).map { $0["track"] as! Int } }) == [0])
+        let face = Self.faces(records[0])[0]
+        let probs = face["probs"] as! [String: Double]
+        #expect(probs.keys.sorted() == ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"])
+        #expect(abs(probs.values.reduce(0, +) - 1) < 1e-4)
+        #expect(face["smoothed"] == nil, "no smoothing asked for")
+        let meta = try meta("astronaut")
+        #expect(meta["status"] as? String == "complete" && meta["timeline"] as? String == "astronaut.timeline.jsonl")
+        #expect((meta["counts"] as? [String: Int])?["records"] == 25)
+        #expect(run.stderr.contains("1 complete") && run.stderr.contains("x real time"))
+    }
+
+    @Test func everyFrameByDefaultAndSmoothingAddsSmoothed() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--smooth", "ema:0.5", "--min-face", "40", RepositoryFiles.astronautClip, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = try lines(out + "/astronaut.timeline.jsonl")
+        #expect(records.count == 125)
+        #expect(records.map { $0["frame"] as? Int } == Array(0..<125))
+        let faces = records.flatMap(Self.faces)
+        #expect(!faces.isEmpty && faces.allSatisfy { ($0["smoothed"] as? [String: Any])?["probs"] != nil })
+        let settings = try meta("astronaut")["settings"] as! [String: Any]
+        #expect(settings["smooth"] as? String == "ema:0.5" && settings["min_face"] as? Int == 40)
+        #expect(settings["fps"] is NSNull)
+    }
+
+    @Test func badInputsAreReportedAndTheGoodOnesComplete() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let missing = fx.path("not-there.mp4")
+        let run = try MienBinary.run(["analyze", "--fps", "2", fx.text, fx.noise, fx.h264, missing, fx.empty,
+                                      fx.truncatedIndexFirst, fx.jpeg, "--out", out])
+        #expect(run.status == 2, "some inputs failed: \(run.stderr)")
+        for (name, code) in [("notes", "not_media"), ("noise", "not_media"), ("not-there", "not_found"),
+                             ("empty", "empty_file"), ("truncated_faststart", "truncated")] {
+            let meta = try meta(name)
+            #expect(meta["status"] as? String == "failed", "\(name)")
+            #expect((meta["error"] as? [String: Any])?["code"] as? String == code, "\(name): \(meta["error"] ?? "none")")
+            #expect(!FileManager.default.fileExists(atPath: out + "/" + name + ".timeline.jsonl"))
+            #expect(run.stderr.contains(name), "the summary names \(name)")
+        }
+        #expect(try meta("h264_bframes")["status"] as? String == "complete")
+        #expect(try lines(out + "/h264_bframes.timeline.jsonl").count == 6)  // 3 s at 2 per second
+        let still = try lines(out + "/still.timeline.jsonl")
+        #expect(still.count == 1 && still[0]["t"] as? Double == 0)
+        #expect(run.stderr.contains("2 complete, 0 partial, 5 failed"))
+    }
+
+    @Test func aFolderIsExpandedAndSameNamesDoNotCollide() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let input = out + "-in"
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        for sub in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: input + "/" + sub, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: fx.jpeg, toPath: input + "/" + sub + "/photo.jpg")
+        }
+        let run = try MienBinary.run(["analyze", input, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let metas = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".meta.json") }
+        #expect(metas.count == 2 && metas.allSatisfy { $0.hasPrefix("photo-") })
+    }
+
+    @Test func optionsAndJobFilesAreChecked() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let both = try MienBinary.run(["analyze", "--fps", "5", "--every-frame", fx.jpeg, "--out", out])
+        #expect(both.status == 64 && both.stderr.contains("--every-frame"))
+        let smooth = try MienBinary.run(["analyze", "--smooth", "kalman", fx.jpeg, "--out", out])
+        #expect(smooth.status != 0 && smooth.stderr.contains("kalman"))
+        let job = out + "-job.yaml"
+        defer { try? FileManager.default.removeItem(atPath: job) }
+        try Data("analysis:\n  fsp: 5\n".utf8).write(to: URL(fileURLWithPath: job))
+        let badJob = try MienBinary.run(["analyze", "--job", job, fx.jpeg, "--out", out])
+        #expect(badJob.status == 1 && badJob.stderr.contains(job) && badJob.stderr.contains("fsp"))
+        let classifier = try MienBinary.run(["analyze", "--classifier", "nope", fx.jpeg, "--out", out])
+        #expect(classifier.status == 1 && classifier.stderr.contains("nope"))
+        let empty = try MienBinary.run(["analyze", "--out", out, out + "-no-such-folder/"])
+        #expect(empty.status == 2, "a missing input is a failed input: \(empty.stderr)")
+    }
+
+    @Test func aJobFileSetsTheRateAndOptionsOverrideIt() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--job", RepositoryFiles.path("Jobs/in-car.yaml"), "--fps", "4",
+                                      fx.h264, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let settings = try meta("h264_bframes")["settings"] as! [String: Any]
+        #expect(settings["fps"] as? Double == 4 && settings["min_face"] as? Int == 80 && settings["smooth"] as? String == "ema:0.5")
+        #expect(try lines(out + "/h264_bframes.timeline.jsonl").count == 12)
+    }
+
+    @Test func exportFlattensToOneRowPerFaceOrTimestamp() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(try MienBinary.run(["analyze", "--fps", "5", RepositoryFiles.astronautClip, "--out", out]).status == 0)
+        let csv = try MienBinary.run(["export", "--csv", out + "/astronaut.timeline.jsonl"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let rows = csv.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(rows.first?.hasPrefix("t,frame,frame_t,status,track,x,y,w,h,score,emotion,confidence,p_angry,") == true)
+        #expect(rows.count == 1 + 25)
+        #expect(rows.filter { $0.hasPrefix("3.2,") }.first?.contains("ok,,,") == true, "the faceless timestamp has empty face columns")
+    }
+}
