@@ -53,7 +53,7 @@ enum FixtureRecipes {
         let noise = Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
         try noise.write(to: URL(fileURLWithPath: dir + "/noise.mp4"))
         try Data("These are notes, not a video.\n".utf8).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
-        FileManager.default.createFile(atPath: dir + "/empty.mp4", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/empty.mp4", contents: Data())
         try Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac", "audio_only.m4a"], in: dir)
 
         try Tool.ffmpeg(source("96x64", "25", "1") + ["-c:v", "mpeg4", "mpeg4.avi"], in: dir)

@@ -5,7 +5,7 @@
 /// one) `startStream()` is called, then `process` for each batch of frames in
 /// time order, and `reset(at:)` when the stream jumps (timestamps going
 /// backwards: frames from before cannot be continued).
-protocol FrameStage {
+protocol FrameStage: Sendable {
     /// Name in timings (`detect`, `align`, ...).
     var name: String { get }
     /// Prepares for a new stream; state from the previous one is dropped.

@@ -3,7 +3,7 @@ import MienMedia
 
 /// One sampled timestamp on its way through the stages: each stage fills in
 /// its part, and `record(tracks:)` turns it into a timeline record.
-struct FrameWork {
+struct FrameWork: Sendable {
     /// The timestamp (grid time, or the frame's own time).
     let t: Double
     /// Index of the decoded frame in presentation order, when known.

@@ -25,7 +25,7 @@ public struct ShardAnalyzer: Sendable {
         self.threads = max(1, threads)
     }
 
-    /// Frames decoded ahead and analysed together: enough to keep every thread busy.
+    /// Frames analysed together (while the next batch is decoded): enough to keep every thread busy.
     var batchSize: Int { threads * 4 }
 
     /// Analyses `range` of the video `info` describes.
@@ -40,13 +40,12 @@ public struct ShardAnalyzer: Sendable {
         progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }
     ) throws -> ShardResult {
         let parallel = ParallelFrames(threads: threads)
-        var stages: [any FrameStage] = [
+        let frameStages = BackgroundBatch(stages: [
             DetectionStage(detector: models.detector, parallel: parallel),
             AlignmentStage(aligner: models.aligner, parallel: parallel),
             ClassificationStage(classifier: models.classifier, parallel: parallel),
-        ]
+        ])
         var tracking = TrackingStage(settings: settings.tracker, start: range.start)
-        for i in stages.indices { stages[i].startStream() }
         tracking.startStream()
 
         var times = StageTimes()
@@ -55,18 +54,20 @@ public struct ShardAnalyzer: Sendable {
         batch.reserveCapacity(batchSize)
         let countsFrames = range.start == 0
 
-        func flush() throws {
-            for i in stages.indices {
-                let started = DispatchTime.now().uptimeNanoseconds
-                try stages[i].process(&batch)
-                times.add(Self.seconds(since: started), to: stages[i].name)
-            }
+        // The batch in flight is tracked (in time order, here) once the next one is started.
+        func trackFinished() throws {
+            var done = try frameStages.finish()
+            guard !done.isEmpty else { return }
             let started = DispatchTime.now().uptimeNanoseconds
-            try tracking.process(&batch)
+            try tracking.process(&done)
             times.track += Self.seconds(since: started)
-            records.append(contentsOf: batch.map { $0.record() })
-            batch.removeAll(keepingCapacity: true)
+            records.append(contentsOf: done.map { $0.record() })
             if let last = records.last { progress(records.count, last.t) }
+        }
+        func flush() throws {
+            try trackFinished()
+            if !batch.isEmpty { frameStages.start(batch) }
+            batch.removeAll(keepingCapacity: true)
         }
 
         let reader = try VideoReader(path: info.path, options: options)
@@ -93,6 +94,11 @@ public struct ShardAnalyzer: Sendable {
         }
         times.decode += Self.seconds(since: mark)
         try flush()
+        try trackFinished()
+        let stageTimes = frameStages.times
+        times.detect = stageTimes.detect
+        times.align = stageTimes.align
+        times.classify = stageTimes.classify
         if readError == nil && reader.endedWithErrors {
             readError = reader.stats.lastError.map { "reading stopped on an error: \($0)" } ?? "reading stopped on an error"
         }

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import MienMedia
+import MienNN
+import MienPipeline
+
+extension Mien {
+    /// `mien bench analyze`: whole-pipeline speed and memory on one video, beside the `fer` package.
+    struct BenchAnalyze: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "analyze",
+            abstract: "Time mien analyze on one video (every frame, then --fps 5), beside the Python fer package.",
+            discussion: """
+                Runs the whole analysis (decode, detect, align, classify, track, write) twice in this \
+                process: every frame, which gives frames/s and the peak resident memory, then on a grid \
+                of 5 per second, which gives the speed relative to real time. Then, unless \
+                --no-reference, runs Models/bench_fer_video.py: the fer package (mtcnn=True) on every \
+                frame of the same video, in its own process. That needs `bash Models/setup.sh`.
+                """
+        )
+
+        @Option(help: "Threads for the per-frame work (default: one per core).")
+        var threads = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Smallest face side searched for, pixels.")
+        var minFace = 20
+
+        @Option(help: "Sampling rate of the second run.")
+        var fps = 5.0
+
+        @Flag(help: "Skip the Python reference.")
+        var noReference = false
+
+        @Argument(help: "The video, e.g. ../shared/media/WolfgangLanger_Pexels.mp4.")
+        var file: String
+
+        func run() throws {
+            MatrixMultiply.setThreads(1)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-bench-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            print("mien analyze on \(file): \(threads) threads, min face \(minFace)")
+            for rate in [nil, fps] {
+                let settings = AnalysisSettings(fps: rate, minFace: minFace)
+                let models = try AnalysisModels(settings: settings)
+                let analysis = InputAnalysis(
+                    analyzer: ShardAnalyzer(models: models, settings: settings, threads: threads),
+                    outputDirectory: folder, generator: "mien bench")
+                let meta = analysis.run(file, name: "bench")
+                guard meta.status == .complete, let probe = meta.probe else {
+                    throw Fatal("\(file): \(meta.error?.message ?? meta.status.rawValue)")
+                }
+                let label = rate.map { String(format: "--fps %g", $0) } ?? "every frame"
+                let perSecond = Double(meta.counts.records) / meta.wallSeconds
+                print(String(format: "  %-12@ %5d records in %6.2f s: %7.1f records/s, %5.1fx real time, %d faces",
+                             label, meta.counts.records, meta.wallSeconds, perSecond, probe.duration / meta.wallSeconds,
+                             meta.counts.faces))
+                let stages = meta.times.named.filter { $0.seconds >= 0.005 }.map { String(format: "%@ %.2f", $0.name, $0.seconds) }
+                print("               stage seconds: " + stages.joined(separator: ", "))
+                if rate == nil { print(String(format: "               peak resident memory so far: %.0f MiB", Self.peakMiB())) }
+            }
+            if !noReference { try Self.runReference(file) }
+        }
+
+        /// The process's peak resident set size, MiB.
+        static func peakMiB() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        }
+
+        static func runReference(_ file: String) throws {
+            let python = "Models/.venv/bin/python"
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                print("\nreference: skipped (\(python) not found; run `bash Models/setup.sh` from the repository root)")
+                return
+            }
+            print("\nreference (fer with mtcnn=True, Models/bench_fer_video.py):")
+            fflush(nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = ["Models/bench_fer_video.py", file]
+            try process.run()
+            process.waitUntilExit()
+        }
+    }
+}
