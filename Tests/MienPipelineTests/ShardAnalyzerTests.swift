@@ -1,0 +1,71 @@
+import Foundation
+import MienFace
+import MienMedia
+@testable import MienPipeline
+import MienTestSupport
+import Testing
+
+@Suite("Shard analysis and assembly")
+struct ShardAnalyzerTests {
+    static let probs: [Float] = [0.1, 0, 0, 0.6, 0.1, 0.1, 0.1]
+
+    static func face(_ track: Int, x: Double) -> FaceRecord {
+        FaceRecord(track: track, box: [x, 10, 40, 50], score: 0.99, landmarks: Array(repeating: [x + 20, 30], count: 5), probs: probs)
+    }
+
+    @Test func theResultDoesNotDependOnTheThreadCount() throws {
+        let settings = AnalysisSettings(fps: 10)
+        let models = try AnalysisModels(settings: settings)
+        let info = try VideoProber.probe(RepositoryFiles.astronautClip)
+        let one = try ShardAnalyzer(models: models, settings: settings, threads: 1).analyze(info)
+        let two = try ShardAnalyzer(models: models, settings: settings, threads: 2).analyze(info)
+        #expect(one.records.count == 50)
+        #expect(one.records == two.records)
+        #expect(one.tracks == two.tracks)
+        #expect(one.readError == nil && !one.decode.hasDamage)
+    }
+
+    @Test func aBrokenOffGridIsFilledWithUndecodableRecords() {
+        let tail = ShardAnalyzer.undecodableTail(after: 1.2, range: .all, fps: 5, duration: 2.0, reason: "cut")
+        #expect(tail.map(\.t) == [1.4, 1.6, 1.8])
+        #expect(tail.allSatisfy { $0.status == .undecodable && $0.frame == nil && $0.error == "cut" && $0.faces.isEmpty })
+        let none = ShardAnalyzer.undecodableTail(after: nil, range: TimeRange(start: 1, end: 1.5), fps: 4, duration: 9, reason: "x")
+        #expect(none.map(\.t) == [1, 1.25])
+    }
+
+    @Test func shardsAreOrderedStitchedAndSmoothed() throws {
+        // Two shards, each with one face at the same place: local id 0 in both, one track for the video.
+        func shard(start: Double, times: [Double]) -> ShardResult {
+            var tracks = ShardTracks(start: start)
+            var records: [FrameRecord] = []
+            for t in times {
+                records.append(FrameRecord(t: t, frame: nil, frameTime: t, status: .ok, faces: [Self.face(0, x: 100)]))
+                tracks.append(time: t, tracks: [0], boxes: [FaceBox(x: 100, y: 10, width: 40, height: 50)])
+            }
+            return ShardResult(range: TimeRange(start: start, end: start + 1), records: records, tracks: tracks,
+                               decode: DecodeStats(), readError: nil, times: StageTimes())
+        }
+        let shards = [shard(start: 1, times: [1, 1.5]), shard(start: 0, times: [0, 0.5])]
+        let plain = try TimelineAssembler(settings: AnalysisSettings()).assemble(shards)
+        #expect(plain.map(\.t) == [0, 0.5, 1, 1.5])
+        #expect(plain.allSatisfy { $0.faces.map(\.track) == [0] && $0.faces[0].smoothed == nil })
+        let smoothed = try TimelineAssembler(settings: AnalysisSettings(smoothing: .ema(timeConstant: 0.5))).assemble(shards)
+        #expect(smoothed.allSatisfy { $0.faces[0].smoothed?.emotion == .happy })
+        let sum = smoothed[3].faces[0].smoothed!.probs.reduce(0, +)
+        #expect(abs(sum - 1) < 1e-5)
+    }
+
+    @Test func timestampsGoingBackwardsStartNewTracks() throws {
+        var stage = TrackingStage(settings: TrackerSettings(), start: 0)
+        stage.startStream()
+        func frame(_ t: Double) -> FrameWork {
+            var work = FrameWork(t: t, frame: nil, frameTime: t, status: .ok)
+            work.detections = [FaceDetection(x1: 10, y1: 10, x2: 50, y2: 60, score: 0.99,
+                                             landmarks: Array(repeating: .init(x: 30, y: 30), count: 5))]
+            return work
+        }
+        var batch = [frame(0), frame(0.1), frame(0.05), frame(0.15)]
+        try stage.process(&batch)
+        #expect(batch.map(\.tracks) == [[0], [0], [1], [1]])
+    }
+}
