@@ -42,6 +42,8 @@ struct OutputNamingTests {
         try touch("in/sub/c.mp4")
         try touch("in/.hidden.mp4")
         try touch("in/.cache/d.mp4")
+        try touch("in/b.timeline.jsonl")
+        try touch("in/b.meta.json")
         try FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true)
         let result = InputExpansion.expand([folder + "/in", folder + "/empty", folder + "/missing.mp4"])
         #expect(result.files == ["in/a.mp4", "in/b.mp4", "in/sub/c.mp4"].map { folder + "/" + $0 } + [folder + "/missing.mp4"])

@@ -2,8 +2,10 @@ import Foundation
 
 /// Turns the command line's inputs into a list of files: a file stays as
 /// given; a folder gives every file under it, recursively, sorted by path,
-/// leaving out hidden files and folders (names starting with `.`). Anything
-/// else is kept as given, so that it fails with its own error and meta file.
+/// leaving out hidden files and folders (names starting with `.`) and Mien's
+/// own output files (`*.timeline.jsonl`, `*.meta.json`, so that a folder can
+/// hold its videos' results and be analysed again). Anything else is kept as
+/// given, so that it fails with its own error and meta file.
 public enum InputExpansion {
     /// The files to analyse, and the folders that held none.
     public static func expand(_ inputs: [String]) -> (files: [String], emptyFolders: [String]) {
@@ -35,9 +37,15 @@ public enum InputExpansion {
             }
             let path = base + "/" + relative
             let type = walker.fileAttributes?[.type] as? FileAttributeType
+            if isOutput(name) { continue }
             if type == .typeRegular || (type == .typeSymbolicLink && isFile(path)) { found.append(path) }
         }
         return found.sorted()
+    }
+
+    /// Whether a file name is one of Mien's outputs.
+    static func isOutput(_ name: String) -> Bool {
+        name.hasSuffix(".timeline.jsonl") || name.hasSuffix(".meta.json")
     }
 
     /// Whether `path` (after following links) is a file, not a folder.
