@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Mien needs to build, run and test:
 # FFmpeg's libraries (video input), OpenBLAS (CNN matrix work), pkg-config
-# (how SwiftPM finds them) and the ffmpeg/ffprobe commands (test fixtures and
-# the decode benchmark's reference). Safe to run again: it installs only what
-# is missing.
+# (how SwiftPM finds them), the ffmpeg/ffprobe commands (test fixtures and
+# the decode benchmark's reference) and Python's jsonschema (the timeline
+# schema validator the tests run, Tests/tools/validate_timeline.py, with
+# /usr/bin/python3). Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg)
+packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
+          python3 python3-jsonschema)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,4 +24,16 @@ public struct DecodeStats: Sendable, Equatable, Codable {
         case corruptPackets = "corrupt_packets", corruptFrames = "corrupt_frames"
         case readErrors = "read_errors", lastError = "last_error"
     }
+
+    /// Encodes every key; `last_error` is `null` when there was none (meta
+    /// files keep the same keys whatever happened).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(packets, forKey: .packets)
+        try c.encode(frames, forKey: .frames)
+        try c.encode(corruptPackets, forKey: .corruptPackets)
+        try c.encode(corruptFrames, forKey: .corruptFrames)
+        try c.encode(readErrors, forKey: .readErrors)
+        try c.encode(lastError, forKey: .lastError)
+    }
 }

@@ -57,6 +57,33 @@ public struct VideoInfo: Codable, Sendable, Equatable {
         case framesSource = "frames_source", keyframeTimes = "keyframe_times"
         case isImage = "image", streamIndex = "stream_index"
     }
+
+    /// Encodes every key; `fps` is `null` when unknown (as `mien probe` writes it),
+    /// so that meta files keep the same keys for stills and videos.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(container, forKey: .container)
+        try c.encode(codec, forKey: .codec)
+        try c.encode(pixelFormat, forKey: .pixelFormat)
+        try c.encode(width, forKey: .width)
+        try c.encode(height, forKey: .height)
+        try c.encode(codedWidth, forKey: .codedWidth)
+        try c.encode(codedHeight, forKey: .codedHeight)
+        try c.encode(rotation, forKey: .rotation)
+        try c.encode(fps, forKey: .fps)
+        try c.encode(timeBase, forKey: .timeBase)
+        try c.encode(startPTS, forKey: .startPTS)
+        try c.encode(startTime, forKey: .startTime)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(frames, forKey: .frames)
+        try c.encode(framesSource, forKey: .framesSource)
+        try c.encode(keyframeTimes, forKey: .keyframeTimes)
+        try c.encode(vfr, forKey: .vfr)
+        try c.encode(audio, forKey: .audio)
+        try c.encode(isImage, forKey: .isImage)
+        try c.encode(streamIndex, forKey: .streamIndex)
+    }
 }
 
 /// Where a frame count comes from, from most to least exact.

@@ -43,12 +43,20 @@ public struct FaceRecord: Sendable, Hashable, Codable {
     }
 
     /// Decodes a face from its timeline form (`probs` keyed by emotion name).
+    /// - Throws: `DecodingError` for a missing key, a wrong type, a box that is not 4
+    ///   numbers or landmarks that are not 5 points (CSV columns must stay aligned).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         track = try c.decode(Int.self, forKey: .track)
         box = try c.decode([Double].self, forKey: .box)
+        guard box.count == 4 else {
+            throw DecodingError.dataCorruptedError(forKey: .box, in: c, debugDescription: "box has \(box.count) numbers, not 4 (x, y, width, height)")
+        }
         score = try c.decode(Double.self, forKey: .score)
         landmarks = try c.decode([[Double]].self, forKey: .landmarks)
+        guard landmarks.count == 5, landmarks.allSatisfy({ $0.count == 2 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .landmarks, in: c, debugDescription: "landmarks must be 5 [x, y] points")
+        }
         emotion = try c.decode(Emotion.self, forKey: .emotion)
         confidence = try c.decode(Float.self, forKey: .confidence)
         probs = try EmotionProbabilities.vector(c.decode([String: Float].self, forKey: .probs), codingPath: c.codingPath + [CodingKeys.probs])

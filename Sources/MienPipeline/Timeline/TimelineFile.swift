@@ -33,13 +33,14 @@ public enum TimelineFile {
 
     /// A decoding error in a sentence.
     static func describe(_ error: any Error) -> String {
+        // An array position's key reads "Index 0" as a string: write it as "0", so paths read faces.0.box.
+        let dotted = { (path: [any CodingKey]) in path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
         switch error {
         case DecodingError.dataCorrupted(let c), DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = dotted(c.codingPath)
             return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
         case DecodingError.keyNotFound(let key, let c):
-            let path = (c.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            return "missing \(path)"
+            return "missing \(dotted(c.codingPath + [key]))"
         default:
             return "\(error)"
         }

@@ -64,6 +64,28 @@ public struct TimelineMeta: Sendable, Equatable, Codable {
         self.finished = ISO8601DateFormatter().string(from: finished)
     }
 
+    /// Encodes every key, an absent value as `null`: synthesized `Codable`
+    /// would leave out nil optionals, and a reader (and the schema,
+    /// `Jobs/schema/meta.schema.json`) should see the same keys for every status.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schema, forKey: .schema)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(generator, forKey: .generator)
+        try c.encode(input, forKey: .input)
+        try c.encode(timeline, forKey: .timeline)
+        try c.encode(status, forKey: .status)
+        try c.encode(error, forKey: .error)
+        try c.encode(probe, forKey: .probe)
+        try c.encode(models, forKey: .models)
+        try c.encode(settings, forKey: .settings)
+        try c.encode(counts, forKey: .counts)
+        try c.encode(decode, forKey: .decode)
+        try c.encode(times, forKey: .times)
+        try c.encode(wallSeconds, forKey: .wallSeconds)
+        try c.encode(finished, forKey: .finished)
+    }
+
     /// Pretty-printed JSON with sorted keys and a final newline.
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
@@ -92,6 +114,14 @@ public struct InputSummary: Sendable, Hashable, Codable {
     public var bytes: Int?
 
     enum CodingKeys: String, CodingKey { case path, absolutePath = "absolute_path", bytes }
+
+    /// Encodes every key; `bytes` is `null` when the size is unknown.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(absolutePath, forKey: .absolutePath)
+        try c.encode(bytes, forKey: .bytes)
+    }
 
     /// Describes `path`.
     public init(path: String) {
