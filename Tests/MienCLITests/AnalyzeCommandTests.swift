@@ -83,6 +83,18 @@ struct AnalyzeCommandTests {
         #expect(run.stderr.contains("2 complete, 0 partial, 5 failed"))
     }
 
+    @Test func damagedDataInTheMiddleMakesAPartialTimeline() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "5", fx.corruptMiddle, "--out", out])
+        #expect(run.status == 2, "\(run.stderr)")
+        let meta = try meta("corrupt_middle")
+        #expect(meta["status"] as? String == "partial")
+        let error = meta["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "partial" && (error?["message"] as? String)?.contains("skipped") == true, "\(error ?? [:])")
+        #expect(!(try lines(out + "/corrupt_middle.timeline.jsonl")).isEmpty, "the frames that could be read are kept")
+        #expect(run.stderr.contains("0 complete, 1 partial, 0 failed"))
+    }
+
     @Test func aFolderIsExpandedAndSameNamesDoNotCollide() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let input = out + "-in"

@@ -110,7 +110,7 @@ final class ExportCommandTests {
         let path = root + "/none.timeline.jsonl"
         let output = try MienBinary.run(["export", "--csv", path, "-o", root + "/none.csv"])
         #expect(output.status == 1)
-        #expect(output.stderr.contains("\(path): cannot read"), "\(output.stderr)")
+        #expect(output.stderr.contains("\(path): no such file"), "\(output.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/none.csv"))
     }
 

@@ -45,7 +45,7 @@ struct OutputNamingTests {
         try touch("in/b.timeline.jsonl")
         try touch("in/b.meta.json")
         try FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true)
-        let result = InputExpansion.expand([folder + "/in", folder + "/empty", folder + "/missing.mp4"])
+        let result = InputExpansion.expand([folder + "/in", folder + "/empty", folder + "/missing.mp4", folder + "/in/./a.mp4"])
         #expect(result.files == ["in/a.mp4", "in/b.mp4", "in/sub/c.mp4"].map { folder + "/" + $0 } + [folder + "/missing.mp4"])
         #expect(result.emptyFolders == [folder + "/empty"])
     }

@@ -74,9 +74,8 @@ public struct InputAnalysis: Sendable {
         var status = TimelineStatus.complete
         if failure != nil {
             status = .failed
-        } else if counts.undecodable + counts.failed > 0 || result?.readError != nil {
+        } else if let reason = Self.damage(counts: counts, result: result) {
             status = .partial
-            let reason = result?.readError ?? "\(counts.undecodable) undecodable and \(counts.failed) failed timestamps"
             failure = ErrorSummary(code: "partial", message: "\(input): \(reason)")
         }
         let files = paths(name: name)
@@ -98,9 +97,26 @@ public struct InputAnalysis: Sendable {
         do { try AtomicFile.write(meta.jsonData(), to: files.meta) } catch {
             // The timeline is there but its meta is not: report the write error in the summary.
             meta.status = .failed
-            meta.error = ErrorSummary(code: "output_failed", message: "\(files.meta): \(error)")
+            let message = (error as? AnalysisError)?.message ?? "\(files.meta): \(error)"
+            meta.error = ErrorSummary(code: "output_failed", message: message)
         }
         return meta
+    }
+
+    /// Why a timeline is not complete, or nil when it is: timestamps that could
+    /// not be decoded or analysed, frames the decoder flagged, data it had to
+    /// skip (timestamps near skipped data use an earlier frame), or reading
+    /// that stopped on an error.
+    static func damage(counts: TimelineCounts, result: ShardResult?) -> String? {
+        var reasons: [String] = []
+        if let error = result?.readError { reasons.append(error) }
+        if counts.undecodable > 0 { reasons.append("\(counts.undecodable) timestamps undecodable") }
+        if counts.failed > 0 { reasons.append("\(counts.failed) timestamps failed") }
+        if counts.damaged > 0 { reasons.append("\(counts.damaged) timestamps use frames the decoder flagged as damaged") }
+        if let decode = result?.decode, decode.corruptPackets + decode.readErrors > 0 {
+            reasons.append("\(decode.corruptPackets + decode.readErrors) damaged packets skipped; nearby timestamps use an earlier frame")
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
     /// Records the probe expects: grid points over the duration, or frames.

@@ -5,7 +5,8 @@ import Foundation
 /// leaving out hidden files and folders (names starting with `.`) and Mien's
 /// own output files (`*.timeline.jsonl`, `*.meta.json`, so that a folder can
 /// hold its videos' results and be analysed again). Anything else is kept as
-/// given, so that it fails with its own error and meta file.
+/// given, so that it fails with its own error and meta file. A file reached
+/// twice (given, and inside a folder given) is kept once.
 public enum InputExpansion {
     /// The files to analyse, and the folders that held none.
     public static func expand(_ inputs: [String]) -> (files: [String], emptyFolders: [String]) {
@@ -21,7 +22,13 @@ public enum InputExpansion {
                 files.append(input)
             }
         }
-        return (files, empty)
+        return (unique(files), empty)
+    }
+
+    /// `files` without repeats of the same file (compared by absolute path), first kept.
+    static func unique(_ files: [String]) -> [String] {
+        var seen = Set<String>()
+        return files.filter { seen.insert(InputSummary.absolute($0)).inserted }
     }
 
     /// Every non-hidden regular file under `folder`, sorted.

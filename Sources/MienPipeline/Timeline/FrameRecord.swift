@@ -9,7 +9,9 @@ public struct FrameRecord: Sendable, Hashable, Codable {
     /// Index of the frame used, in presentation order from 0; nil when no
     /// frame was decoded for the timestamp.
     public var frame: Int?
-    /// Time of the frame used (at or before `t` on a grid); nil when none.
+    /// Time of the frame used; nil when none. On a grid it is the last frame
+    /// at or before `t`, except for grid times before the first frame, which
+    /// take the first frame (so it can be a little after `t`).
     public var frameTime: Double?
     /// What happened to the timestamp.
     public var status: FrameStatus

@@ -18,7 +18,8 @@ public enum TimelineFile {
     public static func read(_ path: String) throws(AnalysisError) -> [FrameRecord] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnalysisError(.badTimeline, "\(path): cannot read: \(error.localizedDescription)")
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
+            throw AnalysisError(.badTimeline, "\(path): \(reason)")
         }
         let decoder = JSONDecoder()
         var records: [FrameRecord] = []

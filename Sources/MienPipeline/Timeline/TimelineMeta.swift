@@ -14,7 +14,7 @@ public struct TimelineMeta: Sendable, Equatable, Codable {
     public var input: InputSummary
     /// The timeline file's name in the output folder; nil when none was written.
     public var timeline: String?
-    /// `complete`, `partial` (some timestamps undecodable or failed) or `failed` (no timeline).
+    /// `complete`, `partial` (a timeline with damage: see `TimelineStatus.partial`) or `failed` (no timeline).
     public var status: TimelineStatus
     /// Why the input failed or is partial.
     public var error: ErrorSummary?
@@ -98,7 +98,9 @@ public struct TimelineMeta: Sendable, Equatable, Codable {
 public enum TimelineStatus: String, Sendable, Hashable, Codable {
     /// Every sampled timestamp was analysed.
     case complete
-    /// A timeline was written, but some timestamps are `undecodable` or `failed`.
+    /// A timeline was written, but the input was damaged: some timestamps are
+    /// `undecodable`, `failed` or `damaged`, the decoder skipped damaged data,
+    /// or reading stopped on an error. `error.message` lists what.
     case partial
     /// No timeline: the input could not be read (or the analysis broke off).
     case failed
