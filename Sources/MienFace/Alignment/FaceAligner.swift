@@ -13,7 +13,7 @@ import MienMedia
 /// the template's positions in the crop, and resamples the frame through it
 /// (`SimilarityWarp`): bilinear, with the frame's border replicated where the
 /// crop reaches past it, and anti-aliased when the face is shrunk (by default
-/// the face's neighbourhood is box-averaged first, see `Sampling`). A crop costs
+/// supersampled, see `Sampling`). A crop costs
 /// about `size²` samples plus the face's own pixels once; nothing else of the
 /// frame is touched. An aligner holds only its settings and can be shared.
 public struct FaceAligner: Sendable {
@@ -37,7 +37,7 @@ public struct FaceAligner: Sendable {
     public let sampling: Sampling
 
     /// An aligner producing `size` x `size` crops laid out as `template`.
-    public init(template: FaceTemplate = .fer2013, size: Int = 48, sampling: Sampling = .areaReduced) {
+    public init(template: FaceTemplate = .fer2013, size: Int = 48, sampling: Sampling = .supersampled) {
         precondition(size > 0, "crop size must be positive, got \(size)")
         self.template = template
         self.size = size
