@@ -29,6 +29,9 @@ extension Mien {
         @Flag(help: "Print one JSON object instead of tables.")
         var json = false
 
+        @OptionGroup(title: "Face alignment")
+        var alignment: AlignOptions
+
         func validate() throws {
             if batch < 1 { throw ValidationError("--batch must be at least 1.") }
         }
@@ -40,6 +43,7 @@ extension Mien {
             for skipped in folder.skippedFolders {
                 Self.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
             }
+            if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             let model = try ClassifierRegistry.load(classifier)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
                 Self.warn("unreadable: \(path): \(reason)")
@@ -52,6 +56,25 @@ extension Mien {
             guard result.confusion.total > 0 else {
                 throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
             }
+        }
+
+        /// `--align` or `--measure-template`: the images go through MTCNN first.
+        func runAlignment(_ folder: ImageFolder) throws {
+            let detector = try MTCNNDetector(settings: MTCNNDetector.Settings(minFaceSize: 12 * alignment.upscale))
+            let items = AlignedEvaluation.subset(folder.items, count: alignment.limit)
+            if alignment.measureTemplate {
+                print(AlignedEvalReport.render(try TemplateMeasurement.run(items, detector: detector, upscale: alignment.upscale,
+                                                                     margin: alignment.margin, fill: alignment.fillValue)),
+                      terminator: "")
+                return
+            }
+            let aligner = alignment.aligner
+            let result = try AlignedEvaluation.run(try ClassifierRegistry.load(classifier), detector: detector, aligner: aligner,
+                                                   on: items, upscale: alignment.upscale, margin: alignment.margin,
+                                                   fill: alignment.fillValue, batch: batch) { path, reason in
+                Self.warn("unreadable: \(path): \(reason)")
+            }
+            print(AlignedEvalReport.render(result, aligner: aligner, images: items.count, json: json), terminator: "")
         }
 
         static func warn(_ line: String) {

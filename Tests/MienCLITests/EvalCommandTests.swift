@@ -86,6 +86,30 @@ final class EvalCommandTests {
         #expect(none.stderr.contains("--dataset"))
     }
 
+    @Test func alignReportsDetectedAndFallbackAccuracies() throws {
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--template-scale", "1.1"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        #expect(report["images"] as? Int == 5)
+        #expect(report["unreadable"] as? Int == 1)
+        #expect(report["fallback_total"] as? Int == 4)
+        let detected = try #require(report["detected"] as? Int), undetected = try #require(report["undetected"] as? Int)
+        #expect(detected + undetected == 4)
+        #expect(report["template"] as? String == "fer2013-median x1.1")
+        #expect(report["crop_size"] as? Int == 48 && report["sampling"] as? String == "supersampled")
+        for key in ["aligned_accuracy", "plain_accuracy_on_detected", "fallback_accuracy"] { #expect(report[key] is Double, "\(key)") }
+
+        let measured = try MienBinary.run(["eval", "--dataset", root + "/faces", "--measure-template"])
+        #expect(measured.status == 0, "\(measured.stderr)")
+        #expect(measured.text.hasPrefix("5 images: "))
+        #expect(measured.text.contains("mean:   [") && measured.text.contains("median: ["))
+
+        for bad in [["--align", "--measure-template"], ["--align", "--template", "nope"], ["--align", "--sampling", "cubic"],
+                    ["--align", "--fill", "white"], ["--align", "--template-scale", "0"]] {
+            #expect(try MienBinary.run(["eval", "--dataset", root + "/faces"] + bad).status == 64, "\(bad)")
+        }
+    }
+
     @Test func benchClassifierReportsFacesPerSecond() throws {
         let output = try MienBinary.run(["bench", "classifier", "--batch", "1", "4", "--seconds", "0.05", "--layers"])
         #expect(output.status == 0, "\(output.stderr)")

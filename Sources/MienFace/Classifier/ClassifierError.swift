@@ -10,6 +10,8 @@ public struct ClassifierError: Error, CustomStringConvertible, Sendable, Equatab
         case badFace = "bad_face"
         /// An evaluation data set folder is missing, empty or not an ImageFolder.
         case badDataset = "bad_dataset"
+        /// Landmarks given to the face aligner are missing, not finite or all in one place.
+        case badLandmarks = "bad_landmarks"
     }
 
     /// The kind of failure.

@@ -5,7 +5,7 @@
 /// not clipped to the image, so it may reach past the edges.
 public struct FaceDetection: Sendable, Equatable, Codable {
     /// A point in image pixels.
-    public struct Point: Sendable, Equatable, Codable {
+    public struct Point: Sendable, Hashable, Codable {
         public var x: Double
         public var y: Double
 

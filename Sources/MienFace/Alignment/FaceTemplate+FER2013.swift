@@ -1,0 +1,21 @@
+extension FaceTemplate {
+    /// The default: where MTCNN puts the five landmarks in FER-2013's crops
+    /// (see `Models/README.md`, "Face alignment", for how it was measured and chosen).
+    public static let fer2013 = fer2013Median
+
+    /// Mean unit position of each landmark over FER-2013 Training images with one confident face.
+    public static let fer2013Mean = FaceTemplate(name: "fer2013-mean", points: [
+        .init(x: 0.3249, y: 0.3870), .init(x: 0.6925, y: 0.3805), .init(x: 0.5084, y: 0.5943),
+        .init(x: 0.3555, y: 0.7837), .init(x: 0.6636, y: 0.7789),
+    ])
+
+    /// Median unit position of each coordinate over the same images.
+    public static let fer2013Median = FaceTemplate(name: "fer2013-median", points: [
+        .init(x: 0.3214, y: 0.3965), .init(x: 0.6986, y: 0.3902), .init(x: 0.5107, y: 0.6025),
+        .init(x: 0.3535, y: 0.7877), .init(x: 0.6691, y: 0.7823),
+    ])
+
+    /// The named templates, for command-line choices.
+    public static let named: [String: FaceTemplate] = ["fer2013": fer2013, "fer2013-mean": fer2013Mean,
+                                                       "fer2013-median": fer2013Median]
+}
