@@ -9,4 +9,10 @@ struct Mien: ParsableCommand {
         version: "0.1.0",
         subcommands: [Analyze.self, Export.self, Probe.self, Detect.self, Eval.self, Bench.self]
     )
+
+    /// Tunes the allocator (see `AllocatorTuning`), then runs the command line.
+    static func main() {
+        AllocatorTuning.apply()
+        main(nil)
+    }
 }
