@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "MienNN", dependencies: ["COpenBLAS"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
         .target(
-            name: "MienPipeline", dependencies: ["MienFace", "MienMedia", .product(name: "Yams", package: "Yams")],
+            name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],
             swiftSettings: codeGeneration()),
         .executableTarget(
             name: "mien",

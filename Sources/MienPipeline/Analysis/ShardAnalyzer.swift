@@ -1,6 +1,7 @@
 import Dispatch
 import MienFace
 import MienMedia
+import MienNN
 
 /// Analyses one time range of one video: decode and sample, then detect,
 /// align, classify and track each sampled frame (`FrameStage`s), giving a
@@ -19,10 +20,16 @@ public struct ShardAnalyzer: Sendable {
     public let threads: Int
 
     /// Creates an analyzer.
+    ///
+    /// This sets OpenBLAS to one thread for the whole process: the analyzer
+    /// runs frames in parallel, each on its own thread, and OpenBLAS's own
+    /// threads, entered from several threads at once, are both slower and
+    /// unsafe (a test run crashed with a corrupted allocation size that way).
     public init(models: AnalysisModels, settings: AnalysisSettings, threads: Int) {
         self.models = models
         self.settings = settings
         self.threads = max(1, threads)
+        MatrixMultiply.setThreads(1)
     }
 
     /// Frames analysed together (while the next batch is decoded): enough to keep every thread busy.
