@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "MienNN", targets: ["MienNN"]),
         .library(name: "MienFace", targets: ["MienFace"]),
         .library(name: "MienPipeline", targets: ["MienPipeline"]),
+        .library(name: "MienJobs", targets: ["MienJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,6 +63,7 @@ let package = Package(
         .target(
             name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],
             swiftSettings: codeGeneration()),
+        .target(name: "MienJobs", dependencies: []),
         .executableTarget(
             name: "mien",
             dependencies: [
@@ -69,6 +71,7 @@ let package = Package(
                 "MienNN",
                 "MienFace",
                 "MienPipeline",
+                "MienJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
