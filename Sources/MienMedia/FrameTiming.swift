@@ -13,4 +13,18 @@ enum FrameTiming {
         let tolerance = max(1, Double(median) * 0.02)
         return intervals.contains { abs(Double($0 - median)) > tolerance }
     }
+
+    /// For each of `keys` (timestamps of some frames), how many of `all` (every
+    /// frame's timestamp, any order) are smaller: the frame's index in timestamp order.
+    static func positions(of keys: [Int64], among all: [Int64]) -> [Int] {
+        let sorted = all.sorted()
+        return keys.map { key in
+            var low = 0, high = sorted.count
+            while low < high {
+                let mid = (low + high) / 2
+                if sorted[mid] < key { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+    }
 }

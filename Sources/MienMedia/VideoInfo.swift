@@ -38,6 +38,12 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     public var framesSource: FrameCountSource
     /// Keyframe times in seconds from the stream start, ascending.
     public var keyframeTimes: [Double]
+    /// For each keyframe, how many frames come before it: its frame index,
+    /// exact for closed GOPs (each keyframe shows before the frames decoded
+    /// after it, as in nearly all camera and phone video). Known right after
+    /// probing a video with an index or a packet scan; not part of the JSON
+    /// form (empty after decoding one, and for estimates).
+    public var keyframeFrames: [Int] = []
     /// Whether frame intervals vary (timestamps not on a regular grid).
     public var vfr: Bool
     /// Whether the input has an audio stream.

@@ -59,6 +59,7 @@ public enum VideoProber {
         }
         let index = ContainerIndex(stream: choice.stream)
         let keyframes = isImage ? [0] : index.keyframeTimestamps.map { Double($0 - startPTS) * timeBase.value }
+        let keyframeFrames = isImage ? [0] : []
         let pixelFormat = av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) }
 
         return VideoInfo(
@@ -68,6 +69,7 @@ public enum VideoProber {
             codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, fps: fps,
             timeBase: timeBase, startPTS: startPTS, startTime: Double(startPTS) * timeBase.value,
             duration: duration, frames: max(frames, 0), framesSource: framesSource, keyframeTimes: keyframes,
+            keyframeFrames: keyframeFrames,
             vfr: false, audio: input.streams.contains { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO },
             isImage: isImage, streamIndex: choice.index)
     }
@@ -99,6 +101,7 @@ public enum VideoProber {
         let origin = index.listsEveryFrame(expected: Int(choice.stream.pointee.nb_frames))
             ? (index.timestamps.min() ?? info.startPTS) : info.startPTS
         info.keyframeTimes = keyframes.map { Double($0 - origin) * info.timeBase.value }
+        info.keyframeFrames = FrameTiming.positions(of: keyframes, among: timestamps)
         info.vfr = FrameTiming.isVariable(timestamps)
     }
 }

@@ -51,6 +51,22 @@ struct ProbeTests {
         for (ours, theirs) in zip(info.keyframeTimes, expected) { #expect(abs(ours - theirs) < 1e-3) }
     }
 
+    /// Each keyframe's frame index is its position among the decoded frames (presentation order).
+    @Test(arguments: ["h264", "hevc", "mpegts", "vfr"])
+    func keyframeFramesAreTheirIndices(name: String) throws {
+        let path = fixture(name)
+        let info = try VideoProber.probe(path)
+        let reader = try VideoReader(path: path)
+        var keyIndices: [Int] = []
+        var index = 0
+        while let frame = try reader.nextFrame() {
+            if frame.isKeyframe { keyIndices.append(index) }
+            index += 1
+        }
+        #expect(info.keyframeFrames.count == info.keyframes)
+        #expect(info.keyframeFrames == keyIndices, "\(name)")
+    }
+
     @Test func matroskaWithoutFullIndexIsScanned() throws {
         let info = try VideoProber.probe(fx.hevc)
         #expect(info.codec == "hevc")
