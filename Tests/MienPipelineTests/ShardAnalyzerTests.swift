@@ -42,7 +42,7 @@ struct ShardAnalyzerTests {
                 records.append(FrameRecord(t: t, frame: nil, frameTime: t, status: .ok, faces: [Self.face(0, x: 100)]))
                 tracks.append(time: t, tracks: [0], boxes: [FaceBox(x: 100, y: 10, width: 40, height: 50)])
             }
-            return ShardResult(range: TimeRange(start: start, end: start + 1), records: records, tracks: tracks,
+            return ShardResult(task: ShardTask(index: Int(start), start: start, end: start + 1, firstFrame: nil), records: records, tracks: tracks,
                                decode: DecodeStats(), readError: nil, times: StageTimes())
         }
         let shards = [shard(start: 1, times: [1, 1.5]), shard(start: 0, times: [0, 0.5])]

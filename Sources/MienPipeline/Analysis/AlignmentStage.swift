@@ -10,7 +10,7 @@ struct AlignmentStage: FrameStage {
     mutating func process(_ batch: inout [FrameWork]) throws {
         let aligner = self.aligner
         parallel.forEach(&batch) { frame in
-            guard let gray = frame.gray else { return }
+            guard let gray = frame.gray, !frame.isWarmUp else { return }
             frame.crops = try frame.detections.map { try aligner.crop(gray, landmarks: $0.landmarks) }
             frame.gray = nil
         }

@@ -18,6 +18,7 @@ struct ClassificationStage: FrameStage {
     mutating func process(_ batch: inout [FrameWork]) throws {
         let classifier = self.classifier, order = self.order
         parallel.forEach(&batch) { frame in
+            guard !frame.isWarmUp else { return }
             let raw = try classifier.classify(faces: frame.crops)
             frame.probs = raw.map { row in order.map { row[$0] } }
             frame.crops = []

@@ -12,6 +12,8 @@ struct FrameWork: Sendable {
     let frameTime: Double?
     /// `ok`, `damaged`, or what went wrong.
     var status: FrameStatus
+    /// Whether the frame is before the shard's range: detected and tracked, not recorded.
+    var isWarmUp = false
     /// Why the frame failed, for `failed` and `undecodable`.
     var error: String?
     /// The upright frame, RGB, for the detector.

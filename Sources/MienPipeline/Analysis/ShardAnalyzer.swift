@@ -8,9 +8,9 @@ import MienNN
 /// `ShardResult`. Per-frame stages run on `threads` threads; the result does
 /// not depend on the thread count.
 ///
-/// A whole video is the range `[0, ∞)`. Frame indices (`FrameRecord.frame`)
-/// are counted from the start of the read, so they are the stream's indices
-/// only for ranges that start at 0; other ranges get nil.
+/// A whole video is one shard (`ShardTask.wholeVideo`). Frame indices
+/// (`FrameRecord.frame`) count on from the task's `firstFrame`; nil when the
+/// probe did not know it.
 public struct ShardAnalyzer: Sendable {
     /// The models, shared.
     public let models: AnalysisModels
@@ -35,17 +35,19 @@ public struct ShardAnalyzer: Sendable {
     /// Frames analysed together (while the next batch is decoded): enough to keep every thread busy.
     var batchSize: Int { threads * 4 }
 
-    /// Analyses `range` of the video `info` describes.
+    /// Analyses one shard (by default the whole video) of the video `info` describes.
     ///
+    /// Frames of the task's warm-up are detected and tracked, not recorded.
     /// Reading that breaks off (a truncated or damaged file) is not an error:
     /// the frames before it are kept, and on a sampling grid every later grid
-    /// time up to the probed duration gets an `undecodable` record.
+    /// time of the shard up to the probed duration gets an `undecodable` record.
     /// - Parameter progress: called after each batch with the records so far and the last timestamp.
     /// - Throws: `MediaError` when the input cannot be opened at all.
     public func analyze(
-        _ info: VideoInfo, range: TimeRange = .all, options: MediaOpenOptions = MediaOpenOptions(),
+        _ info: VideoInfo, task: ShardTask = .wholeVideo, options: MediaOpenOptions = MediaOpenOptions(),
         progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }
     ) throws -> ShardResult {
+        let range = task.range
         let parallel = ParallelFrames(threads: threads)
         let frameStages = BackgroundBatch(stages: [
             DetectionStage(detector: models.detector, parallel: parallel),
@@ -59,7 +61,6 @@ public struct ShardAnalyzer: Sendable {
         var records: [FrameRecord] = []
         var batch: [FrameWork] = []
         batch.reserveCapacity(batchSize)
-        let countsFrames = range.start == 0
 
         // The batch in flight is tracked (in time order, here) once the next one is started.
         func trackFinished() throws {
@@ -68,7 +69,7 @@ public struct ShardAnalyzer: Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             try tracking.process(&done)
             times.track += Self.seconds(since: started)
-            records.append(contentsOf: done.map { $0.record() })
+            records.append(contentsOf: done.filter { !$0.isWarmUp }.map { $0.record() })
             if let last = records.last { progress(records.count, last.t) }
         }
         func flush() throws {
@@ -81,10 +82,11 @@ public struct ShardAnalyzer: Sendable {
         var readError: String?
         var mark = DispatchTime.now().uptimeNanoseconds
         do {
-            try reader.read(range: range, sampling: settings.sampling) { sample in
+            try reader.read(range: task.decodedRange, sampling: settings.sampling) { sample in
                 let frame = sample.frame
-                var work = FrameWork(t: sample.time, frame: countsFrames ? sample.position : nil, frameTime: frame.time,
+                var work = FrameWork(t: sample.time, frame: task.firstFrame.map { $0 + sample.position }, frameTime: frame.time,
                                      status: frame.isDamaged ? .damaged : .ok)
+                work.isWarmUp = sample.time < range.start - TimeRange.tolerance
                 do {
                     work.rgb = try frame.image(PixelRequest(.rgb))
                     work.gray = try frame.image(PixelRequest(.gray))
@@ -112,7 +114,7 @@ public struct ShardAnalyzer: Sendable {
         if let readError, let fps = settings.fps {
             records += Self.undecodableTail(after: records.last?.t, range: range, fps: fps, duration: info.duration, reason: readError)
         }
-        return ShardResult(range: range, records: records, tracks: tracking.shard, decode: reader.stats,
+        return ShardResult(task: task, records: records, tracks: tracking.shard, decode: reader.stats,
                            readError: readError, times: times)
     }
 

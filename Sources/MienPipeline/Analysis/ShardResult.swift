@@ -4,8 +4,8 @@ import MienMedia
 /// shard-local track ids, the observations that stitch them across shard
 /// edges, and what it cost. `Codable`, so a worker can hand it to a store.
 public struct ShardResult: Sendable, Equatable, Codable {
-    /// The range analysed, seconds.
-    public var range: TimeRange
+    /// The shard analysed.
+    public var task: ShardTask
     /// One record per sampled timestamp in the range, in time order; track ids are shard-local.
     public var records: [FrameRecord]
     /// The detections by local track, for `TrackStitcher`.
@@ -18,9 +18,9 @@ public struct ShardResult: Sendable, Equatable, Codable {
     public var times: StageTimes
 
     /// Creates a result.
-    public init(range: TimeRange, records: [FrameRecord], tracks: ShardTracks, decode: DecodeStats,
+    public init(task: ShardTask, records: [FrameRecord], tracks: ShardTracks, decode: DecodeStats,
                 readError: String?, times: StageTimes) {
-        self.range = range
+        self.task = task
         self.records = records
         self.tracks = tracks
         self.decode = decode

@@ -17,7 +17,7 @@ public struct TimelineAssembler: Sendable {
     /// - Throws: `AnalysisError.analysisFailed` if smoothing rejects a track (it never should).
     public func assemble(_ shards: [ShardResult]) throws(AnalysisError) -> [FrameRecord] {
         let stitched = TrackStitcher(settings: settings.tracker).stitch(shards.map(\.tracks))
-        let order = shards.indices.sorted { shards[$0].range.start < shards[$1].range.start }
+        let order = shards.indices.sorted { shards[$0].task.start < shards[$1].task.start }
         var records: [FrameRecord] = []
         for s in order {
             for var record in shards[s].records {

@@ -26,7 +26,11 @@ struct TrackingStage: FrameStage {
             let boxes = batch[i].detections.map(FaceBox.init)
             let ids = tracker.update(time: batch[i].t, boxes: boxes).map { $0 + idOffset }
             batch[i].tracks = ids
-            shard.append(time: batch[i].t, tracks: ids, boxes: boxes)
+            if batch[i].isWarmUp {
+                shard.appendWarmUp(time: batch[i].t, tracks: ids, boxes: boxes)
+            } else {
+                shard.append(time: batch[i].t, tracks: ids, boxes: boxes)
+            }
         }
     }
 
