@@ -3,13 +3,11 @@ import Foundation
 import MienMedia
 
 /// Analyses one input into `<out>/<name>.timeline.jsonl` and
-/// `<out>/<name>.meta.json`: probe, `ShardAnalyzer` over the whole video,
-/// `TimelineAssembler`, then both files written atomically (timeline first,
-/// so a meta file saying `complete` always has its timeline beside it).
+/// `<out>/<name>.meta.json` in this process: probe, `ShardAnalyzer` over the
+/// whole video, then `TimelineWriter`.
 ///
 /// Never throws: an input that cannot be analysed gets a meta file with
-/// status `failed` and the error, and any older timeline of that name is
-/// removed so that no stale result stays beside it.
+/// status `failed` and the error (see `TimelineWriter`).
 public struct InputAnalysis: Sendable {
     /// Settings, models and threads.
     public let analyzer: ShardAnalyzer
@@ -30,7 +28,7 @@ public struct InputAnalysis: Sendable {
 
     /// The paths of an output name's two files.
     public func paths(name: String) -> (timeline: String, meta: String) {
-        (outputDirectory + "/" + name + ".timeline.jsonl", outputDirectory + "/" + name + ".meta.json")
+        TimelineWriter(outputDirectory: outputDirectory, generator: generator).paths(name: name)
     }
 
     /// Analyses `input` into the files called `name`, returning the meta record written.
@@ -43,80 +41,25 @@ public struct InputAnalysis: Sendable {
         let settings = analyzer.settings
         var times = StageTimes()
         var info: VideoInfo?
-        var result: ShardResult?
-        var failure: ErrorSummary?
-        var records: [FrameRecord] = []
+        let outcome: Result<[ShardResult], ErrorSummary>
         do {
             let probed = try VideoProber.probe(input, options: options)
             info = probed
             times.probe = ShardAnalyzer.seconds(since: clock)
             started(Self.expectedRecords(probed, fps: settings.fps))
-            let shard = try analyzer.analyze(probed, options: options, progress: progress)
-            result = shard
-            times = times + shard.times
-            let finishing = DispatchTime.now().uptimeNanoseconds
-            records = try TimelineAssembler(settings: settings).assemble([shard])
-            times.finish = ShardAnalyzer.seconds(since: finishing)
-            if records.isEmpty {
-                failure = ErrorSummary(code: "decode_failed",
-                    message: "\(input): no frame could be decoded" + (shard.readError.map { " (\($0))" } ?? ""))
-            }
+            outcome = .success([try analyzer.analyze(probed, options: options, progress: progress)])
         } catch let error as MediaError {
             started(0)
-            failure = ErrorSummary(code: error.code.rawValue, message: error.description)
+            outcome = .failure(ErrorSummary(code: error.code.rawValue, message: error.description))
         } catch let error as AnalysisError {
-            failure = ErrorSummary(code: error.code.description, message: "\(input): \(error.message)")
+            outcome = .failure(ErrorSummary(code: error.code.description, message: "\(input): \(error.message)"))
         } catch {
-            failure = ErrorSummary(code: "analysis_failed", message: "\(input): \(error)")
+            outcome = .failure(ErrorSummary(code: "analysis_failed", message: "\(input): \(error)"))
         }
-
-        let counts = TimelineCounts(records)
-        var status = TimelineStatus.complete
-        if failure != nil {
-            status = .failed
-        } else if let reason = Self.damage(counts: counts, result: result) {
-            status = .partial
-            failure = ErrorSummary(code: "partial", message: "\(input): \(reason)")
-        }
-        let files = paths(name: name)
-        let writing = DispatchTime.now().uptimeNanoseconds
-        if status != .failed {
-            do { try AtomicFile.write(TimelineFile.data(records), to: files.timeline) } catch {
-                status = .failed
-                failure = ErrorSummary(code: error.code.description, message: error.message)
-            }
-        }
-        if status == .failed { try? FileManager.default.removeItem(atPath: files.timeline) }
-        times.write = ShardAnalyzer.seconds(since: writing)
-        var meta = TimelineMeta(
-            generator: generator, input: InputSummary(path: input),
-            timeline: status == .failed ? nil : (name + ".timeline.jsonl"), status: status, error: failure,
-            probe: info, models: info == nil ? nil : analyzer.models.summary, settings: settings,
-            counts: counts, decode: result?.decode, times: times,
-            wallSeconds: ShardAnalyzer.seconds(since: clock), finished: Date())
-        do { try AtomicFile.write(meta.jsonData(), to: files.meta) } catch {
-            // The timeline is there but its meta is not: report the write error in the summary.
-            meta.status = .failed
-            let message = (error as? AnalysisError)?.message ?? "\(files.meta): \(error)"
-            meta.error = ErrorSummary(code: "output_failed", message: message)
-        }
-        return meta
-    }
-
-    /// Why a timeline is not complete, or nil when it is: timestamps that could
-    /// not be decoded or analysed, frames the decoder flagged, data it had to
-    /// skip (timestamps near skipped data use an earlier frame), or reading
-    /// that stopped on an error.
-    static func damage(counts: TimelineCounts, result: ShardResult?) -> String? {
-        var reasons: [String] = []
-        if let error = result?.readError { reasons.append(error) }
-        if counts.undecodable > 0 { reasons.append("\(counts.undecodable) timestamps undecodable") }
-        if counts.failed > 0 { reasons.append("\(counts.failed) timestamps failed") }
-        if counts.damaged > 0 { reasons.append("\(counts.damaged) timestamps use frames the decoder flagged as damaged") }
-        if let decode = result?.decode, decode.corruptPackets + decode.readErrors > 0 {
-            reasons.append("\(decode.corruptPackets + decode.readErrors) damaged packets skipped; nearby timestamps use an earlier frame")
-        }
-        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        let described = TimelineWriter.Input(summary: InputSummary(path: input), name: name, info: info,
+                                              models: analyzer.models.summary, settings: settings)
+        return TimelineWriter(outputDirectory: outputDirectory, generator: generator)
+            .write(described, outcome: outcome, times: times, wallSeconds: ShardAnalyzer.seconds(since: clock))
     }
 
     /// Records the probe expects: grid points over the duration, or frames.

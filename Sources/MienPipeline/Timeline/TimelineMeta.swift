@@ -142,7 +142,7 @@ public struct InputSummary: Sendable, Hashable, Codable {
 }
 
 /// An error in `meta.json`: a stable code and the message.
-public struct ErrorSummary: Sendable, Hashable, Codable {
+public struct ErrorSummary: Error, Sendable, Hashable, Codable {
     /// Machine-readable cause (`not_media`, `truncated`, `bad_settings`, ...).
     public var code: String
     /// The message, naming the file.
