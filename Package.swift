@@ -64,6 +64,7 @@ let package = Package(
             name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],
             swiftSettings: codeGeneration()),
         .target(name: "MienJobs", dependencies: []),
+        .target(name: "MienService", dependencies: ["MienJobs", "MienPipeline", "MienMedia"]),
         .executableTarget(
             name: "mien",
             dependencies: [
@@ -72,6 +73,7 @@ let package = Package(
                 "MienFace",
                 "MienPipeline",
                 "MienJobs",
+                "MienService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

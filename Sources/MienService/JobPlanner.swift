@@ -1,0 +1,83 @@
+import Foundation
+import MienJobs
+import MienMedia
+import MienPipeline
+
+/// The coordinator's first step: probe every input, plan its shards
+/// (`ShardPlanner`), and describe the job for `JobStore.submit`.
+///
+/// The submission's key is a hash of everything that decides the output: the
+/// inputs (absolute path, size and modification time), their output names, the
+/// settings and the attempt budget. The same inputs and settings therefore
+/// give the same key, and the store returns the existing job (a re-run resumes
+/// it); a changed file, a changed setting or a `nonce` gives a new job.
+public struct JobPlanner: Sendable {
+    /// The job's settings.
+    public let settings: JobSettings
+    /// Attempts per shard before it is dead.
+    public let maxAttempts: Int
+
+    /// Creates a planner.
+    public init(settings: JobSettings, maxAttempts: Int = 3) {
+        self.settings = settings
+        self.maxAttempts = maxAttempts
+    }
+
+    /// How inputs are opened.
+    public var mediaOptions: MediaOpenOptions {
+        MediaOpenOptions(allowNetwork: settings.allowNetwork, allowPlaylists: settings.allowPlaylists)
+    }
+
+    /// The submission for `inputs` (files, not folders) with their output `names`.
+    /// Workers open each input by its absolute path (or URL), so relative paths
+    /// work from any folder on a shared volume mounted at the same place.
+    /// An input that cannot be probed is submitted without shards, failed with its error.
+    /// - Parameter nonce: any text, to make a new job from the same inputs and settings.
+    public func submission(inputs: [String], names: [String], nonce: String? = nil) throws -> JobSubmission {
+        precondition(inputs.count == names.count, "one name per input")
+        let planner = ShardPlanner(shardSeconds: settings.shardSeconds, warmUp: settings.warmUp)
+        var videos: [VideoSubmission] = []
+        var identity: [String] = []
+        for (input, name) in zip(inputs, names) {
+            let summary = InputSummary(path: input)
+            var payload = VideoPayload(input: summary, probe: nil, failure: nil)
+            var shards: [Data] = []
+            do {
+                let info = try VideoProber.probe(input, options: mediaOptions)
+                payload.probe = info
+                shards = try planner.plan(info).map { try PayloadCoding.encode($0) }
+            } catch let error as MediaError {
+                payload.failure = ErrorSummary(code: error.code.rawValue, message: error.description)
+            }
+            videos.append(VideoSubmission(input: summary.absolutePath, name: name, info: try PayloadCoding.encode(payload),
+                                          shards: shards, failure: payload.failure?.message))
+            identity.append("\(summary.absolutePath)\t\(summary.bytes ?? -1)\t\(Self.modified(input))\t\(name)")
+        }
+        let settingsData = try PayloadCoding.encode(settings)
+        identity.append(String(decoding: settingsData, as: UTF8.self))
+        identity.append("attempts=\(maxAttempts)")
+        if let nonce { identity.append("nonce=\(nonce)") }
+        return JobSubmission(key: "v1:" + Self.hash(identity.joined(separator: "\n")), settings: settingsData,
+                             maxAttempts: maxAttempts, videos: videos)
+    }
+
+    /// The file's modification time in whole milliseconds, or -1.
+    static func modified(_ path: String) -> Int64 {
+        guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return -1 }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// 32 hex digits: FNV-1a 64 of the text with two different offset bases.
+    static func hash(_ text: String) -> String {
+        func fnv(_ basis: UInt64) -> String {
+            var h = basis
+            for byte in text.utf8 {
+                h ^= UInt64(byte)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+            let hex = String(h, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        return fnv(0xcbf2_9ce4_8422_2325) + fnv(0x84222325_cbf29ce4)
+    }
+}

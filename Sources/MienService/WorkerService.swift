@@ -1,0 +1,119 @@
+import Dispatch
+import Foundation
+import MienJobs
+import Synchronization
+
+/// `mien worker`: claims shards from a store, analyses them, commits the
+/// results, until stopped (or, with `exitWhenIdle`, until no job has work left).
+///
+/// While a shard is analysed a heartbeat renews its lease every third of the
+/// lease length. A result is committed only while the lease holds (the store
+/// fences it); a worker that lost its lease (it stalled past it) is refused
+/// and says so. A shard that fails is handed back with a backoff that doubles
+/// per attempt (2, 4, 8 ... s, at most 60 s); the store marks it dead after
+/// the job's attempt budget.
+public final class WorkerService: Sendable {
+    /// How the worker behaves.
+    public struct Options: Sendable {
+        /// Worker id stamped on leases (`host:pid` by default).
+        public var id: String
+        /// Lease length, seconds.
+        public var leaseSeconds: Double
+        /// Exit when no job has pending or leased shards.
+        public var exitWhenIdle: Bool
+        /// Seconds between claims when there is nothing to claim.
+        public var idlePoll: Double
+
+        /// Creates options.
+        public init(id: String = WorkerService.defaultID(), leaseSeconds: Double = 60, exitWhenIdle: Bool = false, idlePoll: Double = 1) {
+            self.id = id
+            self.leaseSeconds = leaseSeconds
+            self.exitWhenIdle = exitWhenIdle
+            self.idlePoll = idlePoll
+        }
+    }
+
+    /// What a worker did.
+    public struct Report: Sendable, Equatable {
+        /// Shards committed.
+        public var completed = 0
+        /// Shards that failed (handed back for a retry or dead).
+        public var failed = 0
+        /// Results refused because the lease was lost.
+        public var refused = 0
+    }
+
+    let store: any JobStore
+    let processor: ShardProcessor
+    let options: Options
+    let log: @Sendable (String) -> Void
+
+    /// Creates a worker.
+    /// - Parameter log: where progress lines go (stderr in `mien worker`).
+    public init(store: any JobStore, processor: ShardProcessor, options: Options, log: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.processor = processor
+        self.options = options
+        self.log = log
+    }
+
+    /// `hostname:pid`.
+    public static func defaultID() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+
+    /// Retry delay after the `attempt`-th failure, seconds.
+    public static func backoff(attempt: Int) -> Double { min(60, pow(2, Double(max(1, attempt)))) }
+
+    /// Runs until `stop` is requested or, with `exitWhenIdle`, until nothing is left.
+    public func run(stop: StopSignal?) async throws -> Report {
+        var report = Report()
+        while !(stop?.requested ?? false) {
+            guard let lease = try await store.claim(worker: options.id, lease: options.leaseSeconds) else {
+                if options.exitWhenIdle, try await !hasUnfinishedWork() { break }
+                try await Task.sleep(for: .seconds(options.idlePoll))
+                continue
+            }
+            log("claimed shard \(lease.index) of \(lease.input) (job \(lease.job), attempt \(lease.attempt))")
+            let started = DispatchTime.now().uptimeNanoseconds
+            let heartbeat = Task { [store, options] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(options.leaseSeconds / 3))
+                    if Task.isCancelled { break }
+                    if (try? await store.heartbeat(lease)) == false { break }
+                }
+            }
+            let outcome = await Self.runBlocking { [processor] in try processor.process(lease) }
+            heartbeat.cancel()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            switch outcome {
+            case .success(let data):
+                if try await store.complete(lease, result: data) {
+                    report.completed += 1
+                    log(String(format: "done shard %d of %@ in %.1f s", lease.index, lease.input, seconds))
+                } else {
+                    report.refused += 1
+                    log("lost the lease of shard \(lease.index) of \(lease.input) (stalled past it?): result discarded, another worker redoes it")
+                }
+            case .failure(let error):
+                report.failed += 1
+                let delay = Self.backoff(attempt: lease.attempt)
+                _ = try await store.fail(lease, error: "\(error)", retryAfter: delay)
+                log("shard \(lease.index) of \(lease.input) failed (attempt \(lease.attempt)): \(error)")
+            }
+        }
+        return report
+    }
+
+    /// Whether any job that is not cancelled still has shards to do.
+    func hasUnfinishedWork() async throws -> Bool {
+        try await store.jobs().contains { !$0.cancelled && $0.shards > $0.done + $0.dead }
+    }
+
+    /// Runs blocking work on a dispatch thread, off the concurrency pool.
+    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: Result { try body() }) }
+        }
+    }
+}
