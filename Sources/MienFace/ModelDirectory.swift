@@ -22,7 +22,7 @@ public enum ModelDirectory {
         if let env = ProcessInfo.processInfo.environment["MIEN_MODELS"] {
             if let found = check(env) { return found }
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = executablePath().deletingLastPathComponent()
         if let found = check(executable.deletingLastPathComponent().appendingPathComponent("share/mien/models").path) { return found }
         var folder = executable
         while folder.path != "/" {
@@ -36,6 +36,18 @@ public enum ModelDirectory {
 
     /// The path of `file` in the model folder.
     public static func path(_ file: String) throws -> String { try locate() + "/" + file }
+
+    /// The running executable's real path: `/proc/self/exe` on Linux (a
+    /// program started through `PATH` has only its bare name in `argv[0]`),
+    /// else `argv[0]` made absolute with links resolved.
+    static func executablePath() -> URL {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        #endif
+        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    }
 }
 
 /// No model folder was found; lists where Mien looked.
