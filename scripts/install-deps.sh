@@ -4,11 +4,13 @@
 # (how SwiftPM finds them), the ffmpeg/ffprobe commands (test fixtures and
 # the decode benchmark's reference) and Python's jsonschema (the timeline
 # schema validator the tests run, Tests/tools/validate_timeline.py, with
-# /usr/bin/python3). Safe to run again: it installs only what is missing.
+# /usr/bin/python3) and the PostgreSQL server (the job store tests start a
+# throwaway one from /usr/lib/postgresql/*/bin). Safe to run again: it
+# installs only what is missing.
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
-          python3 python3-jsonschema)
+          python3 python3-jsonschema postgresql)
 
 missing=()
 for p in "${packages[@]}"; do
