@@ -45,6 +45,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -63,7 +65,13 @@ let package = Package(
         .target(
             name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],
             swiftSettings: codeGeneration()),
-        .target(name: "MienJobs", dependencies: []),
+        .target(
+            name: "MienJobs",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .target(name: "MienService", dependencies: ["MienJobs", "MienPipeline", "MienMedia"]),
         .executableTarget(
             name: "mien",
@@ -83,5 +91,6 @@ let package = Package(
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
+        .testTarget(name: "MienJobsTests", dependencies: ["MienJobs"]),
     ]
 )

@@ -4,12 +4,14 @@
 # (how SwiftPM finds them), the ffmpeg/ffprobe commands (test fixtures and
 # the decode benchmark's reference) and Python's jsonschema (the timeline
 # schema validator the tests run, Tests/tools/validate_timeline.py, with
-# /usr/bin/python3) and python3-venv (for .venv-tools/, scripts/tools-venv.sh).
-# Safe to run again: it installs only what is missing.
+# /usr/bin/python3), python3-venv (for .venv-tools/, scripts/tools-venv.sh)
+# and the PostgreSQL server (the job store tests start a throwaway one from
+# /usr/lib/postgresql/*/bin). Safe to run again: it installs only what is
+# missing.
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
-          python3 python3-jsonschema python3-venv)
+          python3 python3-jsonschema python3-venv postgresql)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -58,8 +58,9 @@ public struct VideoSubmission: Sendable, Hashable, Codable {
 public struct ShardLease: Sendable, Hashable, Codable {
     /// The shard.
     public var shard: ShardID
-    /// Its video and job.
+    /// Its video.
     public var video: VideoID
+    /// Its job.
     public var job: JobID
     /// Position of the shard in its video (0, 1, ...).
     public var index: Int
@@ -69,8 +70,9 @@ public struct ShardLease: Sendable, Hashable, Codable {
     public var worker: String
     /// The shard's payload (opaque: the pipeline's shard description).
     public var payload: Data
-    /// The video's input and the job's settings, so a worker needs nothing else.
+    /// The video's input (path or URL), so a worker needs nothing else.
     public var input: String
+    /// The job's settings (opaque JSON).
     public var settings: Data
     /// Lease length, seconds (heartbeats extend by this much).
     public var leaseSeconds: Double
@@ -110,14 +112,22 @@ public struct ShardOutcome: Sendable, Hashable, Codable {
 
 /// A job in a list.
 public struct JobSummary: Sendable, Hashable, Codable {
+    /// The job.
     public var id: JobID
+    /// When it was submitted (the store's clock).
     public var created: Date
+    /// Whether it was cancelled.
     public var cancelled: Bool
+    /// How many videos it has.
     public var videos: Int
+    /// How many shards, over all its videos.
     public var shards: Int
+    /// How many shards are done.
     public var done: Int
+    /// How many shards are dead (failed every attempt).
     public var dead: Int
 
+    /// Creates a summary (stores do this).
     public init(id: JobID, created: Date, cancelled: Bool, videos: Int, shards: Int, done: Int, dead: Int) {
         self.id = id
         self.created = created
@@ -143,18 +153,28 @@ public enum VideoState: String, Sendable, Hashable, Codable {
 public struct JobProgress: Sendable, Hashable, Codable {
     /// One video's progress.
     public struct Video: Sendable, Hashable, Codable {
+        /// The video (for `JobStore.results(of:)`).
         public var id: VideoID
+        /// Its input path or URL.
         public var input: String
+        /// Its output name.
         public var name: String
+        /// What the coordinator knew of it (opaque JSON).
         public var info: Data
+        /// Running, done or failed.
         public var state: VideoState
+        /// How many shards it has.
         public var shards: Int
+        /// How many are done.
         public var done: Int
+        /// How many are leased now (expired leases included until the next claim sweeps them).
         public var leased: Int
+        /// How many are dead.
         public var dead: Int
         /// Errors of failed attempts, latest first (at most a few), and the input's own failure.
         public var errors: [String]
 
+        /// Creates a video's progress (stores do this).
         public init(id: VideoID, input: String, name: String, info: Data, state: VideoState, shards: Int, done: Int,
                     leased: Int, dead: Int, errors: [String]) {
             self.id = id
@@ -170,14 +190,20 @@ public struct JobProgress: Sendable, Hashable, Codable {
         }
     }
 
+    /// The job.
     public var job: JobID
+    /// When it was submitted (the store's clock).
     public var created: Date
+    /// Whether it was cancelled.
     public var cancelled: Bool
+    /// Its settings (opaque JSON), as submitted.
     public var settings: Data
+    /// Its videos, in input order.
     public var videos: [Video]
-    /// Times of the job's completed shards (for throughput and ETA).
+    /// Times of the job's completed shards, oldest first (for throughput and ETA).
     public var completions: [Date]
 
+    /// Creates a job's progress (stores do this).
     public init(job: JobID, created: Date, cancelled: Bool, settings: Data, videos: [Video], completions: [Date]) {
         self.job = job
         self.created = created

@@ -22,9 +22,20 @@ import Foundation
 ///   failed with the last error, and the other videos go on.
 /// - Times come from the store's own clock (the database server's for
 ///   PostgreSQL), so workers on other machines need no synchronised clocks.
+/// - An expired lease counts as a failed attempt (error "lease expired
+///   (worker W)"); the next `claim` sweeps it, so the shard goes pending at
+///   once, or dead if that was its last attempt. `release` does not count.
+///
+/// Errors: every method throws `JobStoreError`: `.unavailable` when the
+/// store cannot be reached, `.queryFailed` when the database refuses a
+/// statement, `.unknownJob` / `.unknownVideo` for ids it does not hold.
 public protocol JobStore: Sendable {
     /// Creates or upgrades the schema (versioned migrations); safe to call from many processes.
+    /// - Throws: `JobStoreError.schemaTooNew` when a newer program has upgraded the store.
     func migrate() async throws
+
+    /// Lets go of connections and background tasks. The store must not be used afterwards.
+    func close() async
 
     // MARK: Coordinator
 

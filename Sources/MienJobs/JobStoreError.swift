@@ -11,8 +11,11 @@ public struct JobStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let schemaTooNew = Code(raw: "schema_too_new")
         /// No job with that id.
         public static let unknownJob = Code(raw: "unknown_job")
+        /// No video with that id.
+        public static let unknownVideo = Code(raw: "unknown_video")
         /// A query failed.
         public static let queryFailed = Code(raw: "query_failed")
+        /// The code's stable name (`bad_location`, ...).
         public var description: String { raw }
     }
 
@@ -27,5 +30,6 @@ public struct JobStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -1,0 +1,89 @@
+import Foundation
+@testable import MienJobs
+
+/// The stores the conformance suite runs against. Each test gets a fresh
+/// database: a new SQLite file, or a new database on this test process's
+/// PostgreSQL server (started once, stopped at exit).
+enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    var description: String { rawValue }
+
+    /// A fresh, empty store location of this kind.
+    func freshLocation() throws -> StoreLocation {
+        let name = "t\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        switch self {
+        case .sqlite:
+            return .sqlite(path: try TestSQLiteFolder.path() + "/\(name).sqlite")
+        case .postgres:
+            return .postgres(try TestPostgres.server().createDatabase(name))
+        }
+    }
+
+    /// A fresh store, migrated.
+    func open() async throws -> any JobStore {
+        try await freshLocation().open()
+    }
+}
+
+/// This test process's folder of SQLite stores, deleted at exit.
+enum TestSQLiteFolder {
+    private static let made: Result<String, JobStoreError> = {
+        let folder = NSTemporaryDirectory() + "mien-jobs-tests-\(getpid())"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            return .failure(JobStoreError(.unavailable, "cannot make \(folder): \(error)"))
+        }
+        atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "mien-jobs-tests-\(getpid())") }
+        return .success(folder)
+    }()
+
+    /// The folder.
+    static func path() throws -> String { try made.get() }
+}
+
+/// This test process's PostgreSQL server: started on first use (about 1-2 s),
+/// stopped and deleted at exit. When it cannot start (no server binaries)
+/// every PostgreSQL test fails with the reason, which says to run
+/// scripts/install-deps.sh.
+enum TestPostgres {
+    private static let started: Result<TemporaryPostgresServer, JobStoreError> = {
+        do {
+            let clock = ContinuousClock.now
+            let server = try TemporaryPostgresServer()
+            print("test PostgreSQL server on 127.0.0.1:\(server.port), started in \(ContinuousClock.now - clock)")
+            atexit { TestPostgres.stopAtExit() }
+            return .success(server)
+        } catch let error as JobStoreError {
+            return .failure(error)
+        } catch {
+            return .failure(JobStoreError(.unavailable, "cannot start the test PostgreSQL server: \(error)"))
+        }
+    }()
+
+    /// The running server.
+    /// - Throws: why it could not be started.
+    static func server() throws -> TemporaryPostgresServer { try started.get() }
+
+    private static func stopAtExit() {
+        if case .success(let server) = started { server.stop() }
+    }
+}
+
+/// A submission of `videos` videos with `shards` shards each, payloads `v<i>s<j>`.
+func submission(key: String = UUID().uuidString, videos: Int = 1, shards: Int = 1, maxAttempts: Int = 3)
+    -> JobSubmission {
+    JobSubmission(
+        key: key, settings: Data("{\"k\":\"\(key)\"}".utf8), maxAttempts: maxAttempts,
+        videos: (0..<videos).map { v in
+            VideoSubmission(input: "/in/\(v).mp4", name: "video\(v)", info: Data("{\"v\":\(v)}".utf8),
+                            shards: (0..<shards).map { Data("v\(v)s\($0)".utf8) })
+        })
+}
+
+/// Sleeps `seconds`.
+func pause(_ seconds: Double) async throws {
+    try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+}
