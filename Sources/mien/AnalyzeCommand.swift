@@ -1,51 +1,48 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import MienFace
-import MienNN
+import MienJobs
 import MienPipeline
+import MienService
 
 extension Mien {
-    /// `mien analyze`: emotion timelines for videos and images.
-    struct Analyze: ParsableCommand {
+    /// `mien analyze`: emotion timelines for videos and images, on this machine.
+    struct Analyze: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a per-timestamp emotion timeline (JSON Lines) and a meta file for each video or image.",
             discussion: """
-                INPUT is a video or image file, or a folder (every file under it, hidden ones left out). \
-                For each input NAME.EXT, DIR gets NAME.timeline.jsonl (one JSON object per sampled \
-                timestamp: faces with track ids, boxes, landmarks and emotion probabilities) and \
-                NAME.meta.json (probe figures, models, settings, counts, timings, status and error). \
-                Same-named inputs get NAME-HASH. Files are replaced atomically.
+                INPUT is a video or image file, or a folder (every file under it, hidden ones and \
+                Mien's own output files left out). For each input NAME.EXT, DIR gets \
+                NAME.timeline.jsonl (one JSON object per sampled timestamp: faces with track ids, \
+                boxes, landmarks and emotion probabilities) and NAME.meta.json (probe figures, \
+                models, settings, counts, timings, status and error). Same-named inputs get \
+                NAME-HASH. Files are replaced atomically.
+
+                The work runs as a job in an embedded store, DIR/.mien/jobs.sqlite: inputs are split \
+                into shards (--shard-seconds), local worker processes analyse them (--workers, \
+                default one per core), and the results are collected into the files. Interrupted \
+                (Ctrl-C, a crash, a kill) and run again with the same inputs and settings, it \
+                resumes without redoing finished shards.
 
                 Settings come from --job FILE (see Jobs/), then the options given here. Every input is \
                 analysed even when some fail. Exit code: 0 when every input is complete, 2 when some \
                 failed or are partial (see their meta files and the summary), 1 when nothing could \
-                start (bad options, job file, models or output folder).
+                start (bad options, job file, models or output folder), 130 when interrupted.
                 """
         )
 
         @Option(name: .long, help: ArgumentHelp("Output folder (created if missing).", valueName: "DIR"))
         var out: String
 
-        @Option(help: ArgumentHelp("Job specification (YAML), e.g. Jobs/classroom.yaml.", valueName: "FILE"))
-        var job: String?
+        @OptionGroup var analysis: AnalysisOptions
+        @OptionGroup var sharding: ShardingOptions
 
-        @Option(help: "Sampling rate, timestamps per second (default: every frame).")
-        var fps: Double?
+        @Option(help: "Worker processes (default: one per core, fewer when there are fewer shards).")
+        var workers: Int?
 
-        @Flag(help: "Analyse every frame (overrides a job file's fps).")
-        var everyFrame = false
-
-        @Option(help: "Smallest face side to search for, in pixels (default 20; smaller is slower).")
-        var minFace: Int?
-
-        @Option(help: ArgumentHelp("Temporal smoothing per track: \(SmoothingMethod.syntaxHelp)", valueName: "METHOD"))
-        var smooth: String?
-
-        @Option(help: "Emotion classifier (\(ClassifierRegistry.names.joined(separator: ", "))).")
-        var classifier: String?
-
-        @Option(help: "Threads for the per-frame work (default: one per core).")
-        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "Threads per worker for the per-frame work (default: cores / workers).")
+        var threads: Int?
 
         @Flag(help: "Print the summary as one JSON object on stdout.")
         var json = false
@@ -56,60 +53,73 @@ extension Mien {
         var inputs: [String]
 
         func validate() throws {
-            if fps != nil && everyFrame { throw ValidationError("--fps and --every-frame exclude each other.") }
-            if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+            if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         }
 
-        /// The job file's settings with this command line's options over them.
-        func settings() throws -> AnalysisSettings {
-            var settings = try job.map { try JobSpecification.load($0).analysis } ?? AnalysisSettings()
-            if let fps { settings.fps = fps }
-            if everyFrame { settings.fps = nil }
-            if let minFace { settings.minFace = minFace }
-            if let classifier { settings.classifier = classifier }
-            if let smooth {
-                do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }
-            }
-            try settings.validate()
-            return settings
-        }
-
-        func run() throws {
-            // One BLAS thread per analysing thread: the GEMMs are small, frames run in parallel.
-            MatrixMultiply.setThreads(1)
-            let settings: AnalysisSettings
-            do { settings = try self.settings() } catch let error as AnalysisError {
-                throw Fatal(error.message)
-            }
+        func run() async throws {
+            let clock = DispatchTime.now().uptimeNanoseconds
+            let stop = StopSignal()
+            let settings = try analysis.settings()
             let expanded = InputExpansion.expand(inputs)
-            for folder in expanded.emptyFolders { Self.warn("warning: \(folder): folder holds no files") }
+            for folder in expanded.emptyFolders { Mien.warn("warning: \(folder): folder holds no files") }
             guard !expanded.files.isEmpty else { throw Fatal("no input files (folders given: \(expanded.emptyFolders.joined(separator: ", ")))") }
-            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            let storeFolder = out + "/.mien"
+            do { try FileManager.default.createDirectory(atPath: storeFolder, withIntermediateDirectories: true) } catch {
                 throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
             }
-            let models: AnalysisModels
-            do { models = try AnalysisModels(settings: settings) } catch { throw Fatal(error.message) }
+            // Load the models once here, so a missing or broken model stops the run before any work.
+            do { _ = try AnalysisModels(settings: settings) } catch { throw Fatal(error.message) }
 
-            let analysis = InputAnalysis(
-                analyzer: ShardAnalyzer(models: models, settings: settings, threads: threads),
-                outputDirectory: out, options: input.mediaOptions(), generator: "mien \(Mien.configuration.version)")
+            let storeURL = "sqlite:" + InputSummary.absolute(storeFolder + "/jobs.sqlite")
+            let store = try await StoreOptions.open(storeURL)
+            let job = JobSettings(analysis: settings, allowNetwork: input.allowNetwork, allowPlaylists: input.allowPlaylists,
+                                  shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp)
             let names = OutputNaming.names(for: expanded.files, outputDirectory: out)
+            let submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
+                .submission(inputs: expanded.files, names: names)
+            let (id, created) = try await store.submit(submission)
+            if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
+
+            let remaining = try await Self.remainingShards(store, id)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let processes = max(1, min(workers ?? cores, remaining))
+            let perWorker = threads ?? max(1, cores / processes)
+            var pool = WorkerPool(store: storeURL, count: remaining > 0 ? processes : 0, threads: perWorker)
             let display = ProgressDisplay.onTerminal()
-            var summary = AnalyzeSummary(threads: threads)
-            for (index, file) in expanded.files.enumerated() {
-                let meta = analysis.run(file, name: names[index], started: { expected in
-                    display?.started(index: index, count: expanded.files.count, input: file, expected: expected)
-                }, progress: { records, time in display?.advanced(records: records, time: time) })
-                display?.clear()
-                summary.add(meta)
-                if meta.status != .complete, let error = meta.error { Self.warn("\(meta.status.rawValue): \(error.message)") }
+            defer { display?.clear() }
+            while true {
+                let progress = try await store.status(of: id)
+                display?.job(progress)
+                let running = progress.videos.contains { $0.state == .running }
+                if !running || stop.requested { break }
+                try pool.keepAlive()
+                try await Task.sleep(for: .milliseconds(300))
             }
-            if json { print(summary.jsonLine()) } else { Self.warn(summary.table(outputDirectory: out)) }
+            pool.waitForExit()
+            display?.clear()
+            if stop.requested {
+                Mien.warn("interrupted: finished shards are kept in \(storeURL.dropFirst("sqlite:".count)); run the same command again to resume")
+                throw ExitCode(130)
+            }
+
+            let writer = TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)")
+            let report = try await JobCollector(store: store, writer: writer).collect(id)
+            var summary = AnalyzeSummary(threads: processes * perWorker)
+            for meta in report.written {
+                summary.add(meta)
+                if meta.status != .complete, let error = meta.error { Mien.warn("\(meta.status.rawValue): \(error.message)") }
+            }
+            summary.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+            summary.workers = processes
+            if json { print(summary.jsonLine()) } else { Mien.warn(summary.table(outputDirectory: out)) }
             if summary.problemCount > 0 { throw ExitCode(2) }
         }
 
-        static func warn(_ line: String) {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+        /// Shards of the job not yet done or dead.
+        static func remainingShards(_ store: any JobStore, _ id: JobID) async throws -> Int {
+            let progress = try await store.status(of: id)
+            return progress.videos.reduce(0) { $0 + $1.shards - $1.done - $1.dead }
         }
     }
 }

@@ -6,6 +6,8 @@ import MienPipeline
 /// speed relative to real time.
 struct AnalyzeSummary: Encodable {
     let threads: Int
+    /// Worker processes (0 when not run by workers).
+    var workers = 0
     var inputs = 0, complete = 0, partial = 0, failed = 0
     var records = 0, faces = 0, tracks = 0
     /// Seconds of video analysed (probe durations of inputs with a timeline).
@@ -36,7 +38,7 @@ struct AnalyzeSummary: Encodable {
         faces += meta.counts.faces
         tracks += meta.counts.tracks
         if meta.status != .failed, let probe = meta.probe, !probe.isImage { videoSeconds += probe.duration }
-        wallSeconds += meta.wallSeconds
+        wallSeconds += meta.wallSeconds  // replaced by the run's own wall time when known
         times = times + meta.times
     }
 
@@ -45,15 +47,15 @@ struct AnalyzeSummary: Encodable {
             + "\(complete) complete, \(partial) partial, \(failed) failed"]
         lines += problems.map { "  " + $0 }
         lines.append("  \(records) records, \(faces) faces, \(tracks) tracks")
-        lines.append(String(format: "  %.2f s wall, %.1f records/s, %.1fx real time (%.1f s of video), %d threads",
-                            wallSeconds, recordsPerSecond, realTimeFactor, videoSeconds, threads))
+        lines.append(String(format: "  %.2f s wall, %.1f records/s, %.1fx real time (%.1f s of video), %d workers, %d threads",
+                            wallSeconds, recordsPerSecond, realTimeFactor, videoSeconds, workers, threads))
         let stages = times.named.filter { $0.seconds > 0 }.map { String(format: "%@ %.2f", $0.name, $0.seconds) }
         lines.append("  stage seconds: " + stages.joined(separator: ", "))
         return lines.joined(separator: "\n")
     }
 
     enum CodingKeys: String, CodingKey {
-        case threads, inputs, complete, partial, failed, records, faces, tracks, problems, times
+        case threads, workers, inputs, complete, partial, failed, records, faces, tracks, problems, times
         case videoSeconds = "video_seconds", wallSeconds = "wall_seconds"
         case recordsPerSecond = "records_per_second", realTimeFactor = "real_time_factor"
     }
@@ -61,6 +63,7 @@ struct AnalyzeSummary: Encodable {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(threads, forKey: .threads)
+        try c.encode(workers, forKey: .workers)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(complete, forKey: .complete)
         try c.encode(partial, forKey: .partial)

@@ -2,17 +2,20 @@ import ArgumentParser
 
 /// The `mien` command: facial-expression timelines from recorded video.
 @main
-struct Mien: ParsableCommand {
+struct Mien: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mien",
         abstract: "Batch facial-expression analysis of recorded video.",
         version: "0.1.0",
-        subcommands: [Analyze.self, Export.self, Probe.self, Detect.self, Eval.self, Bench.self]
+        subcommands: [
+            Analyze.self, Export.self, Submit.self, Worker.self, Status.self, Collect.self, Retry.self, Cancel.self,
+            Probe.self, Detect.self, Eval.self, Bench.self,
+        ]
     )
 
     /// Tunes the allocator (see `AllocatorTuning`), then runs the command line.
-    static func main() {
+    static func main() async {
         AllocatorTuning.apply()
-        main(nil)
+        await main(nil)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MienJobs
 
 /// A one-line progress display on stderr, redrawn in place at most 5 times a
 /// second: input n of N, records done of expected, rate and time left for
@@ -39,6 +40,31 @@ final class ProgressDisplay {
         if expected > records && rate > 0 { line += ", ETA " + Self.clock(Double(expected - records) / rate) }
         draw(line)
     }
+
+    /// A job's progress: videos and shards done of total, and the time left at the rate so far.
+    func job(_ progress: JobProgress) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if started == 0 { started = now }
+        guard now - lastDraw > 200_000_000 else { return }
+        lastDraw = now
+        let shards = progress.videos.reduce(0) { $0 + $1.shards }
+        let finished = progress.videos.reduce(0) { $0 + $1.done + $1.dead }
+        let videosDone = progress.videos.filter { $0.state != .running }.count
+        let running = progress.videos.reduce(0) { $0 + $1.leased }
+        let elapsed = Double(now - started) / 1e9
+        var line = "\(videosDone)/\(progress.videos.count) inputs, \(finished)/\(shards) shards done, \(running) running, "
+            + Self.clock(elapsed) + " elapsed"
+        if let first = firstFinished, finished > first.count, shards > finished {
+            let rate = Double(finished - first.count) / (Double(now - first.time) / 1e9)
+            line += ", ETA " + Self.clock(Double(shards - finished) / rate)
+        } else if firstFinished == nil {
+            firstFinished = (finished, now)
+        }
+        draw(line)
+    }
+
+    /// Shards finished when the display first saw the job, and when (for the rate).
+    private var firstFinished: (count: Int, time: UInt64)?
 
     /// Removes the line (before a message or the summary is printed).
     func clear() { draw("") }

@@ -10,15 +10,16 @@ import Foundation
 /// for a different input. The same input into the same folder always gets
 /// the same name, so running again replaces its own files only.
 public enum OutputNaming {
-    /// One name per input, in input order.
-    public static func names(for inputs: [String], outputDirectory: String) -> [String] {
+    /// One name per input, in input order. Without an output folder (a job
+    /// submitted to a store), only the inputs' own names are compared.
+    public static func names(for inputs: [String], outputDirectory: String?) -> [String] {
         let absolute = inputs.map(InputSummary.absolute)
         let stems = inputs.map(stem)
         var users: [String: Set<String>] = [:]
         for (s, a) in zip(stems, absolute) { users[s, default: []].insert(a) }
         return zip(stems, absolute).map { s, a in
             let shared = users[s]!.count > 1
-            let taken = previousInput(named: s, in: outputDirectory).map { $0 != a } ?? false
+            let taken = outputDirectory.flatMap { previousInput(named: s, in: $0) }.map { $0 != a } ?? false
             return shared || taken ? "\(s)-\(hash(a))" : s
         }
     }

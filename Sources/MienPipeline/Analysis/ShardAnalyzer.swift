@@ -48,6 +48,7 @@ public struct ShardAnalyzer: Sendable {
         progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }
     ) throws -> ShardResult {
         let range = task.range
+        let clock = DispatchTime.now().uptimeNanoseconds
         let parallel = ParallelFrames(threads: threads)
         let frameStages = BackgroundBatch(stages: [
             DetectionStage(detector: models.detector, parallel: parallel),
@@ -115,7 +116,7 @@ public struct ShardAnalyzer: Sendable {
             records += Self.undecodableTail(after: records.last?.t, range: range, fps: fps, duration: info.duration, reason: readError)
         }
         return ShardResult(task: task, records: records, tracks: tracking.shard, decode: reader.stats,
-                           readError: readError, times: times)
+                           readError: readError, times: times, seconds: Self.seconds(since: clock), models: models.summary)
     }
 
     /// Records for the grid times after `last` (or from the range's start) up

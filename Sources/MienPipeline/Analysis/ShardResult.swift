@@ -16,15 +16,21 @@ public struct ShardResult: Sendable, Equatable, Codable {
     public var readError: String?
     /// Seconds per stage.
     public var times: StageTimes
+    /// Wall-clock seconds the shard took.
+    public var seconds: Double
+    /// The models that analysed it.
+    public var models: ModelSummary?
 
     /// Creates a result.
     public init(task: ShardTask, records: [FrameRecord], tracks: ShardTracks, decode: DecodeStats,
-                readError: String?, times: StageTimes) {
+                readError: String?, times: StageTimes, seconds: Double = 0, models: ModelSummary? = nil) {
         self.task = task
         self.records = records
         self.tracks = tracks
         self.decode = decode
         self.readError = readError
         self.times = times
+        self.seconds = seconds
+        self.models = models
     }
 }

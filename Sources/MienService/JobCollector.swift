@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import MienJobs
+import MienPipeline
+
+/// `mien collect`: turns a stored job's finished videos into timeline and
+/// meta files. For each video whose shards are all done, the results are put
+/// in order, track ids stitched across shard edges and tracks smoothed
+/// (`TimelineWriter`); a failed video (not probed, or a shard dead) gets its
+/// failed meta file with the error; a video still running is left for later,
+/// so collecting can start while other videos run and be repeated.
+public struct JobCollector: Sendable {
+    /// The store.
+    public let store: any JobStore
+    /// The writer (output folder, generator).
+    public let writer: TimelineWriter
+
+    /// Creates a collector.
+    public init(store: any JobStore, writer: TimelineWriter) {
+        self.store = store
+        self.writer = writer
+    }
+
+    /// What one collection did.
+    public struct Report: Sendable {
+        /// Meta records written, in the job's video order.
+        public var written: [TimelineMeta] = []
+        /// Videos still running (not written).
+        public var running: [String] = []
+    }
+
+    /// Collects every finished video of `job` (or only those in `only`, by video id).
+    public func collect(_ job: JobID, only: Set<VideoID>? = nil) async throws -> Report {
+        let progress = try await store.status(of: job)
+        let settings = try PayloadCoding.decode(JobSettings.self, from: progress.settings, what: "job settings")
+        var report = Report()
+        for video in progress.videos where only?.contains(video.id) ?? true {
+            let payload = try PayloadCoding.decode(VideoPayload.self, from: video.info, what: "video description")
+            let input = TimelineWriter.Input(summary: payload.input, name: video.name, info: payload.probe,
+                                             models: nil, settings: settings.analysis)
+            switch video.state {
+            case .running:
+                report.running.append(video.input)
+            case .failed:
+                let error = payload.failure ?? ErrorSummary(
+                    code: "shard_dead", message: "\(payload.input.path): " + (video.errors.first ?? "a shard failed too often"))
+                report.written.append(writer.write(input, outcome: .failure(error), wallSeconds: 0))
+            case .done:
+                let started = DispatchTime.now().uptimeNanoseconds
+                guard let outcomes = try await store.results(of: video.id) else {
+                    report.running.append(video.input)
+                    continue
+                }
+                let shards = try outcomes.map {
+                    try PayloadCoding.decode(ShardResult.self, from: $0.result, what: "shard result")
+                }
+                var described = input
+                described.models = shards.first?.models
+                let seconds = shards.reduce(0) { $0 + $1.seconds }
+                let wall = seconds + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                report.written.append(writer.write(described, outcome: .success(shards), wallSeconds: wall))
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import MienFace
+import MienPipeline
+
+/// The options that decide what an analysis computes, shared by `analyze` and `submit`.
+struct AnalysisOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Job specification (YAML), e.g. Jobs/classroom.yaml.", valueName: "FILE"))
+    var job: String?
+
+    @Option(help: "Sampling rate, timestamps per second (default: every frame).")
+    var fps: Double?
+
+    @Flag(help: "Analyse every frame (overrides a job file's fps).")
+    var everyFrame = false
+
+    @Option(help: "Smallest face side to search for, in pixels (default 20; smaller is slower).")
+    var minFace: Int?
+
+    @Option(help: ArgumentHelp("Temporal smoothing per track: \(SmoothingMethod.syntaxHelp)", valueName: "METHOD"))
+    var smooth: String?
+
+    @Option(help: "Emotion classifier (\(ClassifierRegistry.names.joined(separator: ", "))).")
+    var classifier: String?
+
+    func validate() throws {
+        if fps != nil && everyFrame { throw ValidationError("--fps and --every-frame exclude each other.") }
+    }
+
+    /// The job file's settings with these options over them.
+    /// - Throws: `Fatal` for a bad job file or value, `ValidationError` for bad smoothing text.
+    func settings() throws -> AnalysisSettings {
+        do {
+            var settings = try job.map { try JobSpecification.load($0).analysis } ?? AnalysisSettings()
+            if let fps { settings.fps = fps }
+            if everyFrame { settings.fps = nil }
+            if let minFace { settings.minFace = minFace }
+            if let classifier { settings.classifier = classifier }
+            if let smooth {
+                do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }
+            }
+            try settings.validate()
+            return settings
+        } catch let error as AnalysisError {
+            throw Fatal(error.message)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import MienJobs
+
+/// `--store`: where jobs live, for every command that uses a job store.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Job store: sqlite:PATH (one machine) or postgres://USER@HOST:PORT/DB (password from PGPASSWORD). Default: $MIEN_STORE.",
+        valueName: "URL"))
+    var store: String?
+
+    /// Opens the store and brings its schema up to date.
+    func open() async throws -> any JobStore {
+        try await Self.open(store)
+    }
+
+    /// Opens the store at `location` (nil: `$MIEN_STORE`) and brings its schema up to date.
+    static func open(_ location: String?) async throws -> any JobStore {
+        do {
+            let location = try StoreLocation.resolve(location)
+            let opened = try await location.open()
+            try await opened.migrate()
+            return opened
+        } catch let error as JobStoreError {
+            throw Fatal(error.message)
+        }
+    }
+}

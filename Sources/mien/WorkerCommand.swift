@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import MienService
+
+extension Mien {
+    /// `mien worker`: process shards from a store.
+    struct Worker: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim shards from a job store, analyse them and commit the results, until stopped.",
+            discussion: """
+                Run one worker per core, on any machine that sees the store and the inputs. A worker \
+                renews its lease while it works; if it dies or stalls, the lease expires and another \
+                worker redoes the shard (a stalled worker's late result is refused). SIGTERM or \
+                Ctrl-C: finish the current shard, commit it, exit; a second signal exits at once. \
+                With --exit-when-idle it exits (status 0) once no job has shards left to do.
+                """
+        )
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Flag(help: "Exit when no job has pending or running shards.")
+        var exitWhenIdle = false
+
+        @Option(help: "Lease length in seconds (renewed every third of it while working).")
+        var lease = 60.0
+
+        @Option(help: "Threads for the per-frame work of one shard.")
+        var threads = 1
+
+        @Flag(help: "Print nothing but errors.")
+        var quiet = false
+
+        func validate() throws {
+            if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second.") }
+            if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        }
+
+        func run() async throws {
+            let stop = StopSignal()
+            let store = try await storeOptions.open()
+            let quiet = self.quiet
+            let id = WorkerService.defaultID()
+            let worker = WorkerService(
+                store: store, processor: ShardProcessor(threads: threads),
+                options: .init(id: id, leaseSeconds: lease, exitWhenIdle: exitWhenIdle),
+                log: { line in if !quiet { Mien.warn("worker \(id): \(line)") } })
+            let report = try await worker.run(stop: stop)
+            if !quiet {
+                Mien.warn("worker \(id): stopping; \(report.completed) shards done, \(report.failed) failed, \(report.refused) refused")
+            }
+        }
+    }
+}

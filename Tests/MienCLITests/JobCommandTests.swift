@@ -1,0 +1,157 @@
+import Foundation
+import MienTestSupport
+import Testing
+
+/// The coordinator and workers on the embedded SQLite store, run as a user
+/// (or a cluster) would: sharding, crashes, stalls, poison inputs, resuming.
+@Suite("jobs: submit, worker, status, collect on SQLite", .serialized)
+struct JobCommandTests {
+    let fx = Fixtures.shared
+    let root: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("mien-jobs-\(getpid())-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    var store: String { "sqlite:" + root + "/jobs.sqlite" }
+
+    func timeline(_ folder: String, _ name: String = "astronaut") throws -> String {
+        try String(contentsOfFile: folder + "/" + name + ".timeline.jsonl", encoding: .utf8)
+    }
+
+    func status(_ job: String) throws -> [String: Any] {
+        let run = try MienBinary.run(["status", "--store", store, "--json", job])
+        return try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+    }
+
+    /// The undisturbed reference: one worker, one shard.
+    func reference(fps: String = "5") throws -> String {
+        let out = root + "/reference"
+        let run = try MienBinary.run(["analyze", "--fps", fps, "--workers", "1", "--shard-seconds", "1000",
+                                      RepositoryFiles.astronautClip, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        return try timeline(out)
+    }
+
+    func submit(_ extra: [String] = [], _ inputs: [String]) throws -> String {
+        let run = try MienBinary.run(["submit", "--store", store] + extra + inputs)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until `predicate` holds on the job's status (at most `seconds`).
+    func waitFor(_ job: String, seconds: Double = 60, _ predicate: ([String: Any]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if predicate(try status(job)) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    @Test func shardedEqualsUnsharded() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try reference()
+        let out = root + "/sharded"
+        let run = try MienBinary.run(["analyze", "--fps", "5", "--workers", "3", "--shard-seconds", "1",
+                                      RepositoryFiles.astronautClip, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("3 workers"), "\(run.stderr)")
+        #expect(try timeline(out) == whole, "same records, probabilities and track ids")
+    }
+
+    @Test func submitIsIdempotentAndCollectWritesTheTimeline() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try reference()
+        let job = try submit(["--fps", "5", "--shard-seconds", "1"], [RepositoryFiles.astronautClip, fx.text])
+        #expect(try submit(["--fps", "5", "--shard-seconds", "1"], [RepositoryFiles.astronautClip, fx.text]) == job)
+        #expect(try submit(["--fps", "4", "--shard-seconds", "1"], [RepositoryFiles.astronautClip, fx.text]) != job)
+        let early = try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"])
+        #expect(early.status == 3, "nothing done yet: \(early.stderr)")
+        let worker = try MienBinary.run(["worker", "--store", store, "--exit-when-idle"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let collect = try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"])
+        #expect(collect.status == 2, "notes.txt failed: \(collect.stderr)")
+        #expect(try timeline(root + "/out") == whole)
+        let status = try status(job)
+        #expect(status["done"] as? Int == status["shards"] as? Int)
+    }
+
+    @Test func aKilledWorkersShardIsRedone() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try reference(fps: "25")
+        let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
+        let first = try BackgroundMien(["worker", "--store", store, "--lease", "2"], log: root + "/first.log")
+        #expect(try waitFor(job) { ($0["videos"] as? [[String: Any]])?.first?["running"] as? Int == 1 })
+        first.send(SIGKILL)
+        first.wait()
+        let second = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "2"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"]).status == 0)
+        #expect(try timeline(root + "/out") == whole, "identical to an undisturbed run")
+    }
+
+    @Test func aStalledWorkersLateCommitIsRefused() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try reference(fps: "25")
+        let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
+        let stalled = try BackgroundMien(["worker", "--store", store, "--lease", "1", "--exit-when-idle"], log: root + "/stalled.log")
+        #expect(try waitFor(job) { ($0["videos"] as? [[String: Any]])?.first?["running"] as? Int == 1 })
+        stalled.send(SIGSTOP)
+        usleep(2_500_000)  // past its 1 s lease
+        let other = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "5"])
+        #expect(other.status == 0 && other.stderr.contains("done shard"), "\(other.stderr)")
+        stalled.send(SIGCONT)
+        #expect(stalled.wait() == 0)
+        #expect(stalled.stderr.contains("lost the lease"), "\(stalled.stderr)")
+        #expect(try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"]).status == 0)
+        #expect(try timeline(root + "/out") == whole)
+    }
+
+    @Test func aPoisonInputIsDeadAfterItsAttemptsAndTheOthersComplete() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let poison = root + "/poison.mp4"
+        try FileManager.default.copyItem(atPath: fx.h264, toPath: poison)
+        let job = try submit(["--fps", "2", "--max-attempts", "2"], [poison, RepositoryFiles.astronautClip])
+        // Broken after it was probed and planned: every attempt fails.
+        try Data("not a video any more".utf8).write(to: URL(fileURLWithPath: poison))
+        let worker = try MienBinary.run(["worker", "--store", store, "--exit-when-idle"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let status = try status(job)
+        let videos = status["videos"] as! [[String: Any]]
+        #expect(videos.map { $0["state"] as? String } == ["failed", "done"])
+        #expect((videos[0]["errors"] as? [String])?.first?.contains("not a media file") == true, "\(videos[0])")
+        let collect = try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"])
+        #expect(collect.status == 2 && collect.stderr.contains("poison"), "\(collect.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/out/astronaut.timeline.jsonl"))
+        let retry = try MienBinary.run(["retry", "--store", store, job])
+        #expect(retry.status == 0 && retry.stderr.contains("1 dead shard pending again"), "\(retry.stderr)")
+    }
+
+    @Test func anInterruptedAnalyzeResumes() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let whole = try reference(fps: "25")
+        let out = root + "/resumed"
+        let arguments = ["analyze", "--fps", "25", "--workers", "1", "--shard-seconds", "1", RepositoryFiles.astronautClip, "--out", out]
+        let first = try BackgroundMien(arguments, log: root + "/first.log")
+        // Let it finish a shard or two, then interrupt it as Ctrl-C would (the workers get it too).
+        let storeFile = out + "/.mien/jobs.sqlite"
+        let deadline = Date().addingTimeInterval(60)
+        var done = 0
+        while done == 0 && Date() < deadline {
+            usleep(200_000)
+            if let list = try? MienBinary.run(["status", "--store", "sqlite:" + storeFile, "--json"]),
+               let jobs = try? JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]] {
+                done = jobs.first?["done"] as? Int ?? 0
+            }
+        }
+        #expect(done > 0)
+        first.send(SIGKILL)
+        first.wait()
+        let second = try MienBinary.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("resuming job"), "\(second.stderr)")
+        #expect(try timeline(out) == whole)
+    }
+}
