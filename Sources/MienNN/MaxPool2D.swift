@@ -75,6 +75,19 @@ public struct MaxPool2D: Sendable {
                 ox = min(ow, (padLeft + 1) / 2)
                 clipped(line, columns, out, 0, ox)
                 let inside = max(ox, min(ow, (w - 3 + padLeft) / 2 + 1))
+                // Eight outputs at a time from 18 inputs: the even and odd
+                // elements of two 16-float loads, two apart (in range while
+                // input column 2 * ox - padLeft + 17 is inside the row).
+                while ox + 8 <= inside && 2 * ox - padLeft + 18 <= w {
+                    let p = UnsafeRawPointer(line + 2 * ox - padLeft)
+                    let a = p.loadUnaligned(as: SIMD16<Float>.self), b = p.loadUnaligned(fromByteOffset: 8, as: SIMD16<Float>.self)
+                    var m = a.evenHalf
+                    let (o, e) = (a.oddHalf, b.evenHalf)
+                    m.replace(with: o, where: o .> m)
+                    m.replace(with: e, where: e .> m)
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+                    ox += 8
+                }
                 while ox < inside {
                     let p = line + 2 * ox - padLeft
                     var m = p[0]
@@ -89,8 +102,10 @@ public struct MaxPool2D: Sendable {
         for oy in 0..<rows.count {
             let (y0, y1) = rows[oy]
             let out = dst + oy * ow
-            out.update(repeating: -Float.infinity, count: ow)
-            var iy = y0
+            guard y0 < y1 else { out.update(repeating: -Float.infinity, count: ow); continue }
+            // The first row of the window as it is, then the maxima with the others.
+            out.update(from: rowMax + y0 * ow, count: ow)
+            var iy = y0 + 1
             while iy < y1 {
                 let line = rowMax + iy * ow
                 for ox in 0..<ow { let v = line[ox]; out[ox] = v > out[ox] ? v : out[ox] }
