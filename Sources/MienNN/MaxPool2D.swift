@@ -111,14 +111,30 @@ public struct MaxPool2D: Sendable {
             let (y0, y1) = rows[oy]
             let out = dst + oy * ow
             guard y0 < y1 else { out.update(repeating: -Float.infinity, count: ow); continue }
-            // The first row of the window as it is, then the maxima with the others.
-            out.update(from: rowMax + y0 * ow, count: ow)
-            var iy = y0 + 1
-            while iy < y1 {
-                let line = rowMax + iy * ow
-                for ox in 0..<ow { let v = line[ox]; out[ox] = v > out[ox] ? v : out[ox] }
-                iy += 1
+            verticalMax(UnsafePointer(rowMax + y0 * ow), rows: y1 - y0, ow, out)
+        }
+    }
+
+    /// `out[ox]` = the maximum of `rows` rows of `ow` values (`ow` apart) at
+    /// `first`, taken in row order as `v > m ? v : m`: eight columns at a time
+    /// in registers, the rest one by one.
+    @inline(__always)
+    private func verticalMax(_ first: UnsafePointer<Float>, rows: Int, _ ow: Int, _ out: UnsafeMutablePointer<Float>) {
+        var ox = 0
+        while ox + 8 <= ow {
+            var m = UnsafeRawPointer(first + ox).loadUnaligned(as: SIMD8<Float>.self)
+            for r in 1..<rows {
+                let v = UnsafeRawPointer(first + r * ow + ox).loadUnaligned(as: SIMD8<Float>.self)
+                m.replace(with: v, where: v .> m)
             }
+            UnsafeMutableRawPointer(out + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+            ox += 8
+        }
+        while ox < ow {
+            var m = first[ox]
+            for r in 1..<rows { let v = first[r * ow + ox]; m = v > m ? v : m }
+            out[ox] = m
+            ox += 1
         }
     }
 
