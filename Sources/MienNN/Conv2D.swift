@@ -4,7 +4,10 @@
 /// The fast path unfolds windows (`Im2Col`) a tile of output rows at a time
 /// and runs one `cblas_sgemm` per tile; a 1x1 stride-1 unpadded convolution is
 /// a GEMM on the input as it is. Small images (R-Net/O-Net crops) are unfolded
-/// side by side so a whole batch is one GEMM.
+/// side by side so a whole batch is one GEMM. A 3x3 stride-1 unpadded
+/// convolution whose rows are wide enough (`DirectConv3x3.pays`: P-Net, the
+/// first R-Net and O-Net layers, mini-Xception's first two) is computed
+/// directly from the input instead, without unfolding.
 public struct Conv2D: Sendable {
     /// `[Cout, Cin, kh, kw]`.
     public var weight: Tensor
