@@ -4,7 +4,10 @@
 /// The fast path unfolds windows (`Im2Col`) a tile of output rows at a time
 /// and runs one `cblas_sgemm` per tile; a 1x1 stride-1 unpadded convolution is
 /// a GEMM on the input as it is. Small images (R-Net/O-Net crops) are unfolded
-/// side by side so a whole batch is one GEMM.
+/// side by side so a whole batch is one GEMM. A 3x3 stride-1 unpadded
+/// convolution whose rows are wide enough (`DirectConv3x3.pays`: P-Net, the
+/// first R-Net and O-Net layers, mini-Xception's first two) is computed
+/// directly from the input instead, without unfolding.
 public struct Conv2D: Sendable {
     /// `[Cout, Cin, kh, kw]`.
     public var weight: Tensor
@@ -58,6 +61,9 @@ public struct Conv2D: Sendable {
         let cout = outChannels, positions = oh * ow
         guard positions > 0 && n > 0 else { return Tensor(shape: [n, cout, oh, ow]) }
         let pointwise = kernel == (1, 1) && stride == (1, 1) && padding == .valid
+        if kernel == (3, 3) && stride == (1, 1) && padding == .valid && DirectConv3x3.pays(inChannels: cin, outWidth: ow) {
+            return direct(x)
+        }
         let perGEMM = pointwise || positions >= Self.batchedColumnsBelow ? 1 : max(1, min(n, 4096 / positions))
         return Tensor(shape: [n, cout, oh, ow]) { y in
             weight.data.withUnsafeBufferPointer { wp in
@@ -105,6 +111,39 @@ public struct Conv2D: Sendable {
                     BiasActivation.apply(run, run, count: columns, bias: bias?[c], activation: activation, channel: c)
                 }
                 first += columns
+            }
+        }
+    }
+
+    /// A 3x3 stride-1 unpadded convolution with output rows at least
+    /// `DirectConv3x3.blockWidth` wide, by `DirectConv3x3` in tiles of output
+    /// rows, with bias and activation over each tile while it is in cache.
+    private func direct(_ x: Tensor) -> Tensor {
+        let (n, cin, h, w) = x.nchw
+        let (oh, ow) = outputSize(height: h, width: w)
+        let cout = outChannels, positions = oh * ow
+        let tileRows = max(1, Self.tileFloats / (cout * ow))
+        return Tensor(shape: [n, cout, oh, ow]) { y in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: DirectConv3x3.packedCount(outChannels: cout, inChannels: cin)) { packed in
+                weight.data.withUnsafeBufferPointer {
+                    DirectConv3x3.pack($0.baseAddress!, outChannels: cout, inChannels: cin, into: packed.baseAddress!)
+                }
+                x.data.withUnsafeBufferPointer { xp in
+                    for b in 0..<n {
+                        let image = xp.baseAddress! + b * cin * h * w, out = y.baseAddress! + b * cout * positions
+                        var oy = 0
+                        while oy < oh {
+                            let rows = oy ..< min(oh, oy + tileRows)
+                            DirectConv3x3.run(image, inChannels: cin, height: h, width: w, packed: packed.baseAddress!,
+                                              outChannels: cout, rows: rows, into: out + oy * ow, channelStride: positions)
+                            for c in 0..<cout {
+                                let run = out + c * positions + oy * ow
+                                BiasActivation.apply(run, run, count: rows.count * ow, bias: bias?[c], activation: activation, channel: c)
+                            }
+                            oy = rows.upperBound
+                        }
+                    }
+                }
             }
         }
     }

@@ -66,6 +66,14 @@ public struct MaxPool2D: Sendable {
             var ox = 0
             if kernelWidth == 2 && strideWidth == 2 && padLeft == 0 {
                 let inside = min(ow, w / 2)
+                while ox + 8 <= inside {  // eight at a time: the even and odd halves of 16 inputs
+                    let v = UnsafeRawPointer(line + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                    var m = v.oddHalf
+                    let e = v.evenHalf
+                    m.replace(with: e, where: e .> m)  // as `a > b ? a : b` below
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+                    ox += 8
+                }
                 while ox < inside {
                     let a = line[2 * ox], b = line[2 * ox + 1]
                     out[ox] = a > b ? a : b
@@ -75,6 +83,19 @@ public struct MaxPool2D: Sendable {
                 ox = min(ow, (padLeft + 1) / 2)
                 clipped(line, columns, out, 0, ox)
                 let inside = max(ox, min(ow, (w - 3 + padLeft) / 2 + 1))
+                // Eight outputs at a time from 18 inputs: the even and odd
+                // elements of two 16-float loads, two apart (in range while
+                // input column 2 * ox - padLeft + 17 is inside the row).
+                while ox + 8 <= inside && 2 * ox - padLeft + 18 <= w {
+                    let p = UnsafeRawPointer(line + 2 * ox - padLeft)
+                    let a = p.loadUnaligned(as: SIMD16<Float>.self), b = p.loadUnaligned(fromByteOffset: 8, as: SIMD16<Float>.self)
+                    var m = a.evenHalf
+                    let (o, e) = (a.oddHalf, b.evenHalf)
+                    m.replace(with: o, where: o .> m)
+                    m.replace(with: e, where: e .> m)
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+                    ox += 8
+                }
                 while ox < inside {
                     let p = line + 2 * ox - padLeft
                     var m = p[0]
@@ -89,13 +110,31 @@ public struct MaxPool2D: Sendable {
         for oy in 0..<rows.count {
             let (y0, y1) = rows[oy]
             let out = dst + oy * ow
-            out.update(repeating: -Float.infinity, count: ow)
-            var iy = y0
-            while iy < y1 {
-                let line = rowMax + iy * ow
-                for ox in 0..<ow { let v = line[ox]; out[ox] = v > out[ox] ? v : out[ox] }
-                iy += 1
+            guard y0 < y1 else { out.update(repeating: -Float.infinity, count: ow); continue }
+            verticalMax(UnsafePointer(rowMax + y0 * ow), rows: y1 - y0, ow, out)
+        }
+    }
+
+    /// `out[ox]` = the maximum of `rows` rows of `ow` values (`ow` apart) at
+    /// `first`, taken in row order as `v > m ? v : m`: eight columns at a time
+    /// in registers, the rest one by one.
+    @inline(__always)
+    private func verticalMax(_ first: UnsafePointer<Float>, rows: Int, _ ow: Int, _ out: UnsafeMutablePointer<Float>) {
+        var ox = 0
+        while ox + 8 <= ow {
+            var m = UnsafeRawPointer(first + ox).loadUnaligned(as: SIMD8<Float>.self)
+            for r in 1..<rows {
+                let v = UnsafeRawPointer(first + r * ow + ox).loadUnaligned(as: SIMD8<Float>.self)
+                m.replace(with: v, where: v .> m)
             }
+            UnsafeMutableRawPointer(out + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+            ox += 8
+        }
+        while ox < ow {
+            var m = first[ox]
+            for r in 1..<rows { let v = first[r * ow + ox]; m = v > m ? v : m }
+            out[ox] = m
+            ox += 1
         }
     }
 

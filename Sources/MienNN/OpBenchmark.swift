@@ -45,6 +45,7 @@ public enum OpBenchmark {
         conv("mini-Xception pointwise 128->128 @4", n, 128, (4, 4), 128, 1)
         conv("P-Net conv1 3->10 3x3 @217x385", 1, 3, (217, 385), 10, 3)
         conv("P-Net conv3 16->32 3x3 @106x190", 1, 16, (106, 190), 32, 3)
+        conv("P-Net heads 32->6 1x1 @104x188", 1, 32, (104, 188), 6, 1)
         conv("R-Net conv2 28->48 3x3 @11, 64 crops", n, 28, (11, 11), 48, 3)
         conv("O-Net conv2 32->64 3x3 @23, 16 crops", 16, 32, (23, 23), 64, 3)
         let pool = MaxPool2D(kernel: (3, 3), stride: (2, 2), padding: .same(height: 60, width: 60, kernel: (3, 3), stride: (2, 2)))

@@ -28,7 +28,55 @@ struct ConvolutionTests {
         Case(n: 2, cin: 16, h: 41, w: 200, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),   // P-Net conv3 band
         Case(n: 1, cin: 8, h: 70, w: 90, cout: 5, kh: 3, kw: 3, sh: 2, sw: 2, padding: .symmetric(1)),
         Case(n: 2, cin: 32, h: 60, w: 101, cout: 6, kh: 1, kw: 1, sh: 1, sw: 1, padding: .valid),    // pointwise tiles
+        // DirectConv3x3: one block exactly, a shifted tail block, channels not a multiple of 4.
+        Case(n: 1, cin: 3, h: 18, w: 18, cout: 10, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),
+        Case(n: 2, cin: 1, h: 20, w: 19, cout: 5, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),
+        Case(n: 1, cin: 7, h: 9, w: 33, cout: 3, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),
+        Case(n: 3, cin: 3, h: 24, w: 24, cout: 28, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),     // R-Net conv1
+        Case(n: 2, cin: 32, h: 23, w: 23, cout: 64, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),    // O-Net conv2 (GEMM)
+        Case(n: 1, cin: 10, h: 30, w: 123, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),   // P-Net conv2 band
     ]
+
+    @Test func directPathTakenWherePlanned() {
+        #expect(DirectConv3x3.pays(inChannels: 3, outWidth: 383))    // P-Net conv1, level 0
+        #expect(DirectConv3x3.pays(inChannels: 16, outWidth: 188))   // P-Net conv3, level 0
+        #expect(DirectConv3x3.pays(inChannels: 3, outWidth: 22))     // R-Net conv1
+        #expect(!DirectConv3x3.pays(inChannels: 32, outWidth: 21))   // O-Net conv2: a GEMM
+        #expect(!DirectConv3x3.pays(inChannels: 3, outWidth: 15))    // narrower than a block
+    }
+
+    /// `DirectConv3x3.run` on a range of rows into a wider channel stride, against the reference.
+    @Test(arguments: [(3, 10, 14, 40, 3..<9), (16, 32, 12, 18, 0..<10), (5, 7, 11, 29, 8..<9)])
+    func directRows(cin: Int, cout: Int, h: Int, w: Int, rows: Range<Int>) {
+        var data = TestData(seed: UInt64(cin * 31 + w))
+        let conv = Conv2D(weight: data.tensor([cout, cin, 3, 3]))
+        let x = data.tensor([1, cin, h, w])
+        let expected = conv.reference(x)
+        let ow = w - 2, stride = rows.count * ow + 5
+        var packed = [Float](repeating: .nan, count: DirectConv3x3.packedCount(outChannels: cout, inChannels: cin))
+        var y = [Float](repeating: .nan, count: cout * stride)
+        conv.weight.data.withUnsafeBufferPointer { wp in
+            packed.withUnsafeMutableBufferPointer { DirectConv3x3.pack(wp.baseAddress!, outChannels: cout, inChannels: cin, into: $0.baseAddress!) }
+        }
+        x.data.withUnsafeBufferPointer { xp in
+            packed.withUnsafeBufferPointer { pp in
+                y.withUnsafeMutableBufferPointer {
+                    DirectConv3x3.run(xp.baseAddress!, inChannels: cin, height: h, width: w, packed: pp.baseAddress!,
+                                      outChannels: cout, rows: rows, into: $0.baseAddress!, channelStride: stride)
+                }
+            }
+        }
+        var worst: Float = 0
+        for c in 0..<cout {
+            for oy in rows {
+                for ox in 0..<ow {
+                    worst = max(worst, abs(y[c * stride + (oy - rows.lowerBound) * ow + ox] - expected.data[(c * (h - 2) + oy) * ow + ox]))
+                }
+            }
+            for gap in (rows.count * ow)..<stride { #expect(y[c * stride + gap].isNaN, "wrote past the rows") }
+        }
+        #expect(worst <= 1e-5 * Float(cin * 9).squareRoot() * 4, "max difference \(worst)")
+    }
 
     @Test(arguments: cases)
     func conv2D(c: Case) {

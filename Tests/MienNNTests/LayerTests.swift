@@ -7,6 +7,8 @@ struct LayerTests {
     @Test(arguments: [
         (22, 22, 3, 2, true), (23, 23, 3, 2, true), (5, 7, 2, 2, true), (46, 46, 3, 2, true), (10, 10, 2, 2, false),
         (9, 9, 3, 2, false), (4, 4, 3, 3, true),
+        // 3x3/2 rows wide enough for one or more 8-output vector blocks, with and without a clipped last window.
+        (5, 17, 3, 2, true), (5, 18, 3, 2, true), (7, 37, 2, 2, true), (6, 32, 2, 2, false), (3, 19, 3, 2, false), (6, 61, 3, 2, true), (4, 40, 3, 2, true),
     ])
     func maxPool(h: Int, w: Int, k: Int, s: Int, ceil: Bool) {
         var data = TestData(seed: UInt64(h * w))

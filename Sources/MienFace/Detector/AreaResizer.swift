@@ -66,33 +66,41 @@ struct AreaResizer: Sendable {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= outHeight, "rows \(rows) outside 0..<\(outHeight)")
         let stride = width + 1, plane = (height + 1) * stride, outPlane = rows.count * outWidth
         let offset = MTCNNLayers.pixelOffset, scale = MTCNNLayers.pixelScale
-        // Window edges of each output column, as columns of the table, and window widths.
+        // Window edges of each output column, as columns of the table counted
+        // from the region's left edge, and window widths.
         var edges = [Int](repeating: 0, count: 2 * outWidth)
         var columnCount = [Float](repeating: 0, count: outWidth)
         for (j, window) in AreaResize.windows(input: region.width, output: outWidth).enumerated() {
-            (edges[2 * j], edges[2 * j + 1]) = (region.x + window.lowerBound, region.x + window.upperBound)
+            (edges[2 * j], edges[2 * j + 1]) = (window.lowerBound, window.upperBound)
             columnCount[j] = Float(window.count)
         }
+        // Per output row and channel, the difference of the window's bottom and
+        // top table rows over the region's columns: the column prefix sums of
+        // the window rows, read by two entries per cell instead of four.
+        let span = region.width + 1
+        var rowSums = [UInt32](repeating: 0, count: span)
         var cellSums = [Float](repeating: 0, count: outWidth)
         integral.withUnsafeBufferPointer { table in
             edges.withUnsafeBufferPointer { edges in
                 columnCount.withUnsafeBufferPointer { counts in
-                    cellSums.withUnsafeMutableBufferPointer { cells in
-                        let cells = cells.baseAddress!
-                        for i in rows {
-                            let y0 = region.y + i * region.height / outHeight
-                            let y1 = region.y + ((i + 1) * region.height + outHeight - 1) / outHeight
-                            let rowCount = Float(y1 - y0)
-                            for c in 0..<3 {
-                                let top = table.baseAddress! + c * plane + y0 * stride
-                                let bottom = table.baseAddress! + c * plane + y1 * stride
-                                for j in 0..<outWidth {
-                                    let left = edges[2 &* j], right = edges[2 &* j &+ 1]
-                                    cells[j] = Float((bottom[right] &- top[right]) &- (bottom[left] &- top[left]))
+                    rowSums.withUnsafeMutableBufferPointer { sums in
+                        cellSums.withUnsafeMutableBufferPointer { cells in
+                            let cells = cells.baseAddress!, sums = sums.baseAddress!
+                            for i in rows {
+                                let y0 = region.y + i * region.height / outHeight
+                                let y1 = region.y + ((i + 1) * region.height + outHeight - 1) / outHeight
+                                let rowCount = Float(y1 - y0)
+                                for c in 0..<3 {
+                                    let top = table.baseAddress! + c * plane + y0 * stride + region.x
+                                    let bottom = table.baseAddress! + c * plane + y1 * stride + region.x
+                                    for x in 0..<span { sums[x] = bottom[x] &- top[x] }
+                                    for j in 0..<outWidth {
+                                        cells[j] = Float(sums[edges[2 &* j &+ 1]] &- sums[edges[2 &* j]])
+                                    }
+                                    // As PyTorch: the float sum divided by the window height, then by its width.
+                                    let target = out + c * outPlane + (i - rows.lowerBound) * outWidth
+                                    for j in 0..<outWidth { target[j] = (cells[j] / rowCount / counts[j] - offset) * scale }
                                 }
-                                // As PyTorch: the float sum divided by the window height, then by its width.
-                                let target = out + c * outPlane + (i - rows.lowerBound) * outWidth
-                                for j in 0..<outWidth { target[j] = (cells[j] / rowCount / counts[j] - offset) * scale }
                             }
                         }
                     }
