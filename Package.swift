@@ -12,6 +12,18 @@ import PackageDescription
 /// - any other value: that CPU name, passed to `-target-cpu`.
 /// Changing it needs a clean build (`rm -rf .build`).
 func codeGeneration() -> [SwiftSetting] {
+    optimizedInDebug + targetCPU()
+}
+
+/// The kernels are optimised in debug builds too: the direct convolution and
+/// pooling loops run 20-50x slower unoptimised, which made every test that
+/// analyses a video take minutes. (Debugging these modules steps through
+/// optimised code; set `MIEN_DEBUG_KERNELS=1` for plain `-Onone`.)
+let optimizedInDebug: [SwiftSetting] = ProcessInfo.processInfo.environment["MIEN_DEBUG_KERNELS"] == "1"
+    ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+/// `-target-cpu` for `MIEN_CPU` (see `codeGeneration`).
+func targetCPU() -> [SwiftSetting] {
     let choice = ProcessInfo.processInfo.environment["MIEN_CPU"] ?? "auto"
     if choice == "portable" { return [] }
     if choice != "auto" { return [.unsafeFlags(["-target-cpu", choice])] }

@@ -14,8 +14,8 @@ extension Mien {
                 across shard edges, smoothing, then NAME.timeline.jsonl and NAME.meta.json written \
                 atomically into DIR. A failed video gets its meta file with the error. Videos still \
                 running are listed and can be collected later (collecting again rewrites the same \
-                files). Exit code: 0 when every video is written and complete, 2 when some failed or \
-                are partial, 3 when some are still running.
+                files). Exit code: 3 while some videos are still running (collect again later); \
+                otherwise 0 when every video is complete, 2 when some failed or are partial.
                 """
         )
 
@@ -28,19 +28,20 @@ extension Mien {
         var job: String
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
+            try await storeOptions.using { store in
+                do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+                    throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
+                }
+                let collector = JobCollector(store: store, writer: TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)"))
+                let report: JobCollector.Report
+                do { report = try await collector.collect(job) } catch let error as JobStoreError { throw Fatal(error.message) }
+                var summary = AnalyzeSummary(threads: 0)
+                for meta in report.written { summary.add(meta) }
+                Mien.warn(summary.table(outputDirectory: out))
+                for input in report.running { Mien.warn("  still running: \(input)") }
+                if !report.running.isEmpty { throw ExitCode(3) }
+                if summary.problemCount > 0 { throw ExitCode(2) }
             }
-            let collector = JobCollector(store: store, writer: TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)"))
-            let report: JobCollector.Report
-            do { report = try await collector.collect(job) } catch let error as JobStoreError { throw Fatal(error.message) }
-            var summary = AnalyzeSummary(threads: 0)
-            for meta in report.written { summary.add(meta) }
-            Mien.warn(summary.table(outputDirectory: out))
-            for input in report.running { Mien.warn("  still running: \(input)") }
-            if summary.problemCount > 0 { throw ExitCode(2) }
-            if !report.running.isEmpty { throw ExitCode(3) }
         }
     }
 
@@ -55,11 +56,12 @@ extension Mien {
         var job: String
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            do {
-                let revived = try await store.retryDead(in: job)
-                Mien.warn("job \(job): \(revived) dead shard\(revived == 1 ? "" : "s") pending again")
-            } catch let error as JobStoreError { throw Fatal(error.message) }
+            try await storeOptions.using { store in
+                do {
+                    let revived = try await store.retryDead(in: job)
+                    Mien.warn("job \(job): \(revived) dead shard\(revived == 1 ? "" : "s") pending again")
+                } catch let error as JobStoreError { throw Fatal(error.message) }
+            }
         }
     }
 
@@ -74,9 +76,10 @@ extension Mien {
         var job: String
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            do { try await store.cancel(job) } catch let error as JobStoreError { throw Fatal(error.message) }
-            Mien.warn("job \(job) cancelled")
+            try await storeOptions.using { store in
+                do { try await store.cancel(job) } catch let error as JobStoreError { throw Fatal(error.message) }
+                Mien.warn("job \(job) cancelled")
+            }
         }
     }
 }

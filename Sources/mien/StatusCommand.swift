@@ -20,21 +20,22 @@ extension Mien {
         var job: String?
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            guard let job else {
-                let jobs = try await store.jobs()
-                if json { print(try Self.jsonLine(jobs)); return }
-                if jobs.isEmpty { print("no jobs") }
-                for j in jobs {
-                    print("\(j.id)  \(ISO8601DateFormatter().string(from: j.created))  \(j.videos) videos  "
-                          + "\(j.done)/\(j.shards) shards done  \(j.dead) dead\(j.cancelled ? "  cancelled" : "")")
+            try await storeOptions.using { store in
+                guard let job else {
+                    let jobs = try await store.jobs()
+                    if json { print(try Self.jsonLine(jobs)); return }
+                    if jobs.isEmpty { print("no jobs") }
+                    for j in jobs {
+                        print("\(j.id)  \(ISO8601DateFormatter().string(from: j.created))  \(j.videos) videos  "
+                              + "\(j.done)/\(j.shards) shards done  \(j.dead) dead\(j.cancelled ? "  cancelled" : "")")
+                    }
+                    return
                 }
-                return
+                let progress: JobProgress
+                do { progress = try await store.status(of: job) } catch let error as JobStoreError { throw Fatal(error.message) }
+                let report = StatusReport(progress)
+                print(json ? try Self.jsonLine(report) : report.table())
             }
-            let progress: JobProgress
-            do { progress = try await store.status(of: job) } catch let error as JobStoreError { throw Fatal(error.message) }
-            let report = StatusReport(progress)
-            print(json ? try Self.jsonLine(report) : report.table())
         }
 
         static func jsonLine<T: Encodable>(_ value: T) throws -> String {

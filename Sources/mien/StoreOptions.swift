@@ -24,4 +24,22 @@ struct StoreOptions: ParsableArguments {
             throw Fatal(error.message)
         }
     }
+
+    /// Opens the store, runs `body` with it, and closes it, whatever `body` does.
+    func using<T>(_ body: (any JobStore) async throws -> T) async throws -> T {
+        try await Self.using(store, body)
+    }
+
+    /// Opens the store at `location`, runs `body` with it, and closes it, whatever `body` does.
+    static func using<T>(_ location: String?, _ body: (any JobStore) async throws -> T) async throws -> T {
+        let opened = try await open(location)
+        do {
+            let result = try await body(opened)
+            await opened.close()
+            return result
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
 }

@@ -37,18 +37,19 @@ extension Mien {
             let expanded = InputExpansion.expand(inputs)
             for folder in expanded.emptyFolders { Mien.warn("warning: \(folder): folder holds no files") }
             guard !expanded.files.isEmpty else { throw Fatal("no input files") }
-            let store = try await storeOptions.open()
-            let names = OutputNaming.names(for: expanded.files, outputDirectory: nil)
-            let submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
-                .submission(inputs: expanded.files, names: names, nonce: new ? UUID().uuidString : nil)
-            let (id, created) = try await store.submit(submission)
-            let shards = submission.videos.reduce(0) { $0 + $1.shards.count }
-            let failed = submission.videos.filter { $0.failure != nil }
-            for video in failed { Mien.warn("failed: \(video.failure ?? video.input)") }
-            Mien.warn(created
-                ? "submitted job \(id): \(submission.videos.count) inputs, \(shards) shards\(failed.isEmpty ? "" : ", \(failed.count) inputs failed")"
-                : "job \(id) was already submitted with these inputs and settings; nothing added")
-            print(id)
+            try await storeOptions.using { store in
+                let names = OutputNaming.names(for: expanded.files, outputDirectory: nil)
+                let submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
+                    .submission(inputs: expanded.files, names: names, nonce: new ? UUID().uuidString : nil)
+                let (id, created) = try await store.submit(submission)
+                let shards = submission.videos.reduce(0) { $0 + $1.shards.count }
+                let failed = submission.videos.filter { $0.failure != nil }
+                for video in failed { Mien.warn("failed: \(video.failure ?? video.input)") }
+                Mien.warn(created
+                    ? "submitted job \(id): \(submission.videos.count) inputs, \(shards) shards\(failed.isEmpty ? "" : ", \(failed.count) inputs failed")"
+                    : "job \(id) was already submitted with these inputs and settings; nothing added")
+                print(id)
+            }
         }
     }
 }

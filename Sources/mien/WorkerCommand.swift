@@ -37,16 +37,17 @@ extension Mien {
 
         func run() async throws {
             let stop = StopSignal()
-            let store = try await storeOptions.open()
-            let quiet = self.quiet
-            let id = WorkerService.defaultID()
-            let worker = WorkerService(
-                store: store, processor: ShardProcessor(threads: threads),
-                options: .init(id: id, leaseSeconds: lease, exitWhenIdle: exitWhenIdle),
-                log: { line in if !quiet { Mien.warn("worker \(id): \(line)") } })
-            let report = try await worker.run(stop: stop)
-            if !quiet {
-                Mien.warn("worker \(id): stopping; \(report.completed) shards done, \(report.failed) failed, \(report.refused) refused")
+            try await storeOptions.using { store in
+                let quiet = self.quiet
+                let id = WorkerService.defaultID()
+                let worker = WorkerService(
+                    store: store, processor: ShardProcessor(threads: threads),
+                    options: .init(id: id, leaseSeconds: lease, exitWhenIdle: exitWhenIdle),
+                    log: { line in if !quiet { Mien.warn("worker \(id): \(line)") } })
+                let report = try await worker.run(stop: stop)
+                if !quiet {
+                    Mien.warn("worker \(id): stopping; \(report.completed) shards done, \(report.failed) failed, \(report.refused) refused")
+                }
             }
         }
     }
