@@ -122,7 +122,10 @@ public final class PostgresJobStore: JobStore {
             throw JobStoreError(.unavailable, "job store \(location): cannot reach the server (\(error.code))"
                                 + (error.underlying.map { ": \($0)" } ?? ""))
         } catch {
-            throw JobStoreError(.unavailable, "job store \(location): \(error)")
+            // postgres-nio's pool gives up with this after about a minute of failed connection attempts.
+            let why = "\(error)".contains("connectionCreationCircuitBreakerTripped")
+                ? "cannot connect to the server (gave up after repeated attempts)" : "\(error)"
+            throw JobStoreError(.unavailable, "job store \(location): \(why)")
         }
     }
 }
