@@ -13,15 +13,32 @@ struct StoreOptions: ParsableArguments {
         try await Self.open(store)
     }
 
+    /// Seconds to wait for a store to open before giving up (a PostgreSQL
+    /// client otherwise retries an unreachable server for over a minute).
+    static let connectTimeout = 20.0
+
     /// Opens the store at `location` (nil: `$MIEN_STORE`) and brings its schema up to date.
     static func open(_ location: String?) async throws -> any JobStore {
-        do {
-            let location = try StoreLocation.resolve(location)
-            let opened = try await location.open()
+        let resolved: StoreLocation
+        do { resolved = try StoreLocation.resolve(location) } catch let error as JobStoreError { throw Fatal(error.message) }
+        let opening = Task { () throws -> any JobStore in
+            let opened = try await resolved.open()
             try await opened.migrate()
             return opened
-        } catch let error as JobStoreError {
-            throw Fatal(error.message)
+        }
+        let timer = Task {
+            try await Task.sleep(for: .seconds(connectTimeout))
+            opening.cancel()
+        }
+        defer { timer.cancel() }
+        let started = ContinuousClock.now
+        do {
+            return try await opening.value
+        } catch {
+            if ContinuousClock.now - started >= .seconds(connectTimeout) {
+                throw Fatal("job store \(resolved): no answer within \(Int(connectTimeout)) s (is the server running and reachable?)")
+            }
+            throw Fatal((error as? JobStoreError)?.message ?? "job store \(resolved): \(error)")
         }
     }
 
