@@ -20,7 +20,8 @@ final class TimelineSchemaTests {
     func analyze(_ arguments: [String], into folder: String) throws -> (status: Int32, files: [String]) {
         let out = root + "/" + folder
         let result = try MienBinary.run(["analyze"] + arguments + ["--out", out])
-        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted().map { out + "/" + $0 }
+        // The output files (the job store lives in the hidden .mien folder beside them).
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted().map { out + "/" + $0 }
         return (result.status, files)
     }
 
