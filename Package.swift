@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
-        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienTestSupport"]),
+        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienTestSupport"]),
         .testTarget(name: "MienJobsTests", dependencies: ["MienJobs"]),
     ]
 )

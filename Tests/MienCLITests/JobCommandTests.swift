@@ -2,9 +2,10 @@ import Foundation
 import MienTestSupport
 import Testing
 
-/// The coordinator and workers on the embedded SQLite store, run as a user
-/// (or a cluster) would: sharding, crashes, stalls, poison inputs, resuming.
-@Suite("jobs: submit, worker, status, collect on SQLite", .serialized)
+/// The coordinator and workers run as a user (or a cluster) would: sharding,
+/// crashes, stalls, poison inputs, resuming. The submit/worker/collect tests
+/// run against both stores; `analyze` always uses its embedded SQLite store.
+@Suite("jobs: submit, worker, status, collect", .serialized)
 struct JobCommandTests {
     let fx = Fixtures.shared
     let root: String
@@ -14,7 +15,14 @@ struct JobCommandTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
-    var store: String { "sqlite:" + root + "/jobs.sqlite" }
+    /// The store of the current test (`--store` URL); SQLite unless a test picks a kind.
+    var store: String { storeURL ?? "sqlite:" + root + "/jobs.sqlite" }
+    private var storeURL: String?
+
+    /// Uses a fresh store of `kind` for the rest of the test.
+    mutating func use(_ kind: CLIStoreKind) throws {
+        storeURL = try kind.freshURL(in: root)
+    }
 
     func timeline(_ folder: String, _ name: String = "astronaut") throws -> String {
         try String(contentsOfFile: folder + "/" + name + ".timeline.jsonl", encoding: .utf8)
@@ -22,7 +30,11 @@ struct JobCommandTests {
 
     func status(_ job: String) throws -> [String: Any] {
         let run = try MienBinary.run(["status", "--store", store, "--json", job])
-        return try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+        guard let object = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] else {
+            Issue.record("mien status failed: \(run.stderr)")
+            return [:]
+        }
+        return object
     }
 
     /// The undisturbed reference: one worker, one shard.
@@ -61,8 +73,10 @@ struct JobCommandTests {
         #expect(try timeline(out) == whole, "same records, probabilities and track ids")
     }
 
-    @Test func submitIsIdempotentAndCollectWritesTheTimeline() throws {
+    @Test(arguments: CLIStoreKind.allCases)
+    mutating func submitIsIdempotentAndCollectWritesTheTimeline(kind: CLIStoreKind) throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
+        try use(kind)
         let whole = try reference()
         let job = try submit(["--fps", "5", "--shard-seconds", "1"], [RepositoryFiles.astronautClip, fx.text])
         #expect(try submit(["--fps", "5", "--shard-seconds", "1"], [RepositoryFiles.astronautClip, fx.text]) == job)
@@ -78,8 +92,10 @@ struct JobCommandTests {
         #expect(status["done"] as? Int == status["shards"] as? Int)
     }
 
-    @Test func aKilledWorkersShardIsRedone() throws {
+    @Test(arguments: CLIStoreKind.allCases)
+    mutating func aKilledWorkersShardIsRedone(kind: CLIStoreKind) throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
+        try use(kind)
         let whole = try reference(fps: "25")
         let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
         let first = try BackgroundMien(["worker", "--store", store, "--lease", "2"], log: root + "/first.log")
@@ -92,8 +108,10 @@ struct JobCommandTests {
         #expect(try timeline(root + "/out") == whole, "identical to an undisturbed run")
     }
 
-    @Test func aStalledWorkersLateCommitIsRefused() throws {
+    @Test(arguments: CLIStoreKind.allCases)
+    mutating func aStalledWorkersLateCommitIsRefused(kind: CLIStoreKind) throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
+        try use(kind)
         let whole = try reference(fps: "25")
         let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
         let stalled = try BackgroundMien(["worker", "--store", store, "--lease", "1", "--exit-when-idle"], log: root + "/stalled.log")
@@ -109,8 +127,10 @@ struct JobCommandTests {
         #expect(try timeline(root + "/out") == whole)
     }
 
-    @Test func aPoisonInputIsDeadAfterItsAttemptsAndTheOthersComplete() throws {
+    @Test(arguments: CLIStoreKind.allCases)
+    mutating func aPoisonInputIsDeadAfterItsAttemptsAndTheOthersComplete(kind: CLIStoreKind) throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
+        try use(kind)
         let poison = root + "/poison.mp4"
         try FileManager.default.copyItem(atPath: fx.h264, toPath: poison)
         let job = try submit(["--fps", "2", "--max-attempts", "2"], [poison, RepositoryFiles.astronautClip])
