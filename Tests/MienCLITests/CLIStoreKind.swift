@@ -18,30 +18,8 @@ enum CLIStoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
             return "sqlite:" + folder + "/jobs.sqlite"
         case .postgres:
             let name = "cli\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
-            let location = try CLIPostgres.server().createDatabase(name)
+            let location = try TemporaryPostgresServer.shared().createDatabase(name)
             return "postgres://\(location.user)@\(location.host):\(location.port)/\(location.database)?sslmode=disable"
         }
-    }
-}
-
-/// This test process's PostgreSQL server for the CLI tests.
-enum CLIPostgres {
-    private static let started: Result<TemporaryPostgresServer, JobStoreError> = {
-        do {
-            let server = try TemporaryPostgresServer()
-            atexit { CLIPostgres.stopAtExit() }
-            return .success(server)
-        } catch let error as JobStoreError {
-            return .failure(error)
-        } catch {
-            return .failure(JobStoreError(.unavailable, "cannot start the test PostgreSQL server: \(error)"))
-        }
-    }()
-
-    /// The running server.
-    static func server() throws -> TemporaryPostgresServer { try started.get() }
-
-    private static func stopAtExit() {
-        if case .success(let server) = started { server.stop() }
     }
 }

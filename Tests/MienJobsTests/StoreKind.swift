@@ -17,7 +17,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
         case .sqlite:
             return .sqlite(path: try TestSQLiteFolder.path() + "/\(name).sqlite")
         case .postgres:
-            return .postgres(try TestPostgres.server().createDatabase(name))
+            return .postgres(try TemporaryPostgresServer.shared().createDatabase(name))
         }
     }
 
@@ -42,34 +42,6 @@ enum TestSQLiteFolder {
 
     /// The folder.
     static func path() throws -> String { try made.get() }
-}
-
-/// This test process's PostgreSQL server: started on first use (about 1-2 s),
-/// stopped and deleted at exit. When it cannot start (no server binaries)
-/// every PostgreSQL test fails with the reason, which says to run
-/// scripts/install-deps.sh.
-enum TestPostgres {
-    private static let started: Result<TemporaryPostgresServer, JobStoreError> = {
-        do {
-            let clock = ContinuousClock.now
-            let server = try TemporaryPostgresServer()
-            print("test PostgreSQL server on 127.0.0.1:\(server.port), started in \(ContinuousClock.now - clock)")
-            atexit { TestPostgres.stopAtExit() }
-            return .success(server)
-        } catch let error as JobStoreError {
-            return .failure(error)
-        } catch {
-            return .failure(JobStoreError(.unavailable, "cannot start the test PostgreSQL server: \(error)"))
-        }
-    }()
-
-    /// The running server.
-    /// - Throws: why it could not be started.
-    static func server() throws -> TemporaryPostgresServer { try started.get() }
-
-    private static func stopAtExit() {
-        if case .success(let server) = started { server.stop() }
-    }
 }
 
 /// A submission of `videos` videos with `shards` shards each, payloads `v<i>s<j>`.
