@@ -82,6 +82,8 @@ extension Mien {
             if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
 
             let remaining = try await Self.remainingShards(store, id)
+            let total = submission.videos.reduce(0) { $0 + $1.shards.count }
+            if !created { Mien.warn("\(total - remaining) of \(total) shards were done by an earlier run") }
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let processes = max(1, min(workers ?? cores, remaining))
             let perWorker = threads ?? max(1, cores / processes)
@@ -112,6 +114,7 @@ extension Mien {
             }
             summary.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
             summary.workers = processes
+            summary.resumedShards = created ? 0 : total - remaining
             if json { print(summary.jsonLine()) } else { Mien.warn(summary.table(outputDirectory: out)) }
             if summary.problemCount > 0 { throw ExitCode(2) }
         }

@@ -8,6 +8,8 @@ struct AnalyzeSummary: Encodable {
     let threads: Int
     /// Worker processes (0 when not run by workers).
     var workers = 0
+    /// Shards an earlier, interrupted run had finished (their records count, their time does not).
+    var resumedShards = 0
     var inputs = 0, complete = 0, partial = 0, failed = 0
     var records = 0, faces = 0, tracks = 0
     /// Seconds of video analysed (probe durations of inputs with a timeline).
@@ -49,6 +51,9 @@ struct AnalyzeSummary: Encodable {
         lines.append("  \(records) records, \(faces) faces, \(tracks) tracks")
         lines.append(String(format: "  %.2f s wall, %.1f records/s, %.1fx real time (%.1f s of video), %d workers, %d threads",
                             wallSeconds, recordsPerSecond, realTimeFactor, videoSeconds, workers, threads))
+        if resumedShards > 0 {
+            lines.append("  resumed: \(resumedShards) shards were done by an earlier run, so the rates above overstate this run")
+        }
         let stages = times.named.filter { $0.seconds > 0 }.map { String(format: "%@ %.2f", $0.name, $0.seconds) }
         lines.append("  stage seconds: " + stages.joined(separator: ", "))
         return lines.joined(separator: "\n")
