@@ -40,7 +40,7 @@ public enum ModelDirectory {
     /// The running executable's real path: `/proc/self/exe` on Linux (a
     /// program started through `PATH` has only its bare name in `argv[0]`),
     /// else `argv[0]` made absolute with links resolved.
-    static func executablePath() -> URL {
+    public static func executablePath() -> URL {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path)

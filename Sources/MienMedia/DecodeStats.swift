@@ -37,3 +37,17 @@ public struct DecodeStats: Sendable, Equatable, Codable {
         try c.encode(lastError, forKey: .lastError)
     }
 }
+
+extension DecodeStats {
+    /// The counts of two reads together (a video read in shards); the later error is kept.
+    public static func + (a: DecodeStats, b: DecodeStats) -> DecodeStats {
+        var s = DecodeStats()
+        s.packets = a.packets + b.packets
+        s.frames = a.frames + b.frames
+        s.corruptPackets = a.corruptPackets + b.corruptPackets
+        s.corruptFrames = a.corruptFrames + b.corruptFrames
+        s.readErrors = a.readErrors + b.readErrors
+        s.lastError = b.lastError ?? a.lastError
+        return s
+    }
+}

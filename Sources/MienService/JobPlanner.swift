@@ -69,15 +69,6 @@ public struct JobPlanner: Sendable {
 
     /// 32 hex digits: FNV-1a 64 of the text with two different offset bases.
     static func hash(_ text: String) -> String {
-        func fnv(_ basis: UInt64) -> String {
-            var h = basis
-            for byte in text.utf8 {
-                h ^= UInt64(byte)
-                h = h &* 0x0000_0100_0000_01b3
-            }
-            let hex = String(h, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return fnv(0xcbf2_9ce4_8422_2325) + fnv(0x84222325_cbf29ce4)
+        StableHash.hex(StableHash.fnv1a(text), digits: 16) + StableHash.hex(StableHash.fnv1a(text, basis: 0x84222325_cbf29ce4), digits: 16)
     }
 }

@@ -41,15 +41,15 @@ extension Mien {
             MatrixMultiply.setThreads(1)
             let folder = try ImageFolder(path: dataset)
             for skipped in folder.skippedFolders {
-                Self.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
+                Mien.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
             }
             if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             let model = try ClassifierRegistry.load(classifier)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
-                Self.warn("unreadable: \(path): \(reason)")
+                Mien.warn("unreadable: \(path): \(reason)")
             }
             if !result.unreadable.isEmpty {
-                Self.warn("\(result.unreadable.count) of \(folder.items.count) images could not be read")
+                Mien.warn("\(result.unreadable.count) of \(folder.items.count) images could not be read")
             }
             let report = EvalReport(classifier: model, dataset: folder, result: result)
             print(json ? report.jsonLine() : report.table(), terminator: json ? "\n" : "")
@@ -72,13 +72,9 @@ extension Mien {
             let result = try AlignedEvaluation.run(try ClassifierRegistry.load(classifier), detector: detector, aligner: aligner,
                                                    on: items, upscale: alignment.upscale, margin: alignment.margin,
                                                    fill: alignment.fillValue, batch: batch) { path, reason in
-                Self.warn("unreadable: \(path): \(reason)")
+                Mien.warn("unreadable: \(path): \(reason)")
             }
             print(AlignedEvalReport.render(result, aligner: aligner, images: items.count, json: json), terminator: "")
-        }
-
-        static func warn(_ line: String) {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 }

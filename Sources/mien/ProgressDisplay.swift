@@ -3,12 +3,9 @@ import Foundation
 import MienJobs
 
 /// A one-line progress display on stderr, redrawn in place at most 5 times a
-/// second: input n of N, records done of expected, rate and time left for
-/// the current input. Only when stderr is a terminal; nil otherwise, so logs
+/// second: inputs and shards done of total, elapsed time and time left. Only when stderr is a terminal; nil otherwise, so logs
 /// and pipes stay clean.
 final class ProgressDisplay {
-    private var index = 0, count = 0, expected = 0
-    private var name = ""
     private var started: UInt64 = 0
     private var lastDraw: UInt64 = 0
     private var width = 0
@@ -16,29 +13,6 @@ final class ProgressDisplay {
     /// A display when stderr is a terminal, else nil.
     static func onTerminal() -> ProgressDisplay? {
         isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" ? ProgressDisplay() : nil
-    }
-
-    /// A new input begins.
-    func started(index: Int, count: Int, input: String, expected: Int) {
-        (self.index, self.count, self.expected) = (index, count, expected)
-        name = URL(fileURLWithPath: input).lastPathComponent
-        started = DispatchTime.now().uptimeNanoseconds
-        lastDraw = 0
-        draw("[\(index + 1)/\(count)] \(name): starting")
-    }
-
-    /// `records` done, the latest at `time` seconds of the video.
-    func advanced(records: Int, time: Double) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 200_000_000 else { return }
-        lastDraw = now
-        let elapsed = Double(now - started) / 1e9
-        let rate = elapsed > 0 ? Double(records) / elapsed : 0
-        var line = "[\(index + 1)/\(count)] \(name): \(records)"
-        if expected > 0 { line += "/\(expected)" }
-        line += String(format: " records, t=%.1f s, %.1f/s", time, rate)
-        if expected > records && rate > 0 { line += ", ETA " + Self.clock(Double(expected - records) / rate) }
-        draw(line)
     }
 
     /// A job's progress: videos and shards done of total, and the time left at the rate so far.

@@ -1,4 +1,5 @@
 import Foundation
+import MienFace
 
 /// The local worker processes of `mien analyze`: children running `mien
 /// worker --exit-when-idle` on the embedded store. A child that dies while
@@ -44,6 +45,6 @@ struct WorkerPool {
 
     /// This program's path.
     static func executable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        ModelDirectory.executablePath().path
     }
 }

@@ -32,11 +32,7 @@ public struct InputAnalysis: Sendable {
     }
 
     /// Analyses `input` into the files called `name`, returning the meta record written.
-    /// - Parameters:
-    ///   - started: called once the input is probed, with the expected record count (0 if unknown).
-    ///   - progress: called as records are done, with their count and the latest time.
-    public func run(_ input: String, name: String, started: (Int) -> Void = { _ in },
-                    progress: (Int, Double) -> Void = { _, _ in }) -> TimelineMeta {
+    public func run(_ input: String, name: String) -> TimelineMeta {
         let clock = DispatchTime.now().uptimeNanoseconds
         let settings = analyzer.settings
         var times = StageTimes()
@@ -46,10 +42,8 @@ public struct InputAnalysis: Sendable {
             let probed = try VideoProber.probe(input, options: options)
             info = probed
             times.probe = ShardAnalyzer.seconds(since: clock)
-            started(Self.expectedRecords(probed, fps: settings.fps))
-            outcome = .success([try analyzer.analyze(probed, options: options, progress: progress)])
+            outcome = .success([try analyzer.analyze(probed, options: options)])
         } catch let error as MediaError {
-            started(0)
             outcome = .failure(ErrorSummary(code: error.code.rawValue, message: error.description))
         } catch let error as AnalysisError {
             outcome = .failure(ErrorSummary(code: error.code.description, message: "\(input): \(error.message)"))
@@ -60,12 +54,5 @@ public struct InputAnalysis: Sendable {
                                               models: analyzer.models.summary, settings: settings)
         return TimelineWriter(outputDirectory: outputDirectory, generator: generator)
             .write(described, outcome: outcome, times: times, wallSeconds: ShardAnalyzer.seconds(since: clock))
-    }
-
-    /// Records the probe expects: grid points over the duration, or frames.
-    static func expectedRecords(_ info: VideoInfo, fps: Double?) -> Int {
-        if info.isImage { return 1 }
-        guard let fps else { return info.frames }
-        return max(1, Int((info.duration * fps - TimeRange.tolerance).rounded(.up)))
     }
 }

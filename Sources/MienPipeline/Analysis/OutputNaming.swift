@@ -42,13 +42,5 @@ public enum OutputNaming {
     }
 
     /// 8 hex digits of FNV-1a over the path's UTF-8 bytes (stable across runs and machines).
-    static func hash(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(h & 0xffff_ffff, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
-    }
+    static func hash(_ text: String) -> String { StableHash.hex(StableHash.fnv1a(text), digits: 8) }
 }

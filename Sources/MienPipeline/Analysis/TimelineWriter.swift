@@ -103,7 +103,7 @@ public struct TimelineWriter: Sendable {
             generator: generator, input: input.summary,
             timeline: status == .failed ? nil : (input.name + ".timeline.jsonl"), status: status, error: failure,
             probe: input.info, models: input.info == nil ? nil : input.models, settings: input.settings,
-            counts: counts, decode: shards.isEmpty ? nil : shards.map(\.decode).reduce(DecodeStats(), Self.sum),
+            counts: counts, decode: shards.isEmpty ? nil : shards.map(\.decode).reduce(DecodeStats(), +),
             times: times, wallSeconds: wallSeconds + ShardAnalyzer.seconds(since: started), finished: Date())
         do { try AtomicFile.write(meta.jsonData(), to: files.meta) } catch {
             // The timeline is there but its meta is not: report the write error in the summary.
@@ -126,17 +126,5 @@ public struct TimelineWriter: Sendable {
         let skipped = shards.reduce(0) { $0 + $1.decode.corruptPackets + $1.decode.readErrors }
         if skipped > 0 { reasons.append("\(skipped) damaged packets skipped; nearby timestamps use an earlier frame") }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
-    }
-
-    /// Decoder counts of several shards together (the last error kept).
-    static func sum(_ a: DecodeStats, _ b: DecodeStats) -> DecodeStats {
-        var s = DecodeStats()
-        s.packets = a.packets + b.packets
-        s.frames = a.frames + b.frames
-        s.corruptPackets = a.corruptPackets + b.corruptPackets
-        s.corruptFrames = a.corruptFrames + b.corruptFrames
-        s.readErrors = a.readErrors + b.readErrors
-        s.lastError = b.lastError ?? a.lastError
-        return s
     }
 }
