@@ -1,5 +1,5 @@
 """FER-2013 for training: extraction once into a cache, images held in memory as
-uint8 tensors, labels in Mien's order, and the train-time augmentations.
+uint8 tensors, labels in Mien's order, batching and the train-time augmentations.
 
 The tarballs unpack to ``<split>/<class>/*.jpg`` (48x48 gray JPEGs, folders named
 in alphabetical order). Mien's classifier outputs classes in the order of
@@ -14,8 +14,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from torch.utils.data import Dataset
-from torchvision import transforms as T
 
 #: Mien's output order (the Swift side indexes its labels with this order).
 CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -101,58 +99,77 @@ def stratified_subset(labels: torch.Tensor, size: int, seed: int) -> torch.Tenso
     return torch.cat(picked).sort().values
 
 
-def build_augment(cfg: dict, input_size: int):
-    """Train-time augmentation from the ``augment`` config section.
-
-    Acts on one ``[1,H,W]`` uint8 tensor and returns a float tensor in [0,1]
-    (random erasing, which needs floats, comes last). Every key is optional;
-    a missing or zero key turns its step off.
-    """
-    steps = []
-    if input_size != 48:
-        steps.append(T.Resize(input_size, antialias=True))
-    if cfg.get("hflip", False):
-        steps.append(T.RandomHorizontalFlip())
-    rot, shift, scale = cfg.get("rotation", 0), cfg.get("shift", 0), cfg.get("scale", 0)
-    if rot or shift or scale:
-        steps.append(T.RandomAffine(
-            degrees=rot,
-            translate=(shift, shift) if shift else None,
-            scale=(1 - scale, 1 + scale) if scale else None,
-            interpolation=T.InterpolationMode.BILINEAR))
-    bri, con = cfg.get("brightness", 0), cfg.get("contrast", 0)
-    if bri or con:
-        steps.append(T.ColorJitter(brightness=bri, contrast=con))
-    steps.append(T.ConvertImageDtype(torch.float32))
-    if cfg.get("erasing", 0):
-        steps.append(T.RandomErasing(p=cfg["erasing"], scale=(0.02, 0.2), value=0))
-    return T.Compose(steps)
-
-
-def build_eval_transform(input_size: int):
-    """Evaluation transform: resize if needed, then uint8 -> float in [0,1]."""
-    steps = [T.Resize(input_size, antialias=True)] if input_size != 48 else []
-    return T.Compose(steps + [T.ConvertImageDtype(torch.float32)])
-
-
-class FERDataset(Dataset):
-    """In-memory FER-2013 images with a per-item transform.
-
-    Normalisation to zero mean is done by the model's first layer input
-    (``(x - 0.5) / 0.25`` in ``model.py``), so the transform yields [0,1] floats.
-    """
-
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor, transform):
-        assert images.dtype == torch.uint8 and images.ndim == 4, images.shape  # [N,1,48,48]
-        self.images, self.labels, self.transform = images, labels, transform
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def __getitem__(self, i: int):
-        return self.transform(self.images[i]), self.labels[i]
-
-
 def class_counts(labels: torch.Tensor) -> torch.Tensor:
     """Images per class, in Mien's order."""
     return torch.bincount(labels, minlength=len(CLASSES))
+
+
+class BatchAugment:
+    """Train-time augmentation from the ``augment`` config section (every key
+    optional; a missing or zero key turns its step off), applied to a whole
+    ``[N,1,S,S]`` float batch at once in the training process (no loader
+    workers: on a 2-core machine they would take cores from the model).
+
+    Per image, drawn from ``generator``: horizontal flip (p 0.5); one affine
+    warp with rotation ±``rotation`` degrees, shift ±``shift`` of the size and
+    scale 1 ± ``scale`` (bilinear, zeros outside, like torchvision's
+    RandomAffine); brightness and contrast factors 1 ± value (contrast blends
+    with the image's mean, like ColorJitter); random erasing with probability
+    ``erasing`` of a rectangle of 2-20% of the area, aspect 0.3-3.3, set to 0.
+    """
+
+    def __init__(self, cfg: dict, generator: torch.Generator):
+        self.cfg, self.g = cfg, generator
+
+    def _uniform(self, n: int, low: float, high: float) -> torch.Tensor:
+        return torch.rand(n, generator=self.g) * (high - low) + low
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        import torch.nn.functional as F
+        cfg, n, size = self.cfg, x.shape[0], x.shape[-1]
+        if cfg.get("hflip", False):
+            flip = torch.rand(n, generator=self.g) < 0.5
+            x = torch.where(flip[:, None, None, None], x.flip(3), x)
+        rot, shift, scale = cfg.get("rotation", 0), cfg.get("shift", 0), cfg.get("scale", 0)
+        if rot or shift or scale:
+            angle = self._uniform(n, -rot, rot) * (torch.pi / 180)
+            s = self._uniform(n, 1 - scale, 1 + scale)
+            tx, ty = self._uniform(n, -shift, shift) * 2, self._uniform(n, -shift, shift) * 2
+            # affine_grid maps output coordinates to input ones: the inverse warp.
+            cos, sin = torch.cos(angle) / s, torch.sin(angle) / s
+            theta = torch.stack([torch.stack([cos, sin, -tx], 1), torch.stack([-sin, cos, -ty], 1)], 1)
+            grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+            x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        bri, con = cfg.get("brightness", 0), cfg.get("contrast", 0)
+        if bri:
+            x = x * self._uniform(n, 1 - bri, 1 + bri)[:, None, None, None]
+        if con:
+            mean = x.mean((1, 2, 3), keepdim=True)
+            c = self._uniform(n, 1 - con, 1 + con)[:, None, None, None]
+            x = mean + c * (x - mean)
+        x = x.clamp(0, 1)
+        if cfg.get("erasing", 0):
+            area = self._uniform(n, 0.02, 0.2) * size * size
+            aspect = torch.exp(self._uniform(n, -1.2, 1.2))            # 0.3 .. 3.3
+            h = (area * aspect).sqrt().round().clamp(1, size)
+            w = (area / aspect).sqrt().round().clamp(1, size)
+            top = (torch.rand(n, generator=self.g) * (size - h + 1)).floor()
+            left = (torch.rand(n, generator=self.g) * (size - w + 1)).floor()
+            on = torch.rand(n, generator=self.g) < cfg["erasing"]
+            r = torch.arange(size, dtype=torch.float32)
+            rows = (r[None] >= top[:, None]) & (r[None] < (top + h)[:, None])       # [N,S]
+            cols = (r[None] >= left[:, None]) & (r[None] < (left + w)[:, None])
+            mask = rows[:, :, None] & cols[:, None, :] & on[:, None, None]          # [N,S,S]
+            x = x.masked_fill(mask[:, None], 0.0)
+        return x
+
+
+def batches(images: torch.Tensor, labels: torch.Tensor, batch_size: int, generator: torch.Generator | None,
+            drop_last: bool):
+    """``(float [B,1,S,S] in [0,1], labels)`` batches of in-memory uint8 images,
+    shuffled by ``generator`` (``None``: in order)."""
+    order = torch.randperm(len(labels), generator=generator) if generator is not None else torch.arange(len(labels))
+    end = len(order) - len(order) % batch_size if drop_last else len(order)
+    for i in range(0, end, batch_size):
+        idx = order[i:i + batch_size]
+        yield images[idx].float().div_(255), labels[idx]
