@@ -144,6 +144,8 @@ def main(argv=None) -> int:
     ap.add_argument("--device", default=None, help="override: cpu or cuda (default: cuda when present)")
     ap.add_argument("--resume", action="store_true",
                     help="continue the config's interrupted run from its last.pt (same log, same figures)")
+    ap.add_argument("--stop-after-epoch", type=int, default=None, metavar="N",
+                    help="stop once epoch N is done (last.pt kept: --resume goes on from there)")
     ap.add_argument("--runs", type=Path, default=RUNS, help="where runs/<config name>/ goes")
     args = ap.parse_args(argv)
     cfg = yaml.safe_load(args.config.read_text())
@@ -270,6 +272,9 @@ def main(argv=None) -> int:
         os.replace(out / "last.pt.tmp", out / "last.pt")
         print(f"epoch {epoch}/{cfg['epochs']}: loss {row['train_loss']:.4f}  PublicTest {row['val_acc']:.4f}  "
               f"flip-TTA {row['val_acc_tta']:.4f}  lr {row['lr']:.2e}  {row['epoch_s']:.0f}s", flush=True)
+        if args.stop_after_epoch is not None and epoch >= args.stop_after_epoch and epoch < cfg["epochs"]:
+            print(f"stopped after epoch {epoch} (--stop-after-epoch); continue with --resume")
+            return 0
     print(f"best epoch {log['best']['epoch']}: PublicTest {log['best']['val_acc']:.4f}, "
           f"flip-TTA {log['best']['val_acc_tta']:.4f}; log {log_path}")
     return 0

@@ -1,0 +1,222 @@
+"""Unit tests of Models/training on synthetic data (no FER-2013 needed):
+
+    /usr/bin/python3 -m unittest discover -s Models/training/tests -t .
+
+(from the repository root; needs Debian's python3-torch and python3-yaml).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import tempfile
+import unittest
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import torch
+import yaml
+
+from Models.training import data as D
+from Models.training import train as T
+from Models.training.losses import class_weights, classification_loss, distillation_loss, mixup
+from Models.training.model import MAX_MACS, MAX_PARAMS, build_model, check_budget, count_params_macs
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+def images(n: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(0, 256, (n, 1, 48, 48), dtype=torch.uint8, generator=g)
+
+
+class BatchAugmentTests(unittest.TestCase):
+    def test_off_is_identity(self):
+        x = images(8).float() / 255
+        out = D.BatchAugment({}, torch.Generator().manual_seed(0))(x)
+        self.assertTrue(torch.equal(out, x))
+
+    def test_same_seed_same_batch_and_range(self):
+        cfg = dict(hflip=True, rotation=12, shift=0.1, scale=0.1, brightness=0.3, contrast=0.3, erasing=0.5)
+        x = images(32).float() / 255
+        a = D.BatchAugment(cfg, torch.Generator().manual_seed(3))(x)
+        b = D.BatchAugment(cfg, torch.Generator().manual_seed(3))(x)
+        c = D.BatchAugment(cfg, torch.Generator().manual_seed(4))(x)
+        self.assertTrue(torch.equal(a, b))
+        self.assertFalse(torch.equal(a, c))
+        self.assertEqual(a.shape, x.shape)
+        self.assertGreaterEqual(a.min().item(), 0.0)
+        self.assertLessEqual(a.max().item(), 1.0)
+
+    def test_flip_only_flips_some_images_exactly(self):
+        x = images(64).float() / 255
+        out = D.BatchAugment({"hflip": True}, torch.Generator().manual_seed(0))(x)
+        flipped = [torch.equal(o, i.flip(2)) for o, i in zip(out, x)]
+        kept = [torch.equal(o, i) for o, i in zip(out, x)]
+        self.assertTrue(all(f or k for f, k in zip(flipped, kept)))
+        self.assertTrue(10 < sum(flipped) < 54)
+
+    def test_zero_warp_is_identity(self):
+        # rotation/shift/scale of zero width: affine_grid + grid_sample must give the image back.
+        x = images(4).float() / 255
+        aug = D.BatchAugment({"rotation": 1e-9}, torch.Generator().manual_seed(0))
+        self.assertLess((aug(x) - x).abs().max().item(), 1e-5)
+
+    def test_erasing_blanks_a_rectangle_of_2_to_20_percent(self):
+        x = torch.ones(200, 1, 48, 48)
+        out = D.BatchAugment({"erasing": 1.0}, torch.Generator().manual_seed(0))(x)
+        zeros = (out == 0).flatten(1).sum(1).float() / (48 * 48)
+        self.assertTrue(bool((zeros > 0.005).all()), zeros.min())
+        self.assertTrue(bool((zeros < 0.23).all()), zeros.max())
+        for img in out[:20, 0]:                       # the zeros form one rectangle
+            rows, cols = (img == 0).nonzero(as_tuple=True)
+            box = img[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+            self.assertTrue(bool((box == 0).all()))
+
+
+class BatchesTests(unittest.TestCase):
+    def test_every_image_once_per_epoch(self):
+        x, y = images(10), torch.arange(10)
+        seen = torch.cat([b for _, b in D.batches(x, y, 3, torch.Generator().manual_seed(0), drop_last=False)])
+        self.assertEqual(sorted(seen.tolist()), list(range(10)))
+        kept = torch.cat([b for _, b in D.batches(x, y, 3, torch.Generator().manual_seed(0), drop_last=True)])
+        self.assertEqual(len(kept), 9)
+        xb, _ = next(D.batches(x, y, 4, None, drop_last=False))
+        self.assertTrue(torch.equal(xb, x[:4].float() / 255))
+
+    def test_stratified_subset_keeps_proportions(self):
+        labels = torch.tensor([0] * 500 + [1] * 50 + [2] * 450 + [3, 4, 5, 6] * 10)
+        keep = D.stratified_subset(labels, 104, seed=1)
+        counts = torch.bincount(labels[keep], minlength=7).tolist()
+        self.assertEqual(counts[:3], [50, 5, 45])
+        self.assertTrue(all(c == 1 for c in counts[3:]))
+
+
+class ModelTests(unittest.TestCase):
+    def test_mac_count_of_a_known_network(self):
+        model = build_model({"block": "dense", "stem": 4, "widths": [8], "strides": [2], "depths": [1], "se": False})
+        params, macs = count_params_macs(model, 8)
+        # stem 1->4 3x3 @8x8, conv1 4->8 3x3 s2 @4x4, conv2 8->8 3x3 @4x4, shortcut 4->8 1x1 s2 @4x4, fc 8->7
+        want = 64 * 4 * 9 + 16 * 8 * 4 * 9 + 16 * 8 * 8 * 9 + 16 * 8 * 4 + 8 * 7
+        self.assertEqual(macs, want)
+        self.assertEqual(params, sum(p.numel() for p in model.parameters()))
+
+    def test_every_shipped_config_is_within_budget(self):
+        for path in sorted(CONFIGS.glob("*.yaml")):
+            cfg = yaml.safe_load(path.read_text())
+            with self.subTest(config=path.name), mock.patch("builtins.print"):
+                params, macs = check_budget(build_model(cfg["model"]), cfg["model"].get("input_size", 48))
+                self.assertLessEqual(params, MAX_PARAMS)
+                self.assertLessEqual(macs, MAX_MACS)
+
+    def test_over_budget_is_refused(self):
+        model = build_model({"block": "dense", "stem": 64, "widths": [128, 256, 512], "depths": [2, 2, 2]})
+        with mock.patch("builtins.print"), self.assertRaises(AssertionError):
+            check_budget(model, 48)
+
+    def test_unknown_block_and_mismatched_lists_are_errors(self):
+        with self.assertRaises(ValueError):
+            build_model({"block": "vit"})
+        with self.assertRaises(ValueError):
+            build_model({"block": "dense", "widths": [8, 16], "depths": [1], "strides": [1, 2]})
+
+
+class LossAndScheduleTests(unittest.TestCase):
+    def test_class_weights(self):
+        counts = torch.tensor([100, 25, 400, 100, 100, 100, 100])
+        self.assertIsNone(class_weights(counts, "none"))
+        w = class_weights(counts, "inverse_sqrt")
+        self.assertAlmostEqual(w.mean().item(), 1.0, places=5)
+        self.assertAlmostEqual((w[1] / w[0]).item(), 2.0, places=5)
+        self.assertAlmostEqual((w[2] / w[0]).item(), 0.5, places=5)
+        with self.assertRaises(ValueError):
+            class_weights(counts, "square")
+
+    def test_mixup_is_a_convex_blend_and_repeats(self):
+        x, y = torch.randn(6, 1, 4, 4, generator=torch.Generator().manual_seed(0)), torch.arange(6)
+        xa, ya, yb, lam = mixup(x, y, 0.4, np.random.default_rng(5))
+        xb, _, yb2, lam2 = mixup(x, y, 0.4, np.random.default_rng(5))
+        self.assertTrue(torch.equal(xa, xb) and torch.equal(yb, yb2) and lam == lam2)
+        perm = yb  # labels are indices, so y_b is the permutation
+        self.assertTrue(torch.allclose(xa, lam * x + (1 - lam) * x[perm]))
+        logits = torch.randn(6, 7, generator=torch.Generator().manual_seed(1))
+        blended = classification_loss(logits, y % 7, perm % 7, lam, None, 0.0)
+        ce = torch.nn.functional.cross_entropy
+        self.assertAlmostEqual(blended.item(), (lam * ce(logits, y % 7) + (1 - lam) * ce(logits, perm % 7)).item(), places=5)
+
+    def test_distillation_is_zero_for_equal_logits_and_scaled_by_t_squared(self):
+        g = torch.Generator().manual_seed(0)
+        z = torch.randn(5, 7, generator=g)
+        self.assertLess(abs(distillation_loss(z, z, 4.0).item()), 1e-5)   # float32 rounding, times T^2 = 16
+        t = torch.randn(5, 7, generator=g)
+        kl = torch.nn.functional.kl_div(z.log_softmax(1), t.softmax(1), reduction="batchmean")
+        self.assertAlmostEqual(distillation_loss(z, t, 1.0).item(), kl.item(), places=5)
+
+    def test_warmup_then_cosine(self):
+        f = T.warmup_cosine(total_steps=110, warmup_steps=10, min_ratio=0.01)
+        self.assertAlmostEqual(f(0), 0.1)
+        self.assertAlmostEqual(f(9), 1.0)
+        self.assertAlmostEqual(f(10), 1.0)
+        self.assertAlmostEqual(f(60), 0.01 + 0.99 * 0.5, places=6)
+        self.assertAlmostEqual(f(110), 0.01)
+        self.assertTrue(all(f(s) >= f(s + 1) - 1e-12 for s in range(10, 110)))
+
+
+def tiny_config() -> dict:
+    cfg = yaml.safe_load((CONFIGS / "smoke.yaml").read_text())
+    cfg = copy.deepcopy(cfg)
+    cfg["epochs"] = 2
+    cfg["threads"] = 1
+    cfg["data"].update(batch_size=16, eval_batch_size=64, train_subset=None, val_subset=None)
+    cfg["model"] = {"block": "dense", "input_size": 48, "stem": 4, "widths": [8, 8], "strides": [2, 2],
+                    "depths": [1, 1], "se": True, "dropout": 0.1}
+    return cfg
+
+
+class TrainLoopTests(unittest.TestCase):
+    """The loop on 64 synthetic training and 32 validation images, with
+    ``load_split`` replaced: a log, best.pt and last.pt come out, and a run
+    stopped after epoch 1 and resumed ends exactly where an unbroken run does."""
+
+    def run_train(self, cfg: dict, folder: Path, name: str, extra: list[str] = ()) -> Path:
+        config = folder / f"{name}.yaml"
+        config.write_text(yaml.safe_dump(cfg))
+        splits = {"train": (images(64, 1), torch.arange(64) % 7, []), "publictest": (images(32, 2), torch.arange(32) % 7, [])}
+        with mock.patch.object(D, "load_split", side_effect=lambda s: splits[s]), mock.patch("builtins.print"):
+            T.main(["--config", str(config), "--runs", str(folder / "runs")] + list(extra))
+        return folder / "runs" / name
+
+    def test_resume_continues_exactly(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            whole = self.run_train(cfg, tmp, "whole")
+            self.assertTrue((whole / "best.pt").exists() and (whole / "last.pt").exists())
+            log = json.loads(next(whole.glob("*.json")).read_text())
+            self.assertEqual([e["epoch"] for e in log["epochs"]], [1, 2])
+            self.assertTrue(all(0 <= e["val_acc"] <= 1 and math.isfinite(e["train_loss"]) for e in log["epochs"]))
+
+            split = self.run_train(cfg, tmp, "split", extra=["--stop-after-epoch", "1"])
+            self.assertEqual(torch.load(split / "last.pt")["epoch"], 1)
+            self.run_train(cfg, tmp, "split", extra=["--resume"])
+            a, b = torch.load(whole / "last.pt"), torch.load(split / "last.pt")
+            self.assertEqual(b["epoch"], 2)
+            for key, value in a["model"].items():
+                self.assertTrue(torch.equal(value, b["model"][key]), key)
+            log_split = json.loads(next(split.glob("*.json")).read_text())
+            self.assertEqual([e["train_loss"] for e in log_split["epochs"]], [e["train_loss"] for e in log["epochs"]])
+            self.assertEqual(len(log_split["resumed"]), 1)
+
+    def test_resume_refuses_another_config(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            self.run_train(cfg, tmp, "run")
+            cfg["optim"]["lr"] *= 2
+            with self.assertRaises(SystemExit):
+                self.run_train(cfg, tmp, "run", extra=["--resume"])
+
+
+if __name__ == "__main__":
+    unittest.main()
