@@ -4,8 +4,8 @@
 /// The fast path unfolds windows (`Im2Col`) a tile of output rows at a time
 /// and runs one `cblas_sgemm` per tile; a 1x1 stride-1 unpadded convolution is
 /// a GEMM on the input as it is. Small images (R-Net/O-Net crops) are unfolded
-/// side by side so a whole batch is one GEMM. A 3x3 stride-1 unpadded
-/// convolution whose rows are wide enough (`DirectConv3x3.pays`: P-Net, the
+/// side by side so a whole batch is one GEMM. A 3x3 stride-1 convolution,
+/// unpadded or padded by 1, whose rows are wide enough (`DirectConv3x3.pays`: P-Net, the
 /// first R-Net and O-Net layers, mini-Xception's first two) is computed
 /// directly from the input instead, without unfolding.
 public struct Conv2D: Sendable {
@@ -61,7 +61,8 @@ public struct Conv2D: Sendable {
         let cout = outChannels, positions = oh * ow
         guard positions > 0 && n > 0 else { return Tensor(shape: [n, cout, oh, ow]) }
         let pointwise = kernel == (1, 1) && stride == (1, 1) && padding == .valid
-        if kernel == (3, 3) && stride == (1, 1) && padding == .valid && DirectConv3x3.pays(inChannels: cin, outWidth: ow) {
+        if kernel == (3, 3) && stride == (1, 1) && (padding == .valid || padding == .symmetric(1))
+            && DirectConv3x3.pays(inChannels: cin, outWidth: ow) {
             return direct(x)
         }
         let perGEMM = pointwise || positions >= Self.batchedColumnsBelow ? 1 : max(1, min(n, 4096 / positions))
@@ -115,12 +116,15 @@ public struct Conv2D: Sendable {
         }
     }
 
-    /// A 3x3 stride-1 unpadded convolution with output rows at least
-    /// `DirectConv3x3.blockWidth` wide, by `DirectConv3x3` in tiles of output
-    /// rows, with bias and activation over each tile while it is in cache.
+    /// A 3x3 stride-1 convolution, unpadded or padded by 1 on every side, with
+    /// output rows at least `DirectConv3x3.blockWidth` wide, by `DirectConv3x3`
+    /// in tiles of output rows, with bias and activation over each tile while it
+    /// is in cache. A padded input is first copied into a zero-bordered image.
     private func direct(_ x: Tensor) -> Tensor {
         let (n, cin, h, w) = x.nchw
         let (oh, ow) = outputSize(height: h, width: w)
+        let pad = padding.top
+        let (ph, pw) = (h + 2 * pad, w + 2 * pad)
         let cout = outChannels, positions = oh * ow
         let tileRows = max(1, Self.tileFloats / (cout * ow))
         return Tensor(shape: [n, cout, oh, ow]) { y in
@@ -128,19 +132,32 @@ public struct Conv2D: Sendable {
                 weight.data.withUnsafeBufferPointer {
                     DirectConv3x3.pack($0.baseAddress!, outChannels: cout, inChannels: cin, into: packed.baseAddress!)
                 }
-                x.data.withUnsafeBufferPointer { xp in
-                    for b in 0..<n {
-                        let image = xp.baseAddress! + b * cin * h * w, out = y.baseAddress! + b * cout * positions
-                        var oy = 0
-                        while oy < oh {
-                            let rows = oy ..< min(oh, oy + tileRows)
-                            DirectConv3x3.run(image, inChannels: cin, height: h, width: w, packed: packed.baseAddress!,
-                                              outChannels: cout, rows: rows, into: out + oy * ow, channelStride: positions)
-                            for c in 0..<cout {
-                                let run = out + c * positions + oy * ow
-                                BiasActivation.apply(run, run, count: rows.count * ow, bias: bias?[c], activation: activation, channel: c)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: pad > 0 ? cin * ph * pw : 1) { bordered in
+                    if pad > 0 { bordered.initialize(repeating: 0) }
+                    x.data.withUnsafeBufferPointer { xp in
+                        for b in 0..<n {
+                            var image = xp.baseAddress! + b * cin * h * w
+                            if pad > 0 {
+                                for c in 0..<cin {
+                                    for row in 0..<h {
+                                        (bordered.baseAddress! + (c * ph + row + pad) * pw + pad)
+                                            .update(from: image + (c * h + row) * w, count: w)
+                                    }
+                                }
+                                image = UnsafePointer(bordered.baseAddress!)
                             }
-                            oy = rows.upperBound
+                            let out = y.baseAddress! + b * cout * positions
+                            var oy = 0
+                            while oy < oh {
+                                let rows = oy ..< min(oh, oy + tileRows)
+                                DirectConv3x3.run(image, inChannels: cin, height: ph, width: pw, packed: packed.baseAddress!,
+                                                  outChannels: cout, rows: rows, into: out + oy * ow, channelStride: positions)
+                                for c in 0..<cout {
+                                    let run = out + c * positions + oy * ow
+                                    BiasActivation.apply(run, run, count: rows.count * ow, bias: bias?[c], activation: activation, channel: c)
+                                }
+                                oy = rows.upperBound
+                            }
                         }
                     }
                 }

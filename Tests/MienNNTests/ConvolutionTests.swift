@@ -35,6 +35,11 @@ struct ConvolutionTests {
         Case(n: 3, cin: 3, h: 24, w: 24, cout: 28, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),     // R-Net conv1
         Case(n: 2, cin: 32, h: 23, w: 23, cout: 64, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),    // O-Net conv2 (GEMM)
         Case(n: 1, cin: 10, h: 30, w: 123, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid),   // P-Net conv2 band
+        // DirectConv3x3 on a zero-bordered copy (padding 1): ExpressionNet's 48x48 and 24x24 layers, a shifted tail.
+        Case(n: 2, cin: 24, h: 48, w: 48, cout: 24, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
+        Case(n: 3, cin: 1, h: 48, w: 48, cout: 24, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
+        Case(n: 2, cin: 48, h: 24, w: 24, cout: 48, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
+        Case(n: 1, cin: 5, h: 7, w: 19, cout: 9, kh: 3, kw: 3, sh: 1, sw: 1, padding: .symmetric(1)),
     ]
 
     @Test func directPathTakenWherePlanned() {
