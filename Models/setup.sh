@@ -24,6 +24,7 @@ apt_packages=(
     python3 python3-venv
     python3-torch python3-torchvision
     python3-pil python3-requests python3-six python3-astunparse python3-pygments
+    python3-yaml python3-sympy
     ffmpeg
 )
 
@@ -83,7 +84,7 @@ EOF
 # Both frameworks must import in the same interpreter, with pip's numpy 1.26,
 # and so must fer with MTCNN (fer imports tensorflow, torch and cv2 together).
 TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" - <<'EOF'
-import numpy, torch, torchvision, tensorflow, keras, h5py, safetensors, cv2, tqdm
+import numpy, torch, torchvision, tensorflow, keras, h5py, safetensors, cv2, tqdm, yaml, onnxruntime
 import fer, fer.fer, facenet_pytorch
 assert fer.__version__ == "25.10.3", fer.__version__
 assert numpy.__version__ == "1.26.4", numpy.__version__
@@ -93,6 +94,6 @@ assert float(x.sum()) == 6.0
 print("setup.sh: ok: numpy", numpy.__version__, "| torch", torch.__version__,
       "| torchvision", torchvision.__version__, "| tensorflow", tensorflow.__version__,
       "| keras", keras.__version__, "| safetensors", safetensors.__version__,
-      "| opencv", cv2.__version__, "| fer", fer.__version__)
+      "| opencv", cv2.__version__, "| fer", fer.__version__, "| onnxruntime", onnxruntime.__version__)
 EOF
 echo "setup.sh: done in $((SECONDS - start)) s"

@@ -1,0 +1,233 @@
+"""Exports a trained ExpressionNet for Mien: weights in safetensors, reference
+vectors from PyTorch, and an ONNX model checked against onnxruntime.
+
+    Models/.venv/bin/python -m Models.training.export --checkpoint Models/training/runs/dense/best.pt
+
+(run from the repository root; Models/.venv has safetensors and onnxruntime).
+Writes
+
+    Models/expression_net.safetensors              weights by PyTorch name, batch norms unfolded,
+                                                   metadata: architecture, classes, provenance
+    Models/expression_net.onnx                     [N,1,48,48] in [0,1] -> probabilities [N,7]
+                                                   (with --flip-averaging: the mean of the face's and
+                                                   its mirror image's, as Mien then computes them)
+    Models/reference/expression_net_reference.safetensors
+                                                   16 uint8 faces, the model's inputs, logits,
+                                                   probabilities and two intermediate outputs
+
+and fails unless onnxruntime's probabilities match PyTorch's within 1e-5 on the
+reference faces and give the same PublicTest predictions.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from Models import safetensors_io
+from . import data as D
+from .model import build_model, count_params_macs
+
+MODELS = Path(__file__).resolve().parents[1]
+WEIGHTS = MODELS / "expression_net.safetensors"
+ONNX = MODELS / "expression_net.onnx"
+REFERENCE = MODELS / "reference" / "expression_net_reference.safetensors"
+SEED = 20_261_123
+BATCH_NORM_EPSILON = 1e-5          # torch.nn.BatchNorm2d's default, used by every layer
+ONNX_TOLERANCE = 1e-5
+
+
+def load_checkpoint(path: Path):
+    """The model of a ``train.py`` checkpoint, in eval mode, and the checkpoint."""
+    ckpt = torch.load(path, map_location="cpu")
+    model = build_model(ckpt["config"]["model"])
+    model.load_state_dict(ckpt["model"])
+    return model.eval(), ckpt
+
+
+def architecture(model_cfg: dict) -> dict:
+    """The ``architecture`` metadata Swift builds the network from."""
+    arch = {"block": model_cfg.get("block", "ds"), "input_size": model_cfg.get("input_size", 48),
+            "stem": model_cfg["stem"], "widths": list(model_cfg["widths"]),
+            "strides": list(model_cfg.get("strides") or [2] * len(model_cfg["widths"])),
+            "depths": list(model_cfg["depths"]), "se": bool(model_cfg.get("se", True)),
+            "batch_norm_epsilon": BATCH_NORM_EPSILON}
+    return arch
+
+
+def weights(model) -> dict[str, np.ndarray]:
+    """Every float tensor of the state dict by name (BatchNorm's step counters left out)."""
+    return {k: v.detach().float().numpy().copy() for k, v in model.state_dict().items()
+            if not k.endswith("num_batches_tracked")}
+
+
+def model_from_weights(path: Path):
+    """An ExpressionNet rebuilt from an exported safetensors file alone (for checks)."""
+    from safetensors import safe_open
+    with safe_open(str(path), "np") as f:
+        meta = f.metadata()
+        arch = json.loads(meta["architecture"])
+        tensors = {k: torch.from_numpy(f.get_tensor(k)) for k in f.keys()}
+    model = build_model(arch).eval()
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing), (missing, unexpected)
+    return model, meta
+
+
+def reference_faces(seed: int = SEED) -> tuple[np.ndarray, list[str]]:
+    """16 uint8 48x48 faces: one PublicTest image per class (the first of each
+    folder in name order), a flat gray, a horizontal ramp, a checkerboard, and
+    6 uniform-noise images blurred to different degrees."""
+    x, y, names = D.load_split("publictest")
+    faces, labels = [], []
+    for c, cls in enumerate(D.CLASSES):
+        i = int((y == c).nonzero()[0])
+        faces.append(x[i, 0].numpy())
+        labels.append(f"PublicTest {cls}/{names[i]}")
+    ramp = np.tile(np.linspace(0, 255, 48).round().astype(np.uint8), (48, 1))
+    checker = ((np.indices((48, 48)).sum(0) // 6) % 2 * 255).astype(np.uint8)
+    faces += [np.full((48, 48), 128, np.uint8), ramp, checker]
+    labels += ["flat gray 128", "horizontal ramp 0..255", "6-pixel checkerboard"]
+    rng = np.random.default_rng(seed)
+    for k in range(6):
+        noise = torch.from_numpy(rng.uniform(0, 255, (1, 1, 48, 48)).astype(np.float32))
+        if k:
+            noise = torch.nn.functional.avg_pool2d(noise, 2 * k + 1, 1, k, count_include_pad=False)
+        faces.append(noise[0, 0].round().clamp(0, 255).numpy().astype(np.uint8))
+        labels.append(f"uniform noise, box blur {2 * k + 1}x{2 * k + 1}, seed {seed}")
+    return np.stack(faces), labels
+
+
+class Deployed(torch.nn.Module):
+    """The model as Mien runs it: softmax probabilities, averaged with the mirror
+    image's when ``flip_averaging`` (as ``train.evaluate``'s flip TTA)."""
+
+    def __init__(self, inner, flip_averaging: bool):
+        super().__init__()
+        self.inner, self.flip_averaging = inner, flip_averaging
+
+    def forward(self, pixels):
+        p = self.inner(pixels).softmax(1)
+        if self.flip_averaging:
+            p = (p + self.inner(pixels.flip(3)).softmax(1)) / 2
+        return p
+
+
+def export_onnx(deployed: Deployed, path: Path) -> None:
+    """ONNX (opset 13) of the deployed model: input ``pixels`` [N,1,48,48]
+    in [0,1], output ``probabilities`` [N,7] in ``classes`` order."""
+    size = 48
+    torch.onnx.export(deployed.eval(), torch.zeros(1, 1, size, size), str(path), opset_version=13,
+                      input_names=["pixels"], output_names=["probabilities"],
+                      dynamic_axes={"pixels": {0: "batch"}, "probabilities": {0: "batch"}},
+                      do_constant_folding=True)
+
+
+@torch.no_grad()
+def check_onnx(model: Deployed, path: Path, faces: np.ndarray) -> dict:
+    """onnxruntime against PyTorch: probabilities on ``faces`` within 1e-5, and the
+    same arg-max on every PublicTest image. Returns the figures."""
+    import onnxruntime as ort
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    pixels = faces[:, None].astype(np.float32) / 255
+    want = model(torch.from_numpy(pixels)).numpy()
+    got = session.run(["probabilities"], {"pixels": pixels})[0]
+    worst = float(np.abs(got - want).max())
+    if worst > ONNX_TOLERANCE:
+        raise SystemExit(f"{path}: onnxruntime differs from PyTorch by {worst:.2e} > {ONNX_TOLERANCE}")
+    x, y, _ = D.load_split("publictest")
+    agree = correct = 0
+    worst_all = 0.0
+    for i in range(0, len(y), 512):
+        px = x[i:i + 512].float().div_(255)
+        p_torch = model(px)
+        p_ort = session.run(["probabilities"], {"pixels": px.numpy()})[0]
+        worst_all = max(worst_all, float(np.abs(p_ort - p_torch.numpy()).max()))
+        agree += int((p_torch.argmax(1).numpy() == p_ort.argmax(1)).sum())
+        correct += int((p_ort.argmax(1) == y[i:i + 512].numpy()).sum())
+    if agree != len(y):
+        raise SystemExit(f"{path}: onnxruntime and PyTorch disagree on {len(y) - agree} PublicTest images")
+    return {"onnxruntime": ort.__version__, "max_abs_diff_reference": worst, "max_abs_diff_publictest": worst_all,
+            "publictest_acc_onnxruntime": correct / len(y)}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@torch.no_grad()
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a train.py run")
+    ap.add_argument("--flip-averaging", action="store_true",
+                    help="Mien (and the ONNX model) average each face's probabilities with its mirror image's")
+    args = ap.parse_args(argv)
+    model, ckpt = load_checkpoint(args.checkpoint)
+    cfg = ckpt["config"]
+    arch = architecture(cfg["model"])
+    if arch["block"] != "dense":
+        raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' only")
+    params, macs = count_params_macs(model, arch["input_size"])
+    log = sorted((args.checkpoint.parent).glob(f"{ckpt.get('run', '*')}.json"))
+    run_log = json.loads(log[-1].read_text()) if log else {}
+    metadata = {
+        "format": "mien-expression-net",
+        "architecture": json.dumps(arch),
+        "classes": ",".join(D.CLASSES),
+        "preprocessing": "48x48 gray, x / 255 in [0, 1]; the network computes (x - 0.5) / 0.25 first",
+        "provenance": (f"trained by Mien's Models/training (config {args.checkpoint.parent.name}, run "
+                       f"{ckpt.get('run', 'unknown')}, epoch {ckpt['epoch']}, commit {run_log.get('git_commit', 'unknown')}) "
+                       "on the FER-2013 Training split; selected on PublicTest"),
+        "flip_averaging": "true" if args.flip_averaging else "false",
+        "publictest_accuracy": f"{ckpt['val_acc']:.5f}",
+        "publictest_accuracy_flip_tta": f"{ckpt['val_acc_tta']:.5f}",
+        "parameters": str(params),
+        "multiply_adds": str(macs),
+        "licence": ("weights: MIT, like the rest of Mien; trained on FER-2013 (Goodfellow et al. 2013, "
+                    "ICML 2013 challenge data), whose images are for research use"),
+    }
+    safetensors_io.save(weights(model), str(WEIGHTS), metadata)
+
+    faces, labels = reference_faces()
+    pixels = torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)
+    seen = {}
+    hooks = [model.stem.register_forward_hook(lambda m, i, o: seen.__setitem__("stem", o)),
+             model.blocks[-1].register_forward_hook(lambda m, i, o: seen.__setitem__("last_block", o))]
+    logits = model(pixels)
+    for h in hooks:
+        h.remove()
+    reference = {
+        "faces_uint8": faces,
+        "input": ((pixels - 0.5) / 0.25).numpy(),
+        "logits": logits.numpy(),
+        "probabilities": logits.softmax(1).numpy(),
+        "probabilities_flip_averaged": Deployed(model, True)(pixels).numpy(),
+        "sample0.stem": seen["stem"][:1].numpy(),
+        "sample0.last_block": seen["last_block"][:1].numpy(),
+    }
+    safetensors_io.save(reference, str(REFERENCE), {
+        "model": WEIGHTS.name, "model_sha256": sha256(WEIGHTS), "torch": torch.__version__,
+        "faces": json.dumps(labels),
+        "input": "the network's input after (x / 255 - 0.5) / 0.25, [16,1,48,48]",
+        "sample0": "intermediate outputs of face 0 (stem: after conv+BN+ReLU; last_block: output of the last residual block)",
+    })
+
+    deployed = Deployed(model, args.flip_averaging)
+    export_onnx(deployed, ONNX)
+    figures = check_onnx(deployed, ONNX, faces)
+    print(f"wrote {WEIGHTS.relative_to(MODELS.parent)} ({params:,} parameters, {macs / 1e6:.1f}M multiply-adds), "
+          f"{REFERENCE.relative_to(MODELS.parent)}, {ONNX.relative_to(MODELS.parent)}")
+    print(f"onnxruntime {figures['onnxruntime']}: max |p - p_torch| {figures['max_abs_diff_reference']:.2e} on the "
+          f"reference faces, {figures['max_abs_diff_publictest']:.2e} over PublicTest; same prediction on all "
+          f"3,589; PublicTest accuracy {figures['publictest_acc_onnxruntime']:.4f}"
+          f"{' (flip averaging)' if args.flip_averaging else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
