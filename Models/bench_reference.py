@@ -10,6 +10,9 @@ Run from the repository root:
 * facenet-pytorch MTCNN.detect ms/frame on a real frame of
   WolfgangLanger_Pexels.mp4 (frame 240) at 640x360 (native) and 1280x720
   (cv2 bilinear upscale), min face 20 and 40, torch.set_num_threads(1) and (2).
+* Mien's own expression-net (Models/expression_net.safetensors, rebuilt in
+  PyTorch, and Models/expression_net.onnx in ONNX Runtime): faces/s at batch
+  1 and 64 on one thread, softmax included.
 Prints the figures; writes nothing into the repository.
 """
 
@@ -104,6 +107,38 @@ def mtcnn_worker(seconds: float) -> dict:
             "rows": rows}
 
 
+def expression_net_worker(seconds: float) -> dict:
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+
+    torch.set_num_threads(1)
+    sys.path.insert(0, os.path.dirname(HERE))
+    from pathlib import Path
+    from Models.training.export import model_from_weights
+
+    model, _ = model_from_weights(Path(HERE) / "expression_net.safetensors")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = ort.InferenceSession(os.path.join(HERE, "expression_net.onnx"), options,
+                                   providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(0)
+    results = {}
+    for batch in (1, 64):
+        x = rng.uniform(0, 1, (batch, 1, 48, 48)).astype(np.float32)
+        xt = torch.from_numpy(x)
+
+        def torch_call():
+            with torch.no_grad():
+                model(xt).softmax(1)
+
+        for name, fn in (("torch", torch_call), ("onnxruntime", lambda: session.run(["probabilities"], {"pixels": x}))):
+            times = timed_runs(fn, seconds, min_runs=5, warmup=3)
+            results[f"{name}_b{batch}"] = {"faces_per_s": batch / statistics.median(times),
+                                           "median_ms": 1e3 * statistics.median(times)}
+    return {"torch": torch.__version__, "onnxruntime": ort.__version__, "results": results}
+
+
 def run_worker(args: list[str]) -> dict:
     out = subprocess.run([sys.executable, os.path.abspath(__file__)] + args, check=True,
                          capture_output=True, text=True).stdout
@@ -124,7 +159,7 @@ def cpu_name() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0, help="minimum timed seconds per figure")
-    parser.add_argument("--worker", choices=["keras", "mtcnn"])
+    parser.add_argument("--worker", choices=["keras", "mtcnn", "expression-net"])
     parser.add_argument("--threads", type=int)
     args = parser.parse_args()
     if args.worker == "keras":
@@ -132,6 +167,9 @@ def main() -> int:
         return 0
     if args.worker == "mtcnn":
         print(json.dumps(mtcnn_worker(args.seconds)))
+        return 0
+    if args.worker == "expression-net":
+        print(json.dumps(expression_net_worker(args.seconds)))
         return 0
 
     print(f"machine: {cpu_name()}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}")
@@ -157,6 +195,14 @@ def main() -> int:
     for row in m["rows"]:
         print(f"{row['size']:>9s} {row['min_face']:8d} {row['threads']:7d} {row['median_ms']:9.1f} "
               f"{row['min_ms']:7.1f} {row['runs']:5d} {row['faces']:5d}")
+
+    e = run_worker(["--worker", "expression-net", "--seconds", str(args.seconds)])
+    print(f"\nexpression-net, one thread (median of timed calls; torch {e['torch']}, onnxruntime {e['onnxruntime']})")
+    print(f"{'runtime':>12s} {'batch':>5s} {'faces/s':>9s} {'ms/call':>8s}")
+    for name in ("torch", "onnxruntime"):
+        for batch in (1, 64):
+            r = e["results"][f"{name}_b{batch}"]
+            print(f"{name:>12s} {batch:5d} {r['faces_per_s']:9.1f} {r['median_ms']:8.2f}")
     return 0
 
 

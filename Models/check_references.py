@@ -8,7 +8,10 @@ Run from the repository root:
    PNet/RNet/ONet and MTCNN) still reproduce the reference outputs;
 3. a plain-numpy interpreter of the architecture JSON stored in each weight
    file, using only the safetensors weights, reproduces the reference outputs,
-   which shows that the metadata says all a port needs to know.
+   which shows that the metadata says all a port needs to know;
+4. our own ExpressionNet (Models/training/export.py): the weights are the ones
+   the reference was made from, PyTorch rebuilt from them alone and ONNX
+   Runtime on the committed ONNX file both reproduce the reference.
 Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
 
@@ -349,9 +352,64 @@ def check_mt_cascade():
     return f"(faces per frame {faces})"
 
 
+# ---------------------------------------------------------------- ExpressionNet (our own)
+
+EN_WEIGHTS = os.path.join(ws.MODELS_DIR, "expression_net.safetensors")
+EN_ONNX = os.path.join(ws.MODELS_DIR, "expression_net.onnx")
+EN_REFERENCE = os.path.join(ws.REFERENCE_DIR, "expression_net_reference.safetensors")
+
+
+def _en_reference() -> tuple[dict, dict]:
+    from safetensors import safe_open
+    with safe_open(EN_REFERENCE, "np") as f:
+        return {k: f.get_tensor(k) for k in f.keys()}, f.metadata()
+
+
+@check("expression-net: reference names this weight file (sha256)")
+def check_en_hash():
+    _, meta = _en_reference()
+    got = ws.sha256_file(EN_WEIGHTS)
+    assert got == meta["model_sha256"], f"{EN_WEIGHTS}: sha256 {got}, the reference was made from {meta['model_sha256']}"
+
+
+@check("expression-net: PyTorch from the safetensors alone reproduces the reference")
+def check_en_torch():
+    import torch
+    sys.path.insert(0, os.path.dirname(ws.MODELS_DIR))
+    from Models.training.export import model_from_weights
+    ref, _ = _en_reference()
+    model, _ = model_from_weights(__import__("pathlib").Path(EN_WEIGHTS))
+    pixels = torch.from_numpy(ref["faces_uint8"][:, None].astype(np.float32)).div_(255)
+    expect_close("input", ((pixels - 0.5) / 0.25).numpy(), ref["input"], 0.0)
+    with torch.no_grad():
+        logits = model(pixels)
+    d = expect_close("logits", logits.numpy(), ref["logits"], 1e-5)
+    expect_close("probabilities", logits.softmax(1).numpy(), ref["probabilities"], 1e-6)
+    with torch.no_grad():
+        flipped = (logits.softmax(1) + model(pixels.flip(3)).softmax(1)) / 2
+    expect_close("flip-averaged probabilities", flipped.numpy(), ref["probabilities_flip_averaged"], 1e-6)
+    return f"(max |logit diff| {d:.2g})"
+
+
+@check("expression-net: ONNX Runtime on expression_net.onnx reproduces the reference")
+def check_en_onnx():
+    import onnxruntime as ort
+    from safetensors import safe_open
+    ref, _ = _en_reference()
+    with safe_open(EN_WEIGHTS, "np") as f:
+        flip = f.metadata().get("flip_averaging") == "true"
+    session = ort.InferenceSession(EN_ONNX, providers=["CPUExecutionProvider"])
+    pixels = ref["faces_uint8"][:, None].astype(np.float32) / 255
+    got = session.run(["probabilities"], {"pixels": pixels})[0]
+    want = ref["probabilities_flip_averaged" if flip else "probabilities"]
+    d = expect_close("probabilities", got, want, 1e-5)
+    return f"(onnxruntime {ort.__version__}, flip averaging {flip}, max |diff| {d:.2g})"
+
+
 def main() -> int:
     for fn in (check_mx_weights, check_mx_keras, check_mx_preprocessing, check_mx_numpy,
-               check_mt_weights, check_mt_torch, check_mt_numpy, check_mt_cascade):
+               check_mt_weights, check_mt_torch, check_mt_numpy, check_mt_cascade,
+               check_en_hash, check_en_torch, check_en_onnx):
         fn()
     passed = sum(1 for _, ok, _ in RESULTS if ok)
     failed = len(RESULTS) - passed

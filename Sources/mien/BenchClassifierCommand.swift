@@ -23,7 +23,7 @@ extension Mien {
         @Option(help: "OpenBLAS threads.")
         var threads = 1
 
-        @Flag(help: "Also print the time per layer (mini-xception only).")
+        @Flag(help: "Also print the time per layer.")
         var layers = false
 
         func validate() throws {
@@ -40,9 +40,9 @@ extension Mien {
                 print(String(format: "  batch %4d  %9.1f faces/s  (%d faces in %.2f s)", size, result.facesPerSecond,
                              result.faces, result.seconds))
             }
-            guard layers, let mini = model as? MiniXception else { return }
+            guard layers, let traced = model as? any LayerTracing else { return }
             for size in batch {
-                let split = try ClassifierBenchmark.layerSplit(mini, batch: size, repeats: max(3, Int(seconds * 1000) / (size * 2)))
+                let split = try ClassifierBenchmark.layerSplit(traced, batch: size, repeats: max(3, Int(seconds * 1000) / (size * 2)))
                 let total = split.reduce(0) { $0 + $1.seconds }
                 print(String(format: "  per layer, batch %d (%.3f ms per batch):", size, total * 1000))
                 for (layer, time) in split {

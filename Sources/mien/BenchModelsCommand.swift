@@ -5,13 +5,13 @@ import MienMedia
 import MienNN
 
 extension Mien {
-    /// `mien bench models`: the classifier and the detector on one core, then the
+    /// `mien bench models`: every registered classifier and the detector on one core, then the
     /// original frameworks (Keras, facenet-pytorch) timed by `Models/bench_reference.py`
     /// on the same machine when its Python environment is installed.
     struct BenchModels: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "models",
-            abstract: "Classifier faces/s and detector ms/frame on one thread, beside the original frameworks.",
+            abstract: "Classifiers' faces/s and detector ms/frame on one thread, beside the original frameworks.",
             discussion: """
                 The detector runs on a real frame (default: frame at 10 s of \
                 ../shared/media/WolfgangLanger_Pexels.mp4), at 640x360 and scaled to 1280x720. \
@@ -45,12 +45,14 @@ extension Mien {
 
         func run() throws {
             MatrixMultiply.setThreads(1)
-            let classifier = try ClassifierRegistry.load(ClassifierRegistry.defaultName)
             print("Mien, one thread")
-            print("  classifier \(classifier.name) (\(classifier.multiplyAdds) multiply-adds per face)")
-            for batch in [1, 64] where !detectorOnly {
-                let result = try ClassifierBenchmark.run(classifier: classifier, batch: batch, seconds: seconds)
-                print(String(format: "    batch %3d  %8.0f faces/s", batch, result.facesPerSecond))
+            for name in ClassifierRegistry.names where !detectorOnly {
+                let classifier = try ClassifierRegistry.load(name)
+                print("  classifier \(classifier.name) (\(classifier.multiplyAdds) multiply-adds per face)")
+                for batch in [1, 64] {
+                    let result = try ClassifierBenchmark.run(classifier: classifier, batch: batch, seconds: seconds)
+                    print(String(format: "    batch %3d  %8.0f faces/s", batch, result.facesPerSecond))
+                }
             }
             print("  detector MTCNN, \(video) at \(time) s")
             for height in try Self.integers(heights, "--heights") {

@@ -1,11 +1,12 @@
 import Foundation
 import MienMedia
+import MienNN
 import MienTestSupport
 import Testing
 
 @testable import MienFace
 
-/// mini-Xception on the real FER-2013 PublicTest split (opt-in: needs ../shared).
+/// The classifiers on the real FER-2013 PublicTest split (opt-in: needs ../shared).
 @Suite("FER-2013 PublicTest", .serialized, .enabled(if: SharedDatasets.fer2013Available, Comment(rawValue: SharedDatasets.skipReason)))
 final class FER2013Tests {
     let root: String
@@ -40,5 +41,21 @@ final class FER2013Tests {
                      result.confusion.correct, result.confusion.total))
         #expect(result.unreadable.isEmpty)
         #expect(abs(accuracy - 58.37) <= 0.2, "accuracy \(accuracy)%, the Keras model scores 58.37%")
+    }
+
+    /// `mien eval`'s path (decoding with FFmpeg, Swift preprocessing and engine)
+    /// against the accuracy PyTorch measured at export (PIL decoding), which the
+    /// weight file records (with flip TTA when the model averages flips): within 0.1 points.
+    @Test func expressionNetAccuracyMatchesPyTorch() throws {
+        let dataset = try ImageFolder(path: root + "/publictest")
+        let model = try ExpressionNet.load()
+        let key = model.flipAveraging ? "publictest_accuracy_flip_tta" : "publictest_accuracy"
+        let recorded = try #require(Double(try SafeTensorsFile(path: model.weightFile).metadata[key] ?? ""))
+        let result = try ClassifierEvaluation.run(model, on: dataset)
+        let accuracy = result.confusion.accuracy * 100
+        print(String(format: "expression-net on FER-2013 PublicTest: %.2f%% (%d of %d); PyTorch %.2f%%", accuracy,
+                     result.confusion.correct, result.confusion.total, recorded * 100))
+        #expect(result.unreadable.isEmpty)
+        #expect(abs(accuracy - recorded * 100) <= 0.1)
     }
 }

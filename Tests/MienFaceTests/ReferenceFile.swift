@@ -2,19 +2,23 @@ import Foundation
 import MienFace
 import MienNN
 
-/// `Models/reference/mini_xception_reference.safetensors`: inputs and Keras outputs.
+/// A reference-vector file of `Models/reference/`: inputs and the original
+/// framework's outputs (`shared`: mini-Xception's, from Keras).
 struct ReferenceFile {
     let path: String
     let file: SafeTensorsFile
     let raw: Data
 
-    static let shared: ReferenceFile = {
+    static let shared = named("mini_xception_reference.safetensors")
+
+    /// `Models/reference/<file>`; stops the tests when it cannot be read (it is committed).
+    static func named(_ file: String) -> ReferenceFile {
         do {
-            let path = try ModelDirectory.locate() + "/reference/mini_xception_reference.safetensors"
+            let path = try ModelDirectory.locate() + "/reference/" + file
             return ReferenceFile(path: path, file: try SafeTensorsFile(path: path),
                                  raw: try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch { fatalError("cannot read the mini-Xception reference: \(error)") }
-    }()
+        } catch { fatalError("cannot read the reference \(file): \(error)") }
+    }
 
     /// A float tensor as stored.
     func tensor(_ name: String) throws -> Tensor { try file.tensor(name) }

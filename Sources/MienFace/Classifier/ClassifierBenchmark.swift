@@ -54,12 +54,12 @@ public enum ClassifierBenchmark {
 }
 
 extension ClassifierBenchmark {
-    /// Seconds per batch spent in each layer of mini-Xception (names as its `logits(_:trace:)`
+    /// Seconds per batch spent in each layer of `model` (names as its `logits(_:trace:)`
     /// reports them, in order), averaged over `repeats` batches of `batch` faces, plus
     /// `preprocess` (resize + mapping of 48x48 faces) and `softmax`. The batch runs
-    /// through the layers in one piece (`probabilities` cuts it into chunks of
-    /// `MiniXception.chunk` images), so batch 1 shows the split of the real pipeline.
-    public static func layerSplit(_ model: MiniXception, batch: Int, repeats: Int) throws(ClassifierError) -> [(layer: String, seconds: Double)] {
+    /// through the layers in one piece (`probabilities` cuts it into chunks of a
+    /// few images), so batch 1 shows the split of the real pipeline.
+    public static func layerSplit(_ model: any LayerTracing, batch: Int, repeats: Int) throws(ClassifierError) -> [(layer: String, seconds: Double)] {
         let faces = syntheticFaces(count: batch, size: 48)
         var names: [String] = []
         var totals: [String: Double] = [:]
