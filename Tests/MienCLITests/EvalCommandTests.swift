@@ -31,7 +31,7 @@ final class EvalCommandTests {
     }
 
     @Test func jsonHasTheScoresAndNamesTheUnreadableImage() throws {
-        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--json"])
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--json", "--classifier", "mini-xception"])
         #expect(output.status == 0, "\(output.stderr)")
         let report = try object(output)
         #expect(report["n"] as? Int == 4)
@@ -59,10 +59,11 @@ final class EvalCommandTests {
     @Test func tableShowsAccuracyAndConfusion() throws {
         let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--batch", "2"])
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.text.hasPrefix("mini-xception on \(root)/faces: 4 images (1 unreadable, left out)"))
+        // The default classifier is Mien's own.
+        #expect(output.text.hasPrefix("expression-net on \(root)/faces: 4 images (1 unreadable, left out)"))
         #expect(output.text.contains("accuracy "))
         #expect(output.text.contains("confusion (rows: true class, columns: predicted)"))
-        #expect(output.text.contains("multiply-adds per face 10163392"))
+        #expect(output.text.contains("multiply-adds per face 95340944"))
     }
 
     @Test func missingOrEmptyDatasetIsAnError() throws {
@@ -78,7 +79,7 @@ final class EvalCommandTests {
     @Test func unknownClassifierAndBadOptionsAreErrors() throws {
         let unknown = try MienBinary.run(["eval", "--dataset", root + "/faces", "--classifier", "resnet"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("unknown classifier 'resnet'; known: mini-xception"))
+        #expect(unknown.stderr.contains("unknown classifier 'resnet'; known: expression-net, mini-xception"))
         let batch = try MienBinary.run(["eval", "--dataset", root + "/faces", "--batch", "0"])
         #expect(batch.status == 64)
         let none = try MienBinary.run(["eval"])
@@ -114,6 +115,9 @@ final class EvalCommandTests {
         let output = try MienBinary.run(["bench", "classifier", "--batch", "1", "4", "--seconds", "0.05", "--layers"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.text.contains("batch    4") && output.text.contains("faces/s"))
-        #expect(output.text.contains("module4.pool+add"))
+        #expect(output.text.contains("expression-net") && output.text.contains("block4"))   // the default's layers
+        let mini = try MienBinary.run(["bench", "classifier", "--classifier", "mini-xception", "--batch", "2", "--seconds", "0.05", "--layers"])
+        #expect(mini.status == 0, "\(mini.stderr)")
+        #expect(mini.text.contains("module4.pool+add"))
     }
 }

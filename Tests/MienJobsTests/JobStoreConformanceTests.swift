@@ -76,8 +76,8 @@ struct JobStoreConformanceTests {
         // lease: the lease is alive at the end only thanks to them (robust to a
         // loaded machine unless it stalls for the whole lease).
         let claimed = ContinuousClock.now
-        let lease = try #require(try await store.claim(worker: "w", lease: 4))
-        while ContinuousClock.now - claimed < .seconds(6) {
+        let lease = try #require(try await store.claim(worker: "w", lease: 8))
+        while ContinuousClock.now - claimed < .seconds(10) {
             try await pause(1)
             #expect(try await store.heartbeat(lease))
         }

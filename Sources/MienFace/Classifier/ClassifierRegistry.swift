@@ -15,12 +15,12 @@ public enum ClassifierRegistry {
 
     /// Every classifier, the default first.
     public static let entries: [Entry] = [
-        Entry(name: "mini-xception",
-              summary: "mini-Xception (fer 25.10.3), 64x64 gray, 7 emotions, trained on FER-2013",
-              load: { () throws(ClassifierError) in try MiniXception.load() }),
         Entry(name: "expression-net",
               summary: "Mien's own ResNet with squeeze-excitation (Models/training), 48x48 gray, 7 emotions, trained on FER-2013",
               load: { () throws(ClassifierError) in try ExpressionNet.load() }),
+        Entry(name: "mini-xception",
+              summary: "mini-Xception (fer 25.10.3), 64x64 gray, 7 emotions, trained on FER-2013",
+              load: { () throws(ClassifierError) in try MiniXception.load() }),
     ]
 
     /// The default classifier's name.

@@ -7,7 +7,7 @@ import MienNN
 /// `mien eval --classifier NAME` and the pipeline can pick one. They are
 /// immutable after loading and safe to share between threads.
 public protocol EmotionClassifier: Sendable {
-    /// The registry name (`mini-xception`).
+    /// The registry name (`expression-net`, `mini-xception`).
     var name: String { get }
     /// The emotion of each output, in the network's output order.
     var labels: [Emotion] { get }

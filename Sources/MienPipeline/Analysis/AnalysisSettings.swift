@@ -9,7 +9,7 @@ import MienMedia
 /// ```yaml
 /// fps: 5            # sampling rate, per second; omit (or null) for every frame
 /// min_face: 20      # smallest face side searched for, displayed pixels
-/// classifier: mini-xception
+/// classifier: expression-net
 /// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
 /// track_iou: 0.3    # least IoU to continue a track
 /// track_max_gap: 1.0  # seconds a face may go unseen and keep its track
