@@ -20,7 +20,7 @@ def row(log: dict) -> str:
     env = log["env"]
     device = env["gpu"] if env.get("gpu") else f"CPU, {env['threads']} threads"
     precision = log["config"].get("precision", "fp32") if env["device"] == "cpu" else "amp"
-    status = f"{done}" if done == planned else f"{done} of {planned} (stopped)"
+    status = f"{done}" if done == planned else f"{done} of {planned} (unfinished)"
     subset = log["config"]["data"].get("train_subset")
     if subset:
         status += f" on {log['data']['train']:,} images"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MienFace
 import MienMedia
 import MienNN
 import MienPipeline
@@ -28,6 +29,9 @@ extension Mien {
         @Option(help: "Sampling rate of the second run.")
         var fps = 5.0
 
+        @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
+        var classifier = ClassifierRegistry.defaultName
+
         @Flag(help: "Skip the Python reference.")
         var noReference = false
 
@@ -41,7 +45,7 @@ extension Mien {
             defer { try? FileManager.default.removeItem(atPath: folder) }
             print("mien analyze on \(file): \(threads) threads, min face \(minFace)")
             for rate in [nil, fps] {
-                let settings = AnalysisSettings(fps: rate, minFace: minFace)
+                let settings = AnalysisSettings(fps: rate, minFace: minFace, classifier: classifier)
                 let models = try AnalysisModels(settings: settings)
                 let analysis = InputAnalysis(
                     analyzer: ShardAnalyzer(models: models, settings: settings, threads: threads),
