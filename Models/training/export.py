@@ -31,7 +31,7 @@ import torch
 
 from Models import safetensors_io
 from . import data as D
-from .model import build_model, count_params_macs
+from .model import build_model, check_budget
 
 MODELS = Path(__file__).resolve().parents[1]
 WEIGHTS = MODELS / "expression_net.safetensors"
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     arch = architecture(cfg["model"])
     if arch["block"] != "dense":
         raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' only")
-    params, macs = count_params_macs(model, arch["input_size"])
+    params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported
     log = sorted((args.checkpoint.parent).glob(f"{ckpt.get('run', '*')}.json"))
     run_log = json.loads(log[-1].read_text()) if log else {}
     metadata = {

@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     batch_size = dcfg["batch_size"]
 
     model = build_model(cfg["model"]).to(device)
-    params, macs = check_budget(model, size)
+    params, macs = check_budget(model, size, enforce=cfg.get("budget", True))
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
     ocfg, lcfg = cfg["optim"], cfg.get("loss", {})

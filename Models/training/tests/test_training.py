@@ -105,6 +105,9 @@ class ModelTests(unittest.TestCase):
     def test_every_shipped_config_is_within_budget(self):
         for path in sorted(CONFIGS.glob("*.yaml")):
             cfg = yaml.safe_load(path.read_text())
+            if cfg.get("budget", True) is False:       # teachers for distillation only
+                self.assertTrue(path.stem.startswith("teacher"), f"{path.name}: only teacher configs may turn the budget off")
+                continue
             with self.subTest(config=path.name), mock.patch("builtins.print"):
                 params, macs = check_budget(build_model(cfg["model"]), cfg["model"].get("input_size", 48))
                 self.assertLessEqual(params, MAX_PARAMS)
@@ -114,6 +117,9 @@ class ModelTests(unittest.TestCase):
         model = build_model({"block": "dense", "stem": 64, "widths": [128, 256, 512], "depths": [2, 2, 2]})
         with mock.patch("builtins.print"), self.assertRaises(AssertionError):
             check_budget(model, 48)
+        with mock.patch("builtins.print"):
+            params, _ = check_budget(model, 48, enforce=False)     # a teacher: sizes only
+        self.assertGreater(params, MAX_PARAMS)
 
     def test_unknown_block_and_mismatched_lists_are_errors(self):
         with self.assertRaises(ValueError):
@@ -207,6 +213,27 @@ class TrainLoopTests(unittest.TestCase):
             log_split = json.loads(next(split.glob("*.json")).read_text())
             self.assertEqual([e["train_loss"] for e in log_split["epochs"]], [e["train_loss"] for e in log["epochs"]])
             self.assertEqual(len(log_split["resumed"]), 1)
+
+    def test_distillation_from_a_teacher_checkpoint(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            teacher_cfg = tiny_config()
+            teacher_cfg["epochs"] = 1
+            teacher_cfg["budget"] = False
+            teacher_cfg["model"]["widths"] = [16, 16]
+            teacher = self.run_train(teacher_cfg, tmp, "teacher")
+            student_cfg = tiny_config()
+            student_cfg["epochs"] = 1
+            student_cfg["distill"] = {"teacher": str(teacher / "best.pt"), "temperature": 4.0, "weight": 0.7}
+            student = self.run_train(student_cfg, tmp, "student")
+            log = json.loads(next(student.glob("*.json")).read_text())
+            self.assertEqual(log["config"]["distill"]["teacher"], str(teacher / "best.pt"))
+            self.assertTrue(math.isfinite(log["epochs"][0]["train_loss"]))
+            # The distilled loss differs from the plain one on the same data and seed.
+            plain_cfg = tiny_config()
+            plain_cfg["epochs"] = 1
+            plain = json.loads(next(self.run_train(plain_cfg, tmp, "plain").glob("*.json")).read_text())
+            self.assertNotEqual(plain["epochs"][0]["train_loss"], log["epochs"][0]["train_loss"])
 
     def test_resume_refuses_another_config(self):
         with tempfile.TemporaryDirectory() as tmp:
