@@ -118,10 +118,9 @@ class Deployed(torch.nn.Module):
         return p
 
 
-def export_onnx(deployed: Deployed, path: Path) -> None:
-    """ONNX (opset 13) of the deployed model: input ``pixels`` [N,1,48,48]
+def export_onnx(deployed: Deployed, path: Path, size: int) -> None:
+    """ONNX (opset 13) of the deployed model: input ``pixels`` [N,1,size,size]
     in [0,1], output ``probabilities`` [N,7] in ``classes`` order."""
-    size = 48
     torch.onnx.export(deployed.eval(), torch.zeros(1, 1, size, size), str(path), opset_version=13,
                       input_names=["pixels"], output_names=["probabilities"],
                       dynamic_axes={"pixels": {0: "batch"}, "probabilities": {0: "batch"}},
@@ -172,6 +171,8 @@ def main(argv=None) -> int:
     arch = architecture(cfg["model"])
     if arch["block"] != "dense":
         raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' only")
+    if arch["input_size"] != 48:
+        raise SystemExit(f"{args.checkpoint}: input size {arch['input_size']}; the export and Mien's aligner use 48x48")
     params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported
     log = sorted((args.checkpoint.parent).glob(f"{ckpt.get('run', '*')}.json"))
     run_log = json.loads(log[-1].read_text()) if log else {}
@@ -218,7 +219,7 @@ def main(argv=None) -> int:
     })
 
     deployed = Deployed(model, args.flip_averaging)
-    export_onnx(deployed, ONNX)
+    export_onnx(deployed, ONNX, arch["input_size"])
     figures = check_onnx(deployed, ONNX, faces)
     print(f"wrote {WEIGHTS.relative_to(MODELS.parent)} ({params:,} parameters, {macs / 1e6:.1f}M multiply-adds), "
           f"{REFERENCE.relative_to(MODELS.parent)}, {ONNX.relative_to(MODELS.parent)}")

@@ -71,7 +71,9 @@ public struct ExpressionNet: EmotionClassifier {
     }
 
     /// Images run through the network together; a batch is cut into chunks of
-    /// this size so that a chunk's activations stay in cache from layer to layer.
+    /// this size so that a chunk's activations (221 KB per image at the widest
+    /// layer) mostly stay in the core's 1 MB L2 cache from layer to layer.
+    /// Not tuned.
     static let chunk = 4
 
     public func probabilities(_ input: Tensor) throws(ClassifierError) -> Tensor {
