@@ -6,13 +6,14 @@
 # schema validator the tests run, Tests/tools/validate_timeline.py, with
 # /usr/bin/python3), python3-venv (for .venv-tools/, scripts/tools-venv.sh)
 # and the PostgreSQL server (the job store tests start a throwaway one from
-# /usr/lib/postgresql/*/bin), and Debian's CPU PyTorch and PyYAML for the unit
-# tests of the classifier's training code (Models/training/tests). Safe to run
-# again: it installs only what is missing.
+# /usr/lib/postgresql/*/bin), and Debian's CPU PyTorch, PyYAML and Pillow
+# (Models/training/data.py decodes PNGs with it) for the unit tests of the
+# classifier's training code (Models/training/tests). Safe to run again: it
+# installs only what is missing.
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
-          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml)
+          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil)
 
 missing=()
 for p in "${packages[@]}"; do
