@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
 from . import data as D
+from .config import load_config
 from .losses import class_weights, classification_loss, distillation_loss, mixup
 from .model import build_model, check_budget
 
@@ -148,7 +148,7 @@ def main(argv=None) -> int:
                     help="stop once epoch N is done (last.pt kept: --resume goes on from there)")
     ap.add_argument("--runs", type=Path, default=RUNS, help="where runs/<config name>/ goes")
     args = ap.parse_args(argv)
-    cfg = yaml.safe_load(args.config.read_text())
+    cfg = load_config(args.config)
     name = args.config.stem
     seed_everything(cfg["seed"])
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))

@@ -20,6 +20,7 @@ import yaml
 
 from Models.training import data as D
 from Models.training import train as T
+from Models.training.config import load_config, merge
 from Models.training.losses import class_weights, classification_loss, distillation_loss, mixup
 from Models.training.model import MAX_MACS, MAX_PARAMS, build_model, check_budget, count_params_macs
 
@@ -103,8 +104,8 @@ class ModelTests(unittest.TestCase):
         self.assertEqual(params, sum(p.numel() for p in model.parameters()))
 
     def test_every_shipped_config_is_within_budget(self):
-        for path in sorted(CONFIGS.glob("*.yaml")):
-            cfg = yaml.safe_load(path.read_text())
+        for path in sorted(CONFIGS.rglob("*.yaml")):
+            cfg = load_config(path)
             if cfg.get("budget", True) is False:       # teachers for distillation only
                 self.assertTrue(path.stem.startswith("teacher"), f"{path.name}: only teacher configs may turn the budget off")
                 continue
@@ -126,6 +127,45 @@ class ModelTests(unittest.TestCase):
             build_model({"block": "vit"})
         with self.assertRaises(ValueError):
             build_model({"block": "dense", "widths": [8, 16], "depths": [1], "strides": [1, 2]})
+
+
+class ConfigTests(unittest.TestCase):
+    """``base:`` chains: overrides merge mapping by mapping; loops and missing
+    bases are errors naming the file."""
+
+    def write(self, folder: Path, name: str, text: str) -> Path:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    def test_merge_replaces_leaves_and_lists_and_keeps_the_rest(self):
+        base = {"epochs": 60, "model": {"se": True, "widths": [1, 2], "stem": 4}, "mixup": {"alpha": 0.2}}
+        got = merge(base, {"epochs": 20, "model": {"se": False, "widths": [3]}, "mixup": None})
+        self.assertEqual(got, {"epochs": 20, "model": {"se": False, "widths": [3], "stem": 4}, "mixup": None})
+        self.assertEqual(base["model"]["se"], True)                    # the base is not modified
+
+    def test_base_chain_resolves_relative_to_each_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            self.write(tmp, "root.yaml", "seed: 0\nepochs: 60\nmodel: {se: true, stem: 8}\n")
+            self.write(tmp, "sub/mid.yaml", "base: ../root.yaml\nepochs: 20\n")
+            leaf = self.write(tmp, "sub/leaf.yaml", "base: mid.yaml\nmodel: {se: false}\n")
+            self.assertEqual(load_config(leaf), {"seed": 0, "epochs": 20, "model": {"se": False, "stem": 8}})
+
+    def test_loops_missing_bases_and_non_mappings_are_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            a = self.write(tmp, "a.yaml", "base: b.yaml\n")
+            self.write(tmp, "b.yaml", "base: a.yaml\n")
+            with self.assertRaisesRegex(ValueError, "loops"):
+                load_config(a)
+            missing = self.write(tmp, "m.yaml", "base: nowhere.yaml\n")
+            with self.assertRaisesRegex(FileNotFoundError, "m.yaml"):
+                load_config(missing)
+            listing = self.write(tmp, "l.yaml", "- 1\n- 2\n")
+            with self.assertRaisesRegex(ValueError, "l.yaml"):
+                load_config(listing)
 
 
 class LossAndScheduleTests(unittest.TestCase):
