@@ -1,5 +1,6 @@
 """Prints the results table of every logged run (``runs/*/*.json``) as Markdown,
-for Models/training/README.md:
+for Models/training/README.md, then the ablation table: each finished run of
+``configs/ablations/`` against ``short`` (the shipped recipe at 20 epochs).
 
     /usr/bin/python3 -m Models.training.results
 """
@@ -31,11 +32,37 @@ def row(log: dict) -> str:
             f"{minutes:.0f} min |")
 
 
+def ablation_rows(logs: list[dict]) -> list[str]:
+    """One row per finished ablation run (config name ``short*``): best
+    PublicTest accuracy, plain and with flip TTA, and the change against
+    ``short``'s newest finished run in points."""
+    done = [log for log in logs if log["config_name"].startswith("short")
+            and len(log["epochs"]) == log["config"]["epochs"] and log.get("best")]
+    refs = [log for log in done if log["config_name"] == "short"]
+    if not refs:
+        return []
+    ref = refs[-1]["best"]
+    rows = []
+    for log in done:
+        best = log["best"]
+        rows.append(f"| `{log['config_name']}` | {log['model']['params']:,} | {log['model']['macs'] / 1e6:.1f}M | "
+                    f"{best['val_acc'] * 100:.2f}% | {(best['val_acc'] - ref['val_acc']) * 100:+.2f} | "
+                    f"{best['val_acc_tta'] * 100:.2f}% | {(best['val_acc_tta'] - ref['val_acc_tta']) * 100:+.2f} |")
+    return rows
+
+
 def main() -> int:
     print("| config | run | device | params | MACs | epochs | best epoch | PublicTest | PublicTest, flip TTA | time |")
     print("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
-    for path in sorted(RUNS.glob("*/*.json"), key=lambda p: p.stem):
-        print(row(json.loads(path.read_text())))
+    logs = [json.loads(path.read_text()) for path in sorted(RUNS.glob("*/*.json"), key=lambda p: p.stem)]
+    for log in logs:
+        print(row(log))
+    ablations = ablation_rows(logs)
+    if ablations:
+        print()
+        print("| ablation | params | MACs | PublicTest | change | flip TTA | change |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("\n".join(ablations))
     return 0
 
 

@@ -21,6 +21,7 @@ import yaml
 from Models.training import data as D
 from Models.training import train as T
 from Models.training.config import load_config, merge
+from Models.training.results import ablation_rows
 from Models.training.losses import class_weights, classification_loss, distillation_loss, mixup
 from Models.training.model import MAX_MACS, MAX_PARAMS, build_model, check_budget, count_params_macs
 
@@ -166,6 +167,20 @@ class ConfigTests(unittest.TestCase):
             listing = self.write(tmp, "l.yaml", "- 1\n- 2\n")
             with self.assertRaisesRegex(ValueError, "l.yaml"):
                 load_config(listing)
+
+
+class ResultsTests(unittest.TestCase):
+    def log(self, name: str, acc: float, tta: float, done: int = 20) -> dict:
+        return {"config_name": name, "config": {"epochs": 20}, "epochs": [{}] * done,
+                "model": {"params": 1000, "macs": 2e6}, "best": {"val_acc": acc, "val_acc_tta": tta}}
+
+    def test_ablations_are_compared_with_short_and_unfinished_runs_left_out(self):
+        logs = [self.log("dense", 0.9, 0.9), self.log("short", 0.60, 0.61), self.log("short-x", 0.595, 0.62),
+                self.log("short-y", 0.7, 0.7, done=5)]
+        rows = ablation_rows(logs)
+        self.assertEqual(len(rows), 2)
+        self.assertIn("| `short-x` | 1,000 | 2.0M | 59.50% | -0.50 | 62.00% | +1.00 |", rows[1])
+        self.assertEqual(ablation_rows(logs[2:]), [])                  # no reference run: no table
 
 
 class LossAndScheduleTests(unittest.TestCase):
