@@ -13,6 +13,11 @@ from pathlib import Path
 RUNS = Path(__file__).resolve().parent / "runs"
 
 
+def finished(log: dict) -> bool:
+    """Whether the run did every epoch its config planned."""
+    return len(log["epochs"]) == log["config"]["epochs"]
+
+
 def row(log: dict) -> str:
     epochs = log["epochs"]
     best = log.get("best") or {}
@@ -21,7 +26,7 @@ def row(log: dict) -> str:
     env = log["env"]
     device = env["gpu"] if env.get("gpu") else f"CPU, {env['threads']} threads"
     precision = log["config"].get("precision", "fp32") if env["device"] == "cpu" else "amp"
-    status = f"{done}" if done == planned else f"{done} of {planned} (unfinished)"
+    status = f"{done}" if finished(log) else f"{done} of {planned} (unfinished)"
     subset = log["config"]["data"].get("train_subset")
     if subset:
         status += f" on {log['data']['train']:,} images"
@@ -37,7 +42,7 @@ def ablation_rows(logs: list[dict]) -> list[str]:
     PublicTest accuracy, plain and with flip TTA, and the change against
     ``short``'s newest finished run in points."""
     done = [log for log in logs if log["config_name"].startswith("short")
-            and len(log["epochs"]) == log["config"]["epochs"] and log.get("best")]
+            and finished(log) and log.get("best")]
     refs = [log for log in done if log["config_name"] == "short"]
     if not refs:
         return []

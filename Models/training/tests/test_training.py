@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import copy
 import json
 import math
 import tempfile
@@ -225,8 +224,7 @@ class LossAndScheduleTests(unittest.TestCase):
 
 
 def tiny_config() -> dict:
-    cfg = yaml.safe_load((CONFIGS / "smoke.yaml").read_text())
-    cfg = copy.deepcopy(cfg)
+    cfg = load_config(CONFIGS / "smoke.yaml")
     cfg["epochs"] = 2
     cfg["threads"] = 1
     cfg["data"].update(batch_size=16, eval_batch_size=64, train_subset=None, val_subset=None)
