@@ -2,10 +2,13 @@
 
     /usr/bin/python3 -m Models.training.train --config Models/training/configs/smoke.yaml
 
-(run from the repository root). Writes ``Models/training/runs/<config name>/``:
-``<run id>.json`` (config, environment, model size, every epoch's figures)
-and ``best.pt`` (the checkpoint with the best PublicTest accuracy; git-ignored).
-PublicTest is used for model selection only.
+(run from the repository root). Writes ``Models/training/runs/<config name>/``
+``<run id>.json`` (config, environment, model size, every epoch's figures),
+and ``Models/training/checkpoints/<config name>/``: ``last.pt`` (everything
+``--resume`` needs) and ``best.pt`` (the weights of the best PublicTest epoch).
+Both checkpoints are committed to the repository so that a run outlives the
+machine it runs on; each is replaced in place after every epoch. PublicTest is
+used for model selection only.
 """
 from __future__ import annotations
 
@@ -29,6 +32,9 @@ from .losses import class_weights, classification_loss, distillation_loss, mixup
 from .model import build_model, check_budget
 
 RUNS = Path(__file__).resolve().parent / "runs"
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+#: The size a committed checkpoint must stay under (every commit of it stays in history).
+CHECKPOINT_LIMIT_BYTES = 15 * 1024 * 1024
 
 
 def seed_everything(seed: int) -> None:
@@ -138,6 +144,41 @@ def restore_rng(state: dict, gen: torch.Generator, mix_rng: np.random.Generator)
     np.random.set_state(state["numpy"])
 
 
+def half(state, dtype=torch.float16):
+    """``state`` (nested dicts, lists and tensors) with every float32 tensor in
+    ``dtype``: a checkpoint of half the size. Loading casts back (``load_state_dict``
+    of a module or an optimizer copies into the parameters' float32). Adam's
+    ``step`` counters stay float32: float16 counts exactly only to 2,048."""
+    if isinstance(state, torch.Tensor):
+        return state.to(dtype) if state.dtype == torch.float32 else state
+    if isinstance(state, dict):
+        return {k: v if k == "step" else half(v, dtype) for k, v in state.items()}
+    if isinstance(state, (list, tuple)):
+        return type(state)(half(v, dtype) for v in state)
+    return state
+
+
+def half_checkpoint(model_state: dict, optimizer_state: dict) -> tuple[dict, dict]:
+    """The weights in float16 (11 significant bits; weights never come near its
+    range limits) and the optimizer state in bfloat16: momentum and Adam's second
+    moments reach 1e-10 and below, where float16 would flush them to zero and a
+    resumed Adam would take huge steps; bfloat16 has float32's range."""
+    return half(model_state, torch.float16), half(optimizer_state, torch.bfloat16)
+
+
+def save_atomically(obj, path: Path) -> int:
+    """``torch.save`` to ``path`` through a temporary file replaced in one step
+    (a run killed mid-write leaves the previous file); returns the size in bytes."""
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+    size = path.stat().st_size
+    if size > CHECKPOINT_LIMIT_BYTES:
+        print(f"warning: {path} is {size / 2**20:.1f} MiB, over the {CHECKPOINT_LIMIT_BYTES / 2**20:.0f} MiB "
+              "a committed checkpoint may take; set checkpoint_half: true in the config", file=sys.stderr)
+    return size
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--config", required=True, type=Path, help="YAML experiment config")
@@ -146,7 +187,9 @@ def main(argv=None) -> int:
                     help="continue the config's interrupted run from its last.pt (same log, same figures)")
     ap.add_argument("--stop-after-epoch", type=int, default=None, metavar="N",
                     help="stop once epoch N is done (last.pt kept: --resume goes on from there)")
-    ap.add_argument("--runs", type=Path, default=RUNS, help="where runs/<config name>/ goes")
+    ap.add_argument("--runs", type=Path, default=RUNS, help="where the logs (<config name>/<run>.json) go")
+    ap.add_argument("--checkpoints", type=Path, default=CHECKPOINTS,
+                    help="where <config name>/last.pt and best.pt go (committed: a run outlives its machine)")
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
     name = args.config.stem
@@ -192,13 +235,20 @@ def main(argv=None) -> int:
     if teacher is not None and channels_last:
         teacher = teacher.to(memory_format=torch.channels_last)
 
-    out = args.runs / name
+    out, ckpt_dir = args.runs / name, args.checkpoints / name
     out.mkdir(parents=True, exist_ok=True)
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    halve = bool(cfg.get("checkpoint_half", False))
     first_epoch, best = 1, -1.0
-    if args.resume and (out / "last.pt").exists():
-        state = torch.load(out / "last.pt", map_location="cpu")
+    if args.resume and not (ckpt_dir / "last.pt").exists():
+        print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1")
+    if args.resume and (ckpt_dir / "last.pt").exists():
+        state = torch.load(ckpt_dir / "last.pt", map_location="cpu")
         if state["config"] != cfg:
-            raise SystemExit(f"{out / 'last.pt'}: saved with a different config; not resuming")
+            raise SystemExit(f"{ckpt_dir / 'last.pt'}: saved with a different config; not resuming")
+        if state["epoch"] >= cfg["epochs"]:
+            print(f"{name}/{state['log']['run']} already finished ({state['epoch']} epochs); nothing to do")
+            return 0
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -259,17 +309,20 @@ def main(argv=None) -> int:
         if score > best:
             best = score
             log["best"] = {"epoch": epoch, "val_acc": row["val_acc"], "val_acc_tta": row["val_acc_tta"]}
-            torch.save({"model": model.state_dict(), "config": cfg, "epoch": epoch, "classes": list(D.CLASSES),
-                        "val_acc": row["val_acc"], "val_acc_tta": row["val_acc_tta"], "run": log["run"]},
-                       out / "best.pt")
+            save_atomically({"model": half(model.state_dict()) if halve else model.state_dict(),
+                             "config": cfg, "epoch": epoch,
+                             "classes": list(D.CLASSES), "val_acc": row["val_acc"],
+                             "val_acc_tta": row["val_acc_tta"], "run": log["run"]}, ckpt_dir / "best.pt")
         log["total_s"] = round(log["total_s"] + row["epoch_s"], 1)
         log_path.write_text(json.dumps(log, indent=1) + "\n")   # rewritten every epoch: a killed run keeps its log
         # Everything to continue exactly here (--resume); written after the log, replaced atomically.
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
-                    "rng": rng_state(gen, mix_rng), "epoch": epoch, "best_score": best, "log": log, "config": cfg},
-                   out / "last.pt.tmp")
-        os.replace(out / "last.pt.tmp", out / "last.pt")
+        weights, optim_state = model.state_dict(), optimizer.state_dict()
+        if halve:
+            weights, optim_state = half_checkpoint(weights, optim_state)
+        save_atomically({"model": weights, "optimizer": optim_state,
+                         "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(),
+                         "rng": rng_state(gen, mix_rng), "epoch": epoch, "best_score": best, "log": log,
+                         "config": cfg}, ckpt_dir / "last.pt")
         print(f"epoch {epoch}/{cfg['epochs']}: loss {row['train_loss']:.4f}  PublicTest {row['val_acc']:.4f}  "
               f"flip-TTA {row['val_acc_tta']:.4f}  lr {row['lr']:.2e}  {row['epoch_s']:.0f}s", flush=True)
         if args.stop_after_epoch is not None and epoch >= args.stop_after_epoch and epoch < cfg["epochs"]:

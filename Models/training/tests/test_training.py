@@ -243,7 +243,8 @@ class TrainLoopTests(unittest.TestCase):
         config.write_text(yaml.safe_dump(cfg))
         splits = {"train": (images(64, 1), torch.arange(64) % 7, []), "publictest": (images(32, 2), torch.arange(32) % 7, [])}
         with mock.patch.object(D, "load_split", side_effect=lambda s: splits[s]), mock.patch("builtins.print"):
-            T.main(["--config", str(config), "--runs", str(folder / "runs")] + list(extra))
+            T.main(["--config", str(config), "--runs", str(folder / "runs"),
+                    "--checkpoints", str(folder / "runs")] + list(extra))
         return folder / "runs" / name
 
     def test_resume_continues_exactly(self):
@@ -287,6 +288,48 @@ class TrainLoopTests(unittest.TestCase):
             plain_cfg["epochs"] = 1
             plain = json.loads(next(self.run_train(plain_cfg, tmp, "plain").glob("*.json")).read_text())
             self.assertNotEqual(plain["epochs"][0]["train_loss"], log["epochs"][0]["train_loss"])
+
+    def test_half_precision_checkpoints_resume_within_noise(self):
+        # checkpoint_half stores weights in float16 and the optimizer state in bfloat16:
+        # half the bytes, and a
+        # resumed run that stays close to an unbroken one (not bit for bit).
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            cfg["checkpoint_half"] = True
+            whole = self.run_train(cfg, tmp, "whole")
+            full = self.run_train(tiny_config(), tmp, "full")
+            a = torch.load(whole / "last.pt")
+            self.assertTrue(all(v.dtype == torch.float16 for v in a["model"].values() if v.is_floating_point()))
+            moments = [v for s in a["optimizer"]["state"].values() for k, v in s.items() if k != "step"]
+            self.assertTrue(moments and all(v.dtype == torch.bfloat16 for v in moments))
+            b_full = torch.load(full / "last.pt")
+            nbytes = lambda sd: sum(v.numel() * v.element_size() for v in sd.values() if v.is_floating_point())
+            self.assertEqual(2 * nbytes(a["model"]), nbytes(b_full["model"]))
+            self.assertEqual(torch.load(whole / "best.pt")["model"]["fc.weight"].dtype, torch.float16)
+
+            split = self.run_train(cfg, tmp, "split", extra=["--stop-after-epoch", "1"])
+            self.run_train(cfg, tmp, "split", extra=["--resume"])
+            b = torch.load(split / "last.pt")
+            self.assertEqual(b["epoch"], 2)
+            for key, value in a["model"].items():
+                if value.is_floating_point():
+                    diff = (value.float() - b["model"][key].float()).abs().max().item()
+                    self.assertLess(diff, 1e-2 * (1 + value.float().abs().max().item()), key)
+            log_a = json.loads(next(whole.glob("*.json")).read_text())
+            log_b = json.loads(next(split.glob("*.json")).read_text())
+            self.assertEqual(log_a["epochs"][0]["train_loss"], log_b["epochs"][0]["train_loss"])
+            self.assertAlmostEqual(log_a["epochs"][1]["train_loss"], log_b["epochs"][1]["train_loss"], delta=0.01)
+
+    def test_a_finished_run_is_not_trained_again(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            run = self.run_train(cfg, tmp, "run")
+            before = (run / "last.pt").stat().st_mtime_ns
+            self.run_train(cfg, tmp, "run", extra=["--resume"])
+            self.assertEqual((run / "last.pt").stat().st_mtime_ns, before)
+            self.assertEqual(len(list(run.glob("*.json"))), 1)
 
     def test_resume_refuses_another_config(self):
         with tempfile.TemporaryDirectory() as tmp:
