@@ -8,6 +8,7 @@ in alphabetical order). Mien's classifier outputs classes in the order of
 from __future__ import annotations
 
 import hashlib
+import os
 import tarfile
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def load_split(split: str, source: Path = DEFAULT_SOURCE, cache: Path = DEFAULT_
     key = hashlib.sha256("\n".join(f"{p.relative_to(root)}:{y}" for p, y in files).encode()).hexdigest()
     tensor_cache = cache / f"{split}.pt"
     if tensor_cache.exists():
-        saved = torch.load(tensor_cache)
+        try:
+            saved = torch.load(tensor_cache)
+        except (RuntimeError, EOFError, OSError):       # cut short by an older, non-atomic write: decode again
+            saved = {}
         if saved.get("key") == key:
             return saved["images"], saved["labels"], saved["names"]
     images = np.empty((len(files), 1, 48, 48), dtype=np.uint8)
@@ -84,7 +88,9 @@ def load_split(split: str, source: Path = DEFAULT_SOURCE, cache: Path = DEFAULT_
     images_t = torch.from_numpy(images)
     labels = torch.tensor([y for _, y in files], dtype=torch.int64)
     names = [p.name for p, _ in files]
-    torch.save({"key": key, "images": images_t, "labels": labels, "names": names}, tensor_cache)
+    partial = tensor_cache.with_name(tensor_cache.name + ".tmp")
+    torch.save({"key": key, "images": images_t, "labels": labels, "names": names}, partial)
+    os.replace(partial, tensor_cache)                   # a run killed while writing leaves no half file
     return images_t, labels, names
 
 
