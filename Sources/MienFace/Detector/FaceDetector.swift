@@ -1,0 +1,46 @@
+import MienMedia
+import MienNN
+
+/// A face detector the analysis can run: `YuNetDetector` or `MTCNNDetector`.
+/// Implementations hold only immutable weights, so one instance serves any
+/// number of threads.
+public protocol FaceDetector: Sendable {
+    /// The faces in `image` (8-bit RGB, interleaved or planar), largest box first.
+    func detect(_ image: PixelImage) throws(NNError) -> [FaceDetection]
+}
+
+extension MTCNNDetector: FaceDetector {}
+extension YuNetDetector: FaceDetector {}
+
+/// The detectors Mien ships, by the name used on the command line, in job
+/// files and in `meta.json`.
+public enum DetectorKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// YuNet-s (libfacedetection, 2023): one pass over the whole image.
+    case yunet
+    /// MTCNN (facenet-pytorch): an image pyramid and a three-network cascade.
+    case mtcnn
+
+    /// The default detector.
+    public static let `default`: DetectorKind = .mtcnn
+
+    /// Every name, comma-separated, for help texts and errors.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The weight files, relative to the model folder.
+    public var fileNames: [String] {
+        switch self {
+        case .yunet: [YuNetDetector.fileName]
+        case .mtcnn: [PNet.fileName, RNet.fileName, ONet.fileName]
+        }
+    }
+
+    /// Loads this detector from `modelDirectory` (nil: `ModelDirectory.locate()`)
+    /// for faces of at least `minFaceSize` pixels.
+    /// - Throws: `ModelNotFound` or `NNError` naming the file and the cause.
+    public func load(modelDirectory: String? = nil, minFaceSize: Int) throws -> any FaceDetector {
+        switch self {
+        case .yunet: try YuNetDetector(modelDirectory: modelDirectory, settings: .init(minFaceSize: minFaceSize))
+        case .mtcnn: try MTCNNDetector(modelDirectory: modelDirectory, settings: .init(minFaceSize: minFaceSize))
+        }
+    }
+}

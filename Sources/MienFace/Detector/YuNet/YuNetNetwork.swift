@@ -1,0 +1,111 @@
+import MienNN
+
+/// YuNet-s (libfacedetection, 2023; 54,608 parameters), the network alone:
+/// an image in, every cell's raw outputs at strides 8, 16 and 32 out.
+///
+/// ```
+/// [1,3,H,W] pixels 0...255 (H, W multiples of 32; YuNetDetector pads with zeros)
+/// model0  conv3x3/2 3->16 + ReLU, unit 16->16            H/2
+///         max-pool 2/2                                  H/4
+/// model1  unit 16->16, unit 16->32
+/// model2  unit 32->32, unit 32->64, max-pool 2/2         H/8
+/// model3  unit 64->64 x2                      -> fb1     H/8
+/// model4  max-pool, unit 64->64 x2            -> fb2     H/16
+/// model5  max-pool, unit 64->64 x2            -> fb3     H/32
+/// neck    fb3 = lateral2(fb3); fb2 = lateral1(fb2 + up2(fb3)); fb1 = lateral0(fb1 + up2(fb2))
+/// heads   per level: cls 1, obj 1, bbox 4, kps 10 (units without ReLU), run as one 64->16 unit
+/// ```
+/// A unit is `SeparableUnit` (pointwise, then depthwise 3x3 with ReLU).
+struct YuNetNetwork: Sendable {
+    /// The weight file's name in the model folder.
+    static let fileName = "yunet_s.safetensors"
+    /// The output strides of the three levels.
+    static let strides = [8, 16, 32]
+    /// Channels of a level's stacked head output: cls, obj, 4 box offsets, 10 landmark offsets.
+    static let headChannels = 16
+
+    let stem: Conv2D
+    let stemUnit: SeparableUnit
+    /// model1 ... model5, two units each.
+    let stages: [[SeparableUnit]]
+    /// lateral_convs 0, 1, 2 (fb1, fb2, fb3).
+    let laterals: [SeparableUnit]
+    /// Per level, the four heads stacked: channel 0 cls, 1 obj, 2-5 bbox, 6-15 kps.
+    let heads: [SeparableUnit]
+    let pool = MaxPool2D(kernel: (2, 2), stride: (2, 2))
+
+    /// Loads the weights at `path` (names as `Models/convert_yunet.py` writes them).
+    /// - Throws: `NNError` naming the file and the tensor when one is missing, mis-shaped or left over.
+    init(path: String) throws(NNError) {
+        let loader = try WeightLoader(path: path)
+        stem = Conv2D(weight: try loader.tensor("backbone.model0.conv.weight", shape: [16, 3, 3, 3]),
+                      bias: try loader.vector("backbone.model0.conv.bias", count: 16),
+                      stride: (2, 2), padding: .symmetric(1), activation: .relu)
+        stemUnit = try SeparableUnit(loader, "backbone.model0.dp", inputs: 16, outputs: 16, relu: true)
+        let widths = [(16, 16, 32), (32, 32, 64), (64, 64, 64), (64, 64, 64), (64, 64, 64)]
+        var stages: [[SeparableUnit]] = []
+        for (i, (a, b, c)) in widths.enumerated() {
+            stages.append([try SeparableUnit(loader, "backbone.model\(i + 1).dp1", inputs: a, outputs: b, relu: true),
+                           try SeparableUnit(loader, "backbone.model\(i + 1).dp2", inputs: b, outputs: c, relu: true)])
+        }
+        self.stages = stages
+        var laterals: [SeparableUnit] = []
+        for i in 0..<3 { laterals.append(try SeparableUnit(loader, "neck.lateral.\(i)", inputs: 64, outputs: 64, relu: true)) }
+        self.laterals = laterals
+        var heads: [SeparableUnit] = []
+        for level in 0..<3 {
+            var parts: [SeparableUnit] = []
+            for (name, outputs) in [("cls", 1), ("obj", 1), ("bbox", 4), ("kps", 10)] {
+                parts.append(try SeparableUnit(loader, "head.\(name).\(level)", inputs: 64, outputs: outputs, relu: false))
+            }
+            heads.append(.stacked(parts))
+        }
+        self.heads = heads
+        try loader.finish()
+    }
+
+    /// The three levels' stacked head outputs `[1, 16, H/s, W/s]` for s = 8, 16, 32,
+    /// for an input `[1, 3, H, W]` whose sides are multiples of 32.
+    func callAsFunction(_ image: Tensor) -> [Tensor] {
+        run(image, reference: false)
+    }
+
+    /// The same through every layer's reference implementation, for tests.
+    func reference(_ image: Tensor) -> [Tensor] {
+        run(image, reference: true)
+    }
+
+    /// The feature maps on the way, for parity checks layer by layer.
+    struct Trace {
+        var stem: Tensor
+        var fb1: Tensor
+        var heads: [Tensor]
+    }
+
+    /// The forward pass, keeping the stem's output (after model0) and the neck's fb1.
+    func trace(_ image: Tensor, reference: Bool = false) -> Trace {
+        let (_, c, h, w) = image.nchw
+        precondition(c == 3 && h % 32 == 0 && w % 32 == 0, "YuNet takes [1, 3, H, W] with H, W multiples of 32, got \(image.shape)")
+        func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
+        func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
+        func add(_ coarse: Tensor, _ fine: Tensor) -> Tensor {
+            reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
+        }
+        let stemOut = unit(stemUnit, reference ? stem.reference(image) : stem(image))
+        var x = pooled(stemOut)
+        x = unit(stages[0][1], unit(stages[0][0], x))
+        x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
+        var fb1 = unit(stages[2][1], unit(stages[2][0], x))
+        var fb2 = unit(stages[3][1], unit(stages[3][0], pooled(fb1)))
+        var fb3 = unit(stages[4][1], unit(stages[4][0], pooled(fb2)))
+        fb3 = unit(laterals[2], fb3)
+        fb2 = unit(laterals[1], add(fb3, fb2))
+        fb1 = unit(laterals[0], add(fb2, fb1))
+        let outputs = zip(heads, [fb1, fb2, fb3]).map { unit($0.0, $0.1) }
+        return Trace(stem: stemOut, fb1: fb1, heads: outputs)
+    }
+
+    private func run(_ image: Tensor, reference: Bool) -> [Tensor] {
+        trace(image, reference: reference).heads
+    }
+}
