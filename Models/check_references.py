@@ -11,7 +11,11 @@ Run from the repository root:
    which shows that the metadata says all a port needs to know;
 4. our own ExpressionNet (Models/training/export.py): the weights are the ones
    the reference was made from, PyTorch rebuilt from them alone and ONNX
-   Runtime on the committed ONNX file both reproduce the reference.
+   Runtime on the committed ONNX file both reproduce the reference;
+5. YuNet-s: the weights are the arrays in the pinned yuface wheel's
+   libfacedetection.so, the wheel still returns the reference faces, the numpy
+   reference driven by the architecture metadata reproduces every reference
+   tensor, and it agrees with the wheel on real frames.
 Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
 
@@ -406,10 +410,108 @@ def check_en_onnx():
     return f"(onnxruntime {ort.__version__}, flip averaging {flip}, max |diff| {d:.2g})"
 
 
+# ---------------------------------------------------------------- YuNet-s
+
+YN_WEIGHTS = os.path.join(ws.MODELS_DIR, "yunet_s.safetensors")
+YN_REFERENCE = os.path.join(ws.REFERENCE_DIR, "yunet_reference.safetensors")
+YN_FRAMES = [("multi_face.jpg", None), ("single_face.jpg", None), ("WolfgangLanger_Pexels.mp4", 48),
+             ("WolfgangLanger_Pexels.mp4", 240), ("WolfgangLanger_Pexels.mp4", 400), ("single_face.mp4", 30)]
+
+
+def _yn_crops() -> tuple[dict, dict, list[str]]:
+    ref, meta = safetensors_io.load(YN_REFERENCE)
+    return ref, meta, [k[:-len(".rgb")] for k in ref if k.endswith(".rgb")]
+
+
+@check("yunet: weights equal the arrays in the pinned yuface wheel's libfacedetection.so")
+def check_yn_weights():
+    from convert_yunet import PARAMETERS, convert, read_wheel
+
+    tensors, meta = safetensors_io.load(YN_WEIGHTS)
+    assert meta["source_wheel_sha256"] == ws.YUFACE.sha256, "wheel sha256 in metadata differs from the pin"
+    so, license_text = read_wheel()
+    assert meta["source_file_sha256"] == ws.sha256_bytes(so), "libfacedetection.so sha256 differs"
+    assert meta["license"] == license_text and meta["license_name"] == "BSD-3-Clause", "licence differs"
+    original, origin, _ = convert(so)
+    assert list(original) == list(tensors), "tensor names or order differ"
+    assert json.loads(meta["provenance"])["symbols"] == origin, "symbol map differs"
+    for name, value in original.items():
+        assert tensors[name].dtype == np.float32 and np.array_equal(tensors[name], value), name
+    total = sum(v.size for v in tensors.values())
+    assert total == PARAMETERS, total
+    return f"({len(tensors)} tensors, {total:,} parameters)"
+
+
+@check("yunet: the yuface wheel returns the reference faces")
+def check_yn_wheel():
+    from convert_yunet import agreement, import_yuface, wheel_faces
+
+    yuface = import_yuface()
+    ref, _, crops = _yn_crops()
+    faces = []
+    for crop in crops:
+        wheel = wheel_faces(yuface, ref[f"{crop}.rgb"])
+        assert np.array_equal(wheel, ref[f"{crop}.wheel.faces"]), f"{crop}: wheel returned {wheel.tolist()}"
+        ours = {k: ref[f"{crop}.faces.{k}"] for k in ("scores", "boxes", "landmarks")}
+        row = agreement(ours, wheel)
+        assert row["bad"] == 0, f"{crop}: {row}"
+        faces.append(len(wheel))
+    return f"(faces per crop {faces})"
+
+
+@check("yunet: numpy reference run in float64 from the architecture metadata reproduces the reference")
+def check_yn_numpy():
+    import yunet_reference as yunet
+
+    weights, meta = safetensors_io.load(YN_WEIGHTS)
+    layers = json.loads(meta["architecture"])["layers"]
+    ref, _, crops = _yn_crops()
+    worst = {"features": 0.0, "heads": 0.0, "faces": 0.0}
+    for crop in crops:
+        values = yunet.forward(weights, ref[f"{crop}.rgb"], layers, dtype=np.float64)
+        n = ref[f"{crop}.model0.top_left"].shape[0]
+        model0 = values["backbone.model0.dp.dw"]
+        worst["features"] = max(worst["features"],
+                                expect_close("model0.top_left", model0[:n, :n], ref[f"{crop}.model0.top_left"], 1e-3),
+                                expect_close("model0.bottom_right", model0[-n:, -n:],
+                                             ref[f"{crop}.model0.bottom_right"], 1e-3),
+                                expect_close("neck.fb1", values["neck.lateral.0.dw"], ref[f"{crop}.neck.fb1"], 1e-3))
+        for level, heads in enumerate(yunet.head_outputs(values)):
+            for head, value in heads.items():
+                key = f"{crop}.level{level}.{head}"
+                worst["heads"] = max(worst["heads"], expect_close(key, value, ref[key], 1e-4))
+        heads = [{k: v.astype(np.float32) for k, v in level.items()} for level in yunet.head_outputs(values)]
+        faces = yunet.detection_output(yunet.decode(heads))
+        for k, tol in (("scores", 1e-5), ("boxes", 1e-3), ("landmarks", 1e-3)):
+            worst["faces"] = max(worst["faces"], expect_close(f"{crop} {k}", faces[k], ref[f"{crop}.faces.{k}"], tol))
+    return "(float64 numpy vs float32 reference, max |diff| " + ", ".join(f"{k} {v:.2g}" for k, v in worst.items()) + ")"
+
+
+@check("yunet: numpy reference agrees with the yuface wheel on real frames")
+def check_yn_frames():
+    import yunet_reference as yunet
+    from convert_yunet import agreement, import_yuface, wheel_faces
+
+    if not os.path.isdir(media_frames.SHARED_MEDIA):
+        return "(skipped: ../shared/media not present)"
+    yuface = import_yuface()
+    weights, _ = safetensors_io.load(YN_WEIGHTS)
+    faces, boundary = [], 0
+    for name, index in YN_FRAMES:
+        rgb, _ = media_frames.decode_rgb(name, index)
+        ours, _ = yunet.detect(weights, rgb)
+        row = agreement(ours, wheel_faces(yuface, rgb))
+        assert row["bad"] == 0, f"{name} {index}: {row}"
+        faces.append(row["wheel_faces"])
+        boundary += row["boundary"]
+    return f"(faces per frame {faces}, {boundary} values off by one at an integer boundary)"
+
+
 def main() -> int:
     for fn in (check_mx_weights, check_mx_keras, check_mx_preprocessing, check_mx_numpy,
                check_mt_weights, check_mt_torch, check_mt_numpy, check_mt_cascade,
-               check_en_hash, check_en_torch, check_en_onnx):
+               check_en_hash, check_en_torch, check_en_onnx,
+               check_yn_weights, check_yn_wheel, check_yn_numpy, check_yn_frames):
         fn()
     passed = sum(1 for _, ok, _ in RESULTS if ok)
     failed = len(RESULTS) - passed
