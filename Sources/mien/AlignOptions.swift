@@ -3,11 +3,14 @@ import MienFace
 
 /// `mien eval`'s options for the detect-and-align path and for measuring a face template.
 struct AlignOptions: ParsableArguments {
-    @Flag(help: "Enlarge each image, find the face with MTCNN and classify the aligned crop (FaceAligner).")
+    @Flag(help: "Enlarge each image, find the face with the detector and classify the aligned crop (FaceAligner).")
     var align = false
 
-    @Flag(help: "Print where MTCNN puts the five landmarks in the data set's crops (mean and median, as Swift), then stop.")
+    @Flag(help: "Print where the detector puts the five landmarks in the data set's crops (mean and median, as Swift), then stop.")
     var measureTemplate = false
+
+    @Option(help: "Face detector for --align and --measure-template (\(DetectorKind.names)).")
+    var detector: DetectorKind = .default
 
     @Option(help: "Face template for --align (\(FaceTemplate.named.keys.sorted().joined(separator: ", "))).")
     var template = "fer2013"

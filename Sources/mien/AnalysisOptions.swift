@@ -19,6 +19,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Temporal smoothing per track: \(SmoothingMethod.syntaxHelp)", valueName: "METHOD"))
     var smooth: String?
 
+    @Option(help: "Face detector (\(DetectorKind.names); default \(DetectorKind.default.rawValue)).")
+    var detector: DetectorKind?
+
     @Option(help: "Emotion classifier (\(ClassifierRegistry.names.joined(separator: ", "))).")
     var classifier: String?
 
@@ -34,6 +37,7 @@ struct AnalysisOptions: ParsableArguments {
             if let fps { settings.fps = fps }
             if everyFrame { settings.fps = nil }
             if let minFace { settings.minFace = minFace }
+            if let detector { settings.detector = detector }
             if let classifier { settings.classifier = classifier }
             if let smooth {
                 do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }
@@ -45,3 +49,5 @@ struct AnalysisOptions: ParsableArguments {
         }
     }
 }
+
+extension DetectorKind: ExpressibleByArgument {}

@@ -5,10 +5,10 @@ import MienNN
 import MienMedia
 
 extension Mien {
-    /// `mien detect`: the faces (MTCNN) in every frame of videos and images.
+    /// `mien detect`: the faces (YuNet or MTCNN) in every frame of videos and images.
     struct Detect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find faces and their five landmarks in videos and images (MTCNN, as facenet-pytorch).",
+            abstract: "Find faces and their five landmarks in videos and images (YuNet or MTCNN).",
             discussion: """
                 Boxes are [x, y, width, height] in displayed pixels (upright, native size), \
                 with the face probability and five landmarks (eyes, nose, mouth corners) as \
@@ -24,6 +24,9 @@ extension Mien {
         @Option(help: "Smallest face side to search for, in pixels (smaller is slower).")
         var minFace = 20
 
+        @Option(help: "Face detector (\(DetectorKind.names)).")
+        var detector: DetectorKind = .default
+
         @Option(help: "Look at frames on a time grid of this many per second (default: every frame).")
         var fps: Double?
 
@@ -38,7 +41,7 @@ extension Mien {
         func run() throws {
             // One BLAS thread: the GEMMs are small, and Mien scales by processes, one per core.
             MatrixMultiply.setThreads(1)
-            let detector = try MTCNNDetector(settings: MTCNNDetector.Settings(minFaceSize: minFace))
+            let detector = try self.detector.load(minFaceSize: minFace)
             let sampling: Sampling = fps.map { .grid(fps: $0) } ?? .everyFrame
             var failures: [DetectRecord] = []
             for file in files {

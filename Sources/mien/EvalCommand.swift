@@ -58,9 +58,9 @@ extension Mien {
             }
         }
 
-        /// `--align` or `--measure-template`: the images go through MTCNN first.
+        /// `--align` or `--measure-template`: the images go through the detector first.
         func runAlignment(_ folder: ImageFolder) throws {
-            let detector = try MTCNNDetector(settings: MTCNNDetector.Settings(minFaceSize: 12 * alignment.upscale))
+            let detector = try alignment.detector.load(minFaceSize: 12 * alignment.upscale)
             let items = AlignedEvaluation.subset(folder.items, count: alignment.limit)
             if alignment.measureTemplate {
                 print(AlignedEvalReport.render(try TemplateMeasurement.run(items, detector: detector, upscale: alignment.upscale,

@@ -7,10 +7,22 @@ import MienNN
 public protocol FaceDetector: Sendable {
     /// The faces in `image` (8-bit RGB, interleaved or planar), largest box first.
     func detect(_ image: PixelImage) throws(NNError) -> [FaceDetection]
+    /// The settings that decide what it finds, by name, for `meta.json`.
+    var settingsSummary: [String: Double] { get }
 }
 
-extension MTCNNDetector: FaceDetector {}
-extension YuNetDetector: FaceDetector {}
+extension MTCNNDetector: FaceDetector {
+    public var settingsSummary: [String: Double] {
+        ["min_face": Double(settings.minFaceSize), "pnet_threshold": settings.thresholds[0],
+         "rnet_threshold": settings.thresholds[1], "onet_threshold": settings.thresholds[2], "pyramid_factor": settings.factor]
+    }
+}
+
+extension YuNetDetector: FaceDetector {
+    public var settingsSummary: [String: Double] {
+        ["min_face": Double(settings.minFaceSize), "score_threshold": settings.scoreThreshold, "nms_iou": settings.nmsThreshold]
+    }
+}
 
 /// The detectors Mien ships, by the name used on the command line, in job
 /// files and in `meta.json`.

@@ -35,7 +35,7 @@ public enum AlignedEvaluation {
     /// batches of `batch` faces, enlarging each image `upscale` times for the detector.
     /// - Throws: `ClassifierError` from the classifier or the aligner,
     ///   `NNError` from the detector (not from unreadable images, which are reported and counted).
-    public static func run(_ classifier: any EmotionClassifier, detector: MTCNNDetector, aligner: FaceAligner,
+    public static func run(_ classifier: any EmotionClassifier, detector: any FaceDetector, aligner: FaceAligner,
                            on items: [ImageFolder.Item], upscale: Int = 3, margin: Double = 0, fill: UInt8? = nil, batch: Int = 64,
                            unreadable: (String, String) -> Void = { _, _ in }) throws -> Result {
         precondition(batch > 0, "batch must be positive")

@@ -57,7 +57,7 @@ public enum TemplateMeasurement {
 
     /// Measures the landmarks over `items`.
     /// - Throws: `NNError` from the detector.
-    public static func run(_ items: [ImageFolder.Item], detector: MTCNNDetector, upscale: Int = 3, margin: Double = 0, fill: UInt8? = nil,
+    public static func run(_ items: [ImageFolder.Item], detector: any FaceDetector, upscale: Int = 3, margin: Double = 0, fill: UInt8? = nil,
                            minScore: Double = 0.95) throws(NNError) -> Result {
         var result = Result()
         for item in items {

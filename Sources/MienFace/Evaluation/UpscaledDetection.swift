@@ -16,7 +16,7 @@ public struct UpscaledDetection: Sendable {
     /// (`fill` nil: the border pixels replicated; else that gray value).
     /// - Throws: `NNError` from the detector.
     public init(_ crop: PixelImage, factor: Int, margin: Double = 0, fill: UInt8? = nil,
-                detector: MTCNNDetector) throws(NNError) {
+                detector: any FaceDetector) throws(NNError) {
         precondition(crop.layout == .gray && factor >= 1, "UpscaledDetection takes a gray crop and a factor >= 1")
         let image = LinearResize.resize(crop, width: crop.width * factor, height: crop.height * factor)
         let pad = Int((Double(max(image.width, image.height)) * margin).rounded())

@@ -5,7 +5,9 @@ import MienMedia
 /// (all are immutable after loading).
 public struct AnalysisModels: Sendable {
     /// Face and landmark detector.
-    public let detector: MTCNNDetector
+    public let detector: any FaceDetector
+    /// Which detector that is.
+    public let detectorKind: DetectorKind
     /// Emotion classifier.
     public let classifier: any EmotionClassifier
     /// Maps a face's landmarks to the crop the classifier was trained on.
@@ -20,7 +22,8 @@ public struct AnalysisModels: Sendable {
         do {
             let folder = try directory ?? ModelDirectory.locate()
             self.directory = folder
-            detector = try MTCNNDetector(modelDirectory: folder, settings: MTCNNDetector.Settings(minFaceSize: settings.minFace))
+            detector = try settings.detector.load(modelDirectory: folder, minFaceSize: settings.minFace)
+            detectorKind = settings.detector
             classifier = try ClassifierRegistry.load(settings.classifier)
         } catch {
             throw AnalysisError(.modelUnavailable, "cannot load the models: \(error)")
@@ -31,7 +34,8 @@ public struct AnalysisModels: Sendable {
     /// Model names and files, for `meta.json`.
     public var summary: ModelSummary {
         ModelSummary(
-            detector: "mtcnn", detectorFiles: [PNet.fileName, RNet.fileName, ONet.fileName].map { directory + "/" + $0 },
+            detector: detectorKind.rawValue, detectorFiles: detectorKind.fileNames.map { directory + "/" + $0 },
+            detectorSettings: detector.settingsSummary,
             classifier: classifier.name, classifierFile: classifier.weightFile,
             alignment: aligner.template.name, cropSize: aligner.size)
     }
@@ -39,10 +43,12 @@ public struct AnalysisModels: Sendable {
 
 /// Which models made a timeline.
 public struct ModelSummary: Sendable, Hashable, Codable {
-    /// Detector name (`mtcnn`).
+    /// Detector name (`yunet` or `mtcnn`).
     public var detector: String
     /// Its weight files.
     public var detectorFiles: [String]
+    /// Its own settings (minimum face, thresholds), by name.
+    public var detectorSettings: [String: Double]
     /// Classifier registry name.
     public var classifier: String
     /// Its weight file.
@@ -53,7 +59,7 @@ public struct ModelSummary: Sendable, Hashable, Codable {
     public var cropSize: Int
 
     enum CodingKeys: String, CodingKey {
-        case detector, detectorFiles = "detector_files", classifier, classifierFile = "classifier_file"
+        case detector, detectorFiles = "detector_files", detectorSettings = "detector_settings", classifier, classifierFile = "classifier_file"
         case alignment, cropSize = "crop_size"
     }
 }

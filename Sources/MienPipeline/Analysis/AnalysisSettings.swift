@@ -9,6 +9,7 @@ import MienMedia
 /// ```yaml
 /// fps: 5            # sampling rate, per second; omit (or null) for every frame
 /// min_face: 20      # smallest face side searched for, displayed pixels
+/// detector: mtcnn   # yunet | mtcnn
 /// classifier: expression-net
 /// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
 /// track_iou: 0.3    # least IoU to continue a track
@@ -19,6 +20,8 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     public var fps: Double?
     /// Smallest face side the detector searches for, in displayed pixels.
     public var minFace: Int
+    /// Face detector.
+    public var detector: DetectorKind
     /// Emotion classifier, by `ClassifierRegistry` name.
     public var classifier: String
     /// Temporal smoothing applied per track.
@@ -27,10 +30,12 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     public var tracker: TrackerSettings
 
     /// Creates settings; the defaults are the product's defaults.
-    public init(fps: Double? = nil, minFace: Int = 20, classifier: String = ClassifierRegistry.defaultName,
+    public init(fps: Double? = nil, minFace: Int = 20, detector: DetectorKind = .default,
+                classifier: String = ClassifierRegistry.defaultName,
                 smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings()) {
         self.fps = fps
         self.minFace = minFace
+        self.detector = detector
         self.classifier = classifier
         self.smoothing = smoothing
         self.tracker = tracker
@@ -45,8 +50,10 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         if let fps, !(fps > 0 && fps.isFinite && fps <= 1000) {
             throw AnalysisError(.badSettings, "fps must be a positive number of frames per second (at most 1000), got \(fps)")
         }
-        if !(minFace >= 12 && minFace <= 10_000) {
-            throw AnalysisError(.badSettings, "min_face must be between 12 and 10000 pixels (MTCNN's smallest window is 12), got \(minFace)")
+        let smallest = detector == .mtcnn ? 12 : 8
+        if !(minFace >= smallest && minFace <= 10_000) {
+            throw AnalysisError(.badSettings, "min_face must be between \(smallest) and 10000 pixels for \(detector.rawValue) "
+                + "(\(detector == .mtcnn ? "MTCNN's smallest window is 12" : "YuNet's finest level has a stride of 8")), got \(minFace)")
         }
         if !ClassifierRegistry.names.contains(classifier) {
             throw AnalysisError(.badSettings,
@@ -62,7 +69,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case fps, minFace = "min_face", classifier, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
+        case fps, minFace = "min_face", detector, classifier, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
     }
 
     /// Decodes settings; a missing key takes its default, an unknown key is an error
@@ -78,6 +85,15 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         fps = try c.decodeIfPresent(Double.self, forKey: .fps)
         minFace = try c.decodeIfPresent(Int.self, forKey: .minFace) ?? defaults.minFace
+        if let name = try c.decodeIfPresent(String.self, forKey: .detector) {
+            guard let kind = DetectorKind(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(forKey: .detector, in: c,
+                    debugDescription: "unknown detector \"\(name)\"; known: \(DetectorKind.names)")
+            }
+            detector = kind
+        } else {
+            detector = defaults.detector
+        }
         classifier = try c.decodeIfPresent(String.self, forKey: .classifier) ?? defaults.classifier
         if let text = try c.decodeIfPresent(String.self, forKey: .smooth) {
             do { smoothing = try SmoothingMethod(parsing: text) } catch {
@@ -96,6 +112,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(fps, forKey: .fps)
         try c.encode(minFace, forKey: .minFace)
+        try c.encode(detector, forKey: .detector)
         try c.encode(classifier, forKey: .classifier)
         try c.encode(smoothing.description, forKey: .smooth)
         try c.encode(tracker.iouThreshold, forKey: .trackIoU)

@@ -1,9 +1,9 @@
 import MienFace
 
-/// Finds faces and their landmarks in each frame (MTCNN on the RGB frame).
+/// Finds faces and their landmarks in each frame (the chosen detector on the RGB frame).
 struct DetectionStage: FrameStage {
     let name = "detect"
-    let detector: MTCNNDetector
+    let detector: any FaceDetector
     let parallel: ParallelFrames
 
     mutating func process(_ batch: inout [FrameWork]) throws {
