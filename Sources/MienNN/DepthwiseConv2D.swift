@@ -44,7 +44,7 @@ public struct DepthwiseConv2D: Sendable {
         precondition(c == channels, "depthwise convolution expects \(channels) channels, got \(c) (input \(x.shape))")
         let (oh, ow) = outputSize(height: h, width: w)
         let (kh, kw) = kernel, (sh, sw) = stride
-        var y = Tensor(shape: [n, c, oh, ow])
+        var y = Tensor(shape: [n, c, oh, ow], initializingWith: { _ in })
         guard oh > 0 && ow > 0 else { return y }
         let fast3x3 = kh == 3 && kw == 3 && sh == 1 && sw == 1
         var scratch = [Float](repeating: 0, count: fast3x3 ? DepthwiseKernel3x3.scratchSize(outHeight: oh, outWidth: ow) : 0)

@@ -12,8 +12,14 @@ struct AlignOptions: ParsableArguments {
     @Option(help: "Face detector for --align and --measure-template (\(DetectorKind.names)).")
     var detector: DetectorKind = .default
 
-    @Option(help: "Face template for --align (\(FaceTemplate.named.keys.sorted().joined(separator: ", "))).")
-    var template = "fer2013"
+    @Option(help: "--measure-template counts images with one face scoring at least this (default: 0.95 for mtcnn, 0.8 for yunet, whose scores for clear faces lie about 0.85-0.95).")
+    var minScore: Double?
+
+    /// The score a face needs to count in --measure-template.
+    var templateMinScore: Double { minScore ?? (detector == .mtcnn ? 0.95 : 0.8) }
+
+    @Option(help: "Face template for --align (\(FaceTemplate.named.keys.sorted().joined(separator: ", "))); default: the one measured for the detector (fer2013-yunet, fer2013).")
+    var template: String?
 
     @Option(help: "Scale the template about its centroid by this factor (above 1: tighter crop).")
     var templateScale = 1.0
@@ -40,7 +46,7 @@ struct AlignOptions: ParsableArguments {
     var limit: Int?
 
     func validate() throws {
-        if FaceTemplate.named[template] == nil { throw ValidationError("--template: unknown template '\(template)'.") }
+        if let template, FaceTemplate.named[template] == nil { throw ValidationError("--template: unknown template '\(template)'.") }
         if FaceAligner.Sampling(rawValue: sampling) == nil { throw ValidationError("--sampling: unknown sampling '\(sampling)'.") }
         if !(templateScale > 0 && templateScale.isFinite) { throw ValidationError("--template-scale must be positive.") }
         if !templateShift.isFinite { throw ValidationError("--template-shift must be a number.") }
@@ -56,7 +62,7 @@ struct AlignOptions: ParsableArguments {
 
     /// The aligner the options describe.
     var aligner: FaceAligner {
-        var face = FaceTemplate.named[template]!
+        var face = template.flatMap { FaceTemplate.named[$0] } ?? FaceTemplate.fer2013(for: detector)
         if templateScale != 1 { face = face.scaled(by: templateScale) }
         if templateShift != 0 { face = face.shifted(dy: templateShift) }
         return FaceAligner(template: face, size: cropSize, sampling: FaceAligner.Sampling(rawValue: sampling)!)

@@ -45,8 +45,11 @@ extension Mien {
         @Flag(help: "One JSON object per detector and clip set instead of tables.")
         var json = false
 
+        @Option(help: ArgumentHelp("Instead: YuNet's time per step on the first frame of this video or image.", valueName: "FILE"))
+        var profile: String?
+
         func validate() throws {
-            if clips == nil && fer == nil { throw ValidationError("give --clips DIR, --fer DIR or both.") }
+            if clips == nil && fer == nil && profile == nil { throw ValidationError("give --clips DIR, --fer DIR or both.") }
             if every < 1 { throw ValidationError("--every must be at least 1.") }
             if minFace < 1 { throw ValidationError("--min-face must be at least 1 pixel.") }
             if (try? kinds()) == nil { throw ValidationError("--detectors: known detectors are \(DetectorKind.names).") }
@@ -69,6 +72,19 @@ extension Mien {
 
         func run() throws {
             MatrixMultiply.setThreads(1)
+            if let profile {
+                let detector = try YuNetDetector(settings: .init(minFaceSize: minFace))
+                var image: PixelImage?
+                try VideoReader(path: profile).read(sampling: .everyFrame) { sample in
+                    if image == nil { image = try sample.frame.image(PixelRequest(.rgb)) }
+                }
+                guard let image else { throw Fatal("\(profile): no frame") }
+                let steps = try detector.profile(image)
+                print("YuNet on \(profile) (\(image.width)x\(image.height)), one thread:")
+                for (step, ms) in steps { print(String(format: "  %-14@ %7.2f ms", step, ms)) }
+                print(String(format: "  %-14@ %7.2f ms", "total", steps.reduce(0) { $0 + $1.ms }))
+                return
+            }
             let kinds = try kinds(), levels = try levels()
             let detectors = try kinds.map { try $0.load(minFaceSize: minFace) }
             if let clips {

@@ -64,7 +64,8 @@ extension Mien {
             let items = AlignedEvaluation.subset(folder.items, count: alignment.limit)
             if alignment.measureTemplate {
                 print(AlignedEvalReport.render(try TemplateMeasurement.run(items, detector: detector, upscale: alignment.upscale,
-                                                                     margin: alignment.margin, fill: alignment.fillValue)),
+                                                                     margin: alignment.margin, fill: alignment.fillValue,
+                                                                     minScore: alignment.templateMinScore)),
                       terminator: "")
                 return
             }

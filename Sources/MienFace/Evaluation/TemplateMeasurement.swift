@@ -7,7 +7,7 @@ import MienNN
 /// `FaceTemplate.fer2013` was made (`mien eval --measure-template`).
 ///
 /// Each image is enlarged and searched (`UpscaledDetection`); only images
-/// with exactly one face of probability at least `minScore` count. The
+/// with exactly one face of probability at least `minScore` (weaker ones ignored) count. The
 /// template is the mean, or the per-coordinate median, over them.
 public enum TemplateMeasurement {
     /// What the measurement found.
@@ -64,10 +64,12 @@ public enum TemplateMeasurement {
             result.images += 1
             guard let crop = try? ImageFolder.grayImage(item.path) else { result.unreadable += 1; continue }
             let found = try UpscaledDetection(crop, factor: upscale, margin: margin, fill: fill, detector: detector)
-            switch found.faces.count {
-            case 0: result.noFace += 1
-            case 1 where found.faces[0].score >= minScore: result.samples.append(found.unitLandmarks(found.faces[0]))
-            case 1: result.unsure += 1
+            // Faces below minScore do not count against an image: YuNet also reports
+            // weak candidates (scores 0.2-0.4) that are not faces.
+            let confident = found.faces.filter { $0.score >= minScore }
+            switch confident.count {
+            case 0: if found.faces.isEmpty { result.noFace += 1 } else { result.unsure += 1 }
+            case 1: result.samples.append(found.unitLandmarks(confident[0]))
             default: result.severalFaces += 1
             }
         }

@@ -28,7 +28,7 @@ public struct AnalysisModels: Sendable {
         } catch {
             throw AnalysisError(.modelUnavailable, "cannot load the models: \(error)")
         }
-        aligner = FaceAligner(template: .fer2013, size: 48)
+        aligner = FaceAligner(template: .fer2013(for: settings.detector), size: 48)
     }
 
     /// Model names and files, for `meta.json`.

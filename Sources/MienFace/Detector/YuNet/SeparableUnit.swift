@@ -7,6 +7,8 @@ import MienNN
 struct SeparableUnit: Sendable {
     let pointwise: Conv2D
     let depthwise: DepthwiseConv2D
+    /// `pointwise` for the fast path (`PointwiseConv`: few channels, no GEMM packing).
+    let fastPointwise: PointwiseConv
 
     /// Loads `PREFIX.pw.weight` `[out, in]`, `PREFIX.pw.bias`, `PREFIX.dw.weight` `[out, 3, 3]` and `PREFIX.dw.bias`.
     init(_ loader: WeightLoader, _ prefix: String, inputs: Int, outputs: Int, relu: Bool) throws(NNError) {
@@ -24,6 +26,8 @@ struct SeparableUnit: Sendable {
         precondition(pointwise.outChannels == depthwise.channels, "pointwise output must feed the depthwise convolution")
         self.pointwise = pointwise
         self.depthwise = depthwise
+        fastPointwise = PointwiseConv(weight: pointwise.weight.reshaped([pointwise.outChannels, pointwise.inChannels]),
+                                      bias: pointwise.bias ?? [Float](repeating: 0, count: pointwise.outChannels))
     }
 
     /// Several units side by side on the same input, as one: their pointwise
@@ -43,7 +47,7 @@ struct SeparableUnit: Sendable {
     }
 
     /// The unit, fast paths.
-    func callAsFunction(_ x: Tensor) -> Tensor { depthwise(pointwise(x)) }
+    func callAsFunction(_ x: Tensor) -> Tensor { depthwise(fastPointwise(x)) }
 
     /// The unit through both convolutions' references, for tests.
     func reference(_ x: Tensor) -> Tensor { depthwise.reference(pointwise.reference(x)) }

@@ -25,6 +25,8 @@ struct YuNetNetwork: Sendable {
     static let headChannels = 16
 
     let stem: Conv2D
+    /// `stem` for the fast path: its unfolded 3x3 windows through `PointwiseConv`.
+    let fastStem: PointwiseConv
     let stemUnit: SeparableUnit
     /// model1 ... model5, two units each.
     let stages: [[SeparableUnit]]
@@ -41,6 +43,7 @@ struct YuNetNetwork: Sendable {
         stem = Conv2D(weight: try loader.tensor("backbone.model0.conv.weight", shape: [16, 3, 3, 3]),
                       bias: try loader.vector("backbone.model0.conv.bias", count: 16),
                       stride: (2, 2), padding: .symmetric(1), activation: .relu)
+        fastStem = PointwiseConv(unfolding: stem)
         stemUnit = try SeparableUnit(loader, "backbone.model0.dp", inputs: 16, outputs: 16, relu: true)
         let widths = [(16, 16, 32), (32, 32, 64), (64, 64, 64), (64, 64, 64), (64, 64, 64)]
         var stages: [[SeparableUnit]] = []
@@ -77,13 +80,24 @@ struct YuNetNetwork: Sendable {
 
     /// The feature maps on the way, for parity checks layer by layer.
     struct Trace {
-        var stem: Tensor
+        /// model0's output (1/2 scale), or nil when the first layers ran in bands.
+        var stem: Tensor?
         var fb1: Tensor
         var heads: [Tensor]
     }
 
+    /// The fast path runs the high-resolution layers in bands of rows (`RowBands`):
+    /// model0 and the first pool (1/2 scale, 16 channels) in bands of this many
+    /// rows of its 1/4-scale output. One zero-padded 3x3 layer spoils a row at a
+    /// cut on each side of the 1/2-scale map, so one output row of halo.
+    static let firstBands = RowBands(stride: 4, halo: 1, bandRows: 16)
+    /// model1, model2 and the second pool (1/4 scale, up to 64 channels): four
+    /// depthwise layers spoil four 1/4-scale rows, two after the pool.
+    static let secondBands = RowBands(stride: 2, halo: 2, bandRows: 16)
+
     /// The forward pass, keeping the stem's output (after model0) and the neck's fb1.
-    func trace(_ image: Tensor, reference: Bool = false) -> Trace {
+    /// `lap`, if given, is called with each step's name as soon as it is done (for profiling).
+    func trace(_ image: Tensor, reference: Bool = false, banded: Bool = true, lap: ((String) -> Void)? = nil) -> Trace {
         let (_, c, h, w) = image.nchw
         precondition(c == 3 && h % 32 == 0 && w % 32 == 0, "YuNet takes [1, 3, H, W] with H, W multiples of 32, got \(image.shape)")
         func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
@@ -91,17 +105,36 @@ struct YuNetNetwork: Sendable {
         func add(_ coarse: Tensor, _ fine: Tensor) -> Tensor {
             reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
         }
-        let stemOut = unit(stemUnit, reference ? stem.reference(image) : stem(image))
-        var x = pooled(stemOut)
-        x = unit(stages[0][1], unit(stages[0][0], x))
-        x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
+        var stemOut: Tensor?
+        var x: Tensor
+        if reference || !banded {
+            let conv = reference ? stem.reference(image) : stem(image)
+            lap?("model0 conv")
+            stemOut = unit(stemUnit, conv)
+            lap?("model0 unit")
+            x = pooled(stemOut!)
+            lap?("pool 1")
+            x = unit(stages[0][1], unit(stages[0][0], x))
+            lap?("model1")
+            x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
+            lap?("model2 + pool")
+        } else {
+            x = Self.firstBands.run(image) { pool(stemUnit(fastStem.unfolded($0, as: stem))) }
+            lap?("model0 + pool")
+            x = Self.secondBands.run(x) { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0]($0))))) }
+            lap?("model1-2 + pool")
+        }
         var fb1 = unit(stages[2][1], unit(stages[2][0], x))
+        lap?("model3")
         var fb2 = unit(stages[3][1], unit(stages[3][0], pooled(fb1)))
         var fb3 = unit(stages[4][1], unit(stages[4][0], pooled(fb2)))
+        lap?("model4-5")
         fb3 = unit(laterals[2], fb3)
         fb2 = unit(laterals[1], add(fb3, fb2))
         fb1 = unit(laterals[0], add(fb2, fb1))
+        lap?("neck")
         let outputs = zip(heads, [fb1, fb2, fb3]).map { unit($0.0, $0.1) }
+        lap?("heads")
         return Trace(stem: stemOut, fb1: fb1, heads: outputs)
     }
 
