@@ -32,6 +32,9 @@ extension Mien {
         @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
         var classifier = ClassifierRegistry.defaultName
 
+        @Option(help: "Face detector (\(DetectorKind.names)).")
+        var detector: DetectorKind = .default
+
         @Flag(help: "Skip the Python reference.")
         var noReference = false
 
@@ -43,9 +46,9 @@ extension Mien {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-bench-\(getpid())").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            print("mien analyze on \(file): \(threads) threads, min face \(minFace)")
+            print("mien analyze on \(file): \(threads) threads, \(detector.rawValue), \(classifier), min face \(minFace)")
             for rate in [nil, fps] {
-                let settings = AnalysisSettings(fps: rate, minFace: minFace, classifier: classifier)
+                let settings = AnalysisSettings(fps: rate, minFace: minFace, detector: detector, classifier: classifier)
                 let models = try AnalysisModels(settings: settings)
                 let analysis = InputAnalysis(
                     analyzer: ShardAnalyzer(models: models, settings: settings, threads: threads),

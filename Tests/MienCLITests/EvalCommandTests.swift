@@ -88,7 +88,8 @@ final class EvalCommandTests {
     }
 
     @Test func alignReportsDetectedAndFallbackAccuracies() throws {
-        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--template-scale", "1.1"])
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--detector", "mtcnn",
+                                         "--template-scale", "1.1"])
         #expect(output.status == 0, "\(output.stderr)")
         let report = try object(output)
         #expect(report["images"] as? Int == 5)
@@ -97,6 +98,9 @@ final class EvalCommandTests {
         let detected = try #require(report["detected"] as? Int), undetected = try #require(report["undetected"] as? Int)
         #expect(detected + undetected == 4)
         #expect(report["template"] as? String == "fer2013-median x1.1")
+        // The default detector, YuNet, aligns to the template measured for its landmarks.
+        let yunet = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json"]))
+        #expect(yunet["template"] as? String == "fer2013-yunet")
         #expect(report["crop_size"] as? Int == 48 && report["sampling"] as? String == "supersampled")
         for key in ["aligned_accuracy", "plain_accuracy_on_detected", "fallback_accuracy"] { #expect(report[key] is Double, "\(key)") }
 

@@ -32,8 +32,9 @@ public enum DetectorKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// MTCNN (facenet-pytorch): an image pyramid and a three-network cascade.
     case mtcnn
 
-    /// The default detector.
-    public static let `default`: DetectorKind = .mtcnn
+    /// The default detector: YuNet, about 9 times MTCNN's speed on 1080p
+    /// classroom frames at the same precision and recall (README, "Face detectors").
+    public static let `default`: DetectorKind = .yunet
 
     /// Every name, comma-separated, for help texts and errors.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
