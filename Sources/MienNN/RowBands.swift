@@ -35,19 +35,27 @@ public struct RowBands: Sendable {
 
     /// `chain(x)` computed band by band. `x` is `[N, C, H, W]` with `H` a multiple of `stride`.
     public func run(_ x: Tensor, _ chain: (Tensor) -> Tensor) -> Tensor {
-        let (n, _, h, _) = x.nchw
+        let (_, _, h, _) = x.nchw
+        if h / stride <= bandRows { return chain(x) }
+        return run(height: h, rows: { Self.rows(x, $0) }, chain)
+    }
+
+    /// The same for an input that is never built whole: `rows(range)` gives input
+    /// rows `range` (`[N, C, range.count, W]`) of an input `height` rows high, so
+    /// only a band of it exists at a time (YuNet makes its float input from the
+    /// frame's pixels a band at a time).
+    public func run(height h: Int, rows: (Range<Int>) -> Tensor, _ chain: (Tensor) -> Tensor) -> Tensor {
         precondition(h % stride == 0, "RowBands: input height \(h) is not a multiple of the stride \(stride)")
         let outHeight = h / stride
-        if outHeight <= bandRows { return chain(x) }
         var output: Tensor?
         var first = 0
         while first < outHeight {
             let last = min(outHeight, first + bandRows)
             let start = max(0, first - halo) * stride, end = min(outHeight, last + halo) * stride
-            let part = chain(Self.rows(x, start..<end))
+            let part = chain(rows(start..<end))
             let (pn, pc, ph, pw) = part.nchw
-            precondition(pn == n && ph == (end - start) / stride, "RowBands: the chain gave \(part.shape) for \(end - start) input rows")
-            if output == nil { output = Tensor(shape: [n, pc, outHeight, pw], initializingWith: { _ in }) }
+            precondition(ph == (end - start) / stride, "RowBands: the chain gave \(part.shape) for \(end - start) input rows")
+            if output == nil { output = Tensor(shape: [pn, pc, outHeight, pw], initializingWith: { _ in }) }
             let skip = first - start / stride
             output!.data.withUnsafeMutableBufferPointer { out in
                 part.data.withUnsafeBufferPointer { src in

@@ -34,6 +34,10 @@ public struct ShardAnalyzer: Sendable {
 
     /// Frames analysed together (while the next batch is decoded): enough to keep every thread busy.
     var batchSize: Int { threads * 4 }
+    /// A batch is also closed once its frames hold this many bytes of pixels
+    /// (RGB and gray), but never below one frame per thread: at 1080p (8 MB a
+    /// frame) 8 frames in a batch and 8 decoded beside it cost 130 MB.
+    static let batchPixelBytes = 24 << 20
 
     /// Analyses one shard (by default the whole video) of the video `info` describes.
     ///
@@ -61,6 +65,7 @@ public struct ShardAnalyzer: Sendable {
         var times = StageTimes()
         var records: [FrameRecord] = []
         var batch: [FrameWork] = []
+        var batchBytes = 0
         batch.reserveCapacity(batchSize)
 
         // The batch in flight is tracked (in time order, here) once the next one is started.
@@ -95,8 +100,12 @@ public struct ShardAnalyzer: Sendable {
                     work.fail("\(error)")
                 }
                 batch.append(work)
+                batchBytes += (work.rgb?.pixels.count ?? 0) + (work.gray?.pixels.count ?? 0)
                 times.decode += Self.seconds(since: mark)
-                if batch.count >= batchSize { try flush() }
+                if batch.count >= batchSize || (batch.count >= threads && batchBytes >= Self.batchPixelBytes) {
+                    try flush()
+                    batchBytes = 0
+                }
                 mark = DispatchTime.now().uptimeNanoseconds
             }
         } catch let error as MediaError {

@@ -65,7 +65,8 @@ public struct YuNetDetector: Sendable {
     /// The faces in `image`, an 8-bit `.rgb` or `.rgbPlanar` image, largest box first.
     /// - Throws: `NNError.badInput` for a gray or empty image.
     public func detect(_ image: PixelImage) throws(NNError) -> [FaceDetection] {
-        let levels = network(try Self.input(image))
+        try Self.check(image)
+        let levels = network.run(height: Self.padded(image.height), rows: { Self.input(image, rows: $0) })
         let minSide = Double(settings.minFaceSize)
         return decoder.faces(levels)
             .filter { max($0.width, $0.height) >= minSide }
@@ -76,21 +77,35 @@ public struct YuNetDetector: Sendable {
     /// RGB planes, zero-padded at the bottom and right to `H'`, `W'`, the sides
     /// rounded up to multiples of 32.
     public static func input(_ image: PixelImage) throws(NNError) -> Tensor {
+        try check(image)
+        return input(image, rows: 0..<padded(image.height))
+    }
+
+    /// A side rounded up to a multiple of 32.
+    static func padded(_ side: Int) -> Int { (side + 31) / 32 * 32 }
+
+    /// Refuses images the detector cannot take.
+    static func check(_ image: PixelImage) throws(NNError) {
         guard image.layout != .gray else {
             throw NNError(.badInput, "the face detector needs an RGB image (.rgb or .rgbPlanar), got a gray \(image.width)x\(image.height) image")
         }
         guard image.width > 0 && image.height > 0 else {
             throw NNError(.badInput, "the face detector got an empty \(image.width)x\(image.height) image")
         }
+    }
+
+    /// Rows `rows` of the padded input (`[1, 3, rows.count, W']`): only these
+    /// exist at a time when the network runs in bands.
+    static func input(_ image: PixelImage, rows: Range<Int>) -> Tensor {
         let (w, h) = (image.width, image.height)
-        let pw = (w + 31) / 32 * 32, ph = (h + 31) / 32 * 32
+        let pw = padded(w), ph = rows.count
         var x = Tensor(shape: [1, 3, ph, pw])
         let planar = image.layout == .rgbPlanar
         x.data.withUnsafeMutableBufferPointer { out in
             image.pixels.withUnsafeBufferPointer { px in
                 for c in 0..<3 {
-                    for y in 0..<h {
-                        let dst = out.baseAddress! + (c * ph + y) * pw
+                    for y in rows.clamped(to: 0..<h) {
+                        let dst = out.baseAddress! + (c * ph + y - rows.lowerBound) * pw
                         if planar {
                             let src = px.baseAddress! + (c * h + y) * w
                             for i in 0..<w { dst[i] = Float(src[i]) }

@@ -141,4 +141,22 @@ struct YuNetNetwork: Sendable {
     private func run(_ image: Tensor, reference: Bool) -> [Tensor] {
         trace(image, reference: reference).heads
     }
+
+    /// The fast path on an input `height` rows high that `rows(range)` gives a
+    /// band at a time (`[1, 3, range.count, W]`): the whole float image never exists.
+    func run(height: Int, rows: (Range<Int>) -> Tensor) -> [Tensor] {
+        let x = Self.firstBands.run(height: height, rows: rows) { pool(stemUnit(fastStem.unfolded($0, as: stem))) }
+        return rest(Self.secondBands.run(x) { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0]($0))))) })
+    }
+
+    /// From model3 on, fast path.
+    private func rest(_ x: Tensor) -> [Tensor] {
+        var fb1 = stages[2][1](stages[2][0](x))
+        var fb2 = stages[3][1](stages[3][0](pool(fb1)))
+        var fb3 = stages[4][1](stages[4][0](pool(fb2)))
+        fb3 = laterals[2](fb3)
+        fb2 = laterals[1](NearestUpsample.addUpsampled2x(fb3, to: fb2))
+        fb1 = laterals[0](NearestUpsample.addUpsampled2x(fb2, to: fb1))
+        return zip(heads, [fb1, fb2, fb3]).map { $0.0($0.1) }
+    }
 }
