@@ -60,7 +60,7 @@ public struct DepthwiseConv2D: Sendable {
                         if fast3x3 {
                             DepthwiseKernel3x3.run(src, height: h, width: w, taps: wp.baseAddress! + ch * 9, bias: bias?[ch] ?? 0,
                                                    top: padding.top, left: padding.left, into: dst, outHeight: oh, outWidth: ow,
-                                                   scratch: pad!)
+                                                   scratch: pad!, relu: activation == .relu)
                             continue
                         }
                         dst.update(repeating: bias?[ch] ?? 0, count: oh * ow)
@@ -84,7 +84,10 @@ public struct DepthwiseConv2D: Sendable {
                             }
                         }
                     }
-                    activation?.apply(yp.baseAddress!, count: n * c * oh * ow, channels: c, planeSize: oh * ow)
+                    // ReLU is fused into the 3x3 kernel's stores; any other activation is a pass of its own.
+                    if !(fast3x3 && activation == .relu) {
+                        activation?.apply(yp.baseAddress!, count: n * c * oh * ow, channels: c, planeSize: oh * ow)
+                    }
                 }
             }
         }

@@ -11,11 +11,11 @@ enum DepthwiseKernel3x3 {
 
     /// Writes the convolution of `src` [height, width] with `taps` [3, 3] plus `bias`
     /// into `dst` [outHeight, outWidth], for padding `top` and `left`, using `pad`
-    /// (`scratchSize` floats) for the zero-bordered copy.
+    /// (`scratchSize` floats) for the zero-bordered copy; with `relu`, negative sums are stored as 0.
     static func run(
         _ src: UnsafePointer<Float>, height h: Int, width w: Int, taps: UnsafePointer<Float>, bias: Float,
         top: Int, left: Int, into dst: UnsafeMutablePointer<Float>, outHeight oh: Int, outWidth ow: Int,
-        scratch pad: UnsafeMutablePointer<Float>
+        scratch pad: UnsafeMutablePointer<Float>, relu: Bool = false
     ) {
         // Padded row r, column c holds input (r - top, c - left), zero outside the image.
         let pw = ow + 2, ph = oh + 2
@@ -37,6 +37,9 @@ enum DepthwiseKernel3x3 {
                 s += k3 * r1[ox] + k4 * r1[ox + 1] + k5 * r1[ox + 2]
                 s += k6 * r2[ox] + k7 * r2[ox + 1] + k8 * r2[ox + 2]
                 out[ox] = s
+            }
+            if relu {
+                for ox in 0..<ow { out[ox] = max(out[ox], 0) }   // while the row is in L1
             }
         }
     }

@@ -103,6 +103,18 @@ struct ConvolutionTests {
         #expect(ok, "\(message)")
     }
 
+    @Test(arguments: [(Padding2D.symmetric(1), 1), (.valid, 1), (.symmetric(1), 2)])
+    func depthwiseFusedReLUEqualsReference(padding: Padding2D, stride: Int) {
+        // 3x3 stride 1 takes the kernel with ReLU in its stores; stride 2 the general loop and a separate pass.
+        var data = TestData(seed: 41)
+        let conv = DepthwiseConv2D(weight: data.tensor([5, 1, 3, 3]), bias: data.vector(5), stride: (stride, stride),
+                                   padding: padding, activation: .relu)
+        let x = data.tensor([2, 5, 11, 13])
+        let fast = conv(x)
+        #expect(fast.data.allSatisfy { $0 >= 0 })
+        #expect(fast.maxAbsDifference(conv.reference(x)) <= 1e-5)
+    }
+
     @Test(arguments: [Activation.relu, .prelu([0.25, -0.5, 0.1]), .hardSwish, .sigmoid])
     func fusedActivationEqualsSeparateOne(activation: Activation) {
         var data = TestData(seed: 9)
