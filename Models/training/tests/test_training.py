@@ -6,8 +6,10 @@
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import struct
 import tempfile
 import unittest
 from pathlib import Path
@@ -22,9 +24,10 @@ from Models.training import train as T
 from Models.training.config import load_config, merge
 from Models.training.results import ablation_rows
 from Models.training.losses import class_weights, classification_loss, distillation_loss, mixup
-from Models.training.model import MAX_MACS, MAX_PARAMS, build_model, check_budget, count_params_macs
+from Models.training.model import CBAM, MAX_MACS, MAX_PARAMS, build_model, check_budget, count_params_macs
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+SHIPPED_WEIGHTS = Path(__file__).resolve().parents[2] / "expression_net.safetensors"
 
 
 def images(n: int, seed: int = 0) -> torch.Tensor:
@@ -127,6 +130,81 @@ class ModelTests(unittest.TestCase):
             build_model({"block": "vit"})
         with self.assertRaises(ValueError):
             build_model({"block": "dense", "widths": [8, 16], "depths": [1], "strides": [1, 2]})
+        with self.assertRaisesRegex(ValueError, "inner_widths"):
+            build_model({"block": "ds", "widths": [8, 16], "depths": [1, 2], "inner_widths": [4, 4]})
+
+    def test_cbam_mac_count_of_a_known_network(self):
+        model = build_model({"block": "cbam", "stem": 4, "widths": [8], "strides": [2], "depths": [1]})
+        params, macs = count_params_macs(model, 8)
+        # as the dense network above, plus CBAM on 8 channels at 4x4 (hidden max(8, 8 // 16) = 8):
+        # shared MLP on the avg and max descriptors 2 * (8*8 + 8*8), spatial conv 2->1 7x7 @4x4
+        want = (64 * 4 * 9 + 16 * 8 * 4 * 9 + 16 * 8 * 8 * 9 + 16 * 8 * 4 + 8 * 7
+                + 2 * (8 * 8 + 8 * 8) + 16 * 2 * 49)
+        self.assertEqual(macs, want)
+        self.assertEqual(params, sum(p.numel() for p in model.parameters()))
+        self.assertFalse(any(k.split(".")[2] == "se" for k in model.state_dict() if k.startswith("blocks.")))
+
+    def test_cbam_matches_a_plain_reference(self):
+        torch.manual_seed(0)
+        cbam = CBAM(32).eval()
+        x = torch.randn(3, 32, 7, 5)
+        F = torch.nn.functional
+
+        def mlp(d):                                   # [N,C,1,1] -> [N,C,1,1], the shared MLP
+            return cbam.fc2(F.relu(cbam.fc1(d)))
+
+        channel = torch.sigmoid(mlp(F.adaptive_avg_pool2d(x, 1)) + mlp(F.adaptive_max_pool2d(x, 1)))
+        y = x * channel
+        maps = torch.stack([y.mean(1), y.max(1).values], 1)                 # [N,2,H,W]
+        want = y * torch.sigmoid(F.conv2d(maps, cbam.spatial.weight, padding=3))
+        self.assertEqual(cbam.fc1.out_channels, 8)                          # max(8, 32 // 16)
+        self.assertTrue(torch.allclose(cbam(x), want, atol=1e-6))
+
+    def test_teacher_is_resnet18_at_half_width_with_cbam(self):
+        cfg = load_config(CONFIGS / "teacher.yaml")
+        self.assertIs(cfg["budget"], False)
+        self.assertIs(cfg["checkpoint_half"], True)
+        model = build_model(cfg["model"]).eval()
+        sizes = []
+        for block in model.blocks:
+            self.assertEqual(type(block).__name__, "CBAMBlock")
+            block.register_forward_hook(lambda m, i, o: sizes.append(tuple(o.shape[1:])))
+        with mock.patch("builtins.print"):
+            params, macs = check_budget(model, 48, enforce=False)
+        self.assertEqual(sizes, [(32, 48, 48)] * 2 + [(64, 24, 24)] * 2 + [(128, 12, 12)] * 2 + [(256, 6, 6)] * 2)
+        self.assertTrue(2_500_000 < params < 3_200_000, params)
+        # float16 weights + bfloat16 momentum, 2 bytes each: last.pt within the 15 MB a committed checkpoint may take
+        self.assertLess(2 * 2 * params, T.CHECKPOINT_LIMIT_BYTES)
+        header = CONFIGS.joinpath("teacher.yaml").read_text().split("seed:")[0]
+        self.assertIn(f"{params:,} parameters", header)
+        self.assertIn(f"{macs / 1e6:.1f}M multiply-adds", header)
+
+    def test_existing_networks_keep_their_state_dict_names_and_shapes(self):
+        # sha256 of "name:shape" lines, recorded with model.py before CBAM and inner_widths came:
+        # checkpoints of dense.yaml and of the depthwise-separable networks still load.
+        recorded = {"dense.yaml": "4ca0fbe49232bb6ece3babf665f49d2873c5e9958d2ac13233d0cc998118c2a0",
+                    "baseline.yaml": "cd00dd67a1be3a6c9ed6971a8e3e9e3b6e8728e5a3b0b019518a72c4391b007c"}
+        for name, digest in recorded.items():
+            state = build_model(load_config(CONFIGS / name)["model"]).state_dict()
+            lines = "\n".join(f"{k}:{tuple(v.shape)}" for k, v in state.items())
+            self.assertEqual(hashlib.sha256(lines.encode()).hexdigest(), digest, name)
+
+    @unittest.skipUnless(SHIPPED_WEIGHTS.exists(), "no Models/expression_net.safetensors")
+    def test_the_shipped_weights_still_load(self):
+        raw = SHIPPED_WEIGHTS.read_bytes()
+        n = struct.unpack("<Q", raw[:8])[0]
+        header = json.loads(raw[8:8 + n])
+        arch = json.loads(header.pop("__metadata__")["architecture"])
+        tensors = {}
+        for key, info in header.items():
+            self.assertEqual(info["dtype"], "F32", key)
+            start, end = info["data_offsets"]
+            data = np.frombuffer(raw[8 + n + start:8 + n + end], dtype="<f4").reshape(info["shape"])
+            tensors[key] = torch.from_numpy(data.copy())
+        model = build_model(arch)
+        missing, unexpected = model.load_state_dict(tensors, strict=False)
+        self.assertEqual(unexpected, [])
+        self.assertTrue(all(k.endswith("num_batches_tracked") for k in missing), missing)
 
 
 class ConfigTests(unittest.TestCase):
