@@ -99,13 +99,33 @@ def evaluate(model, images, labels, size: int, device, channels_last: bool = Fal
             "per_class_acc_tta": {c: round(a / max(1, t), 4) for c, (a, t) in zip(D.CLASSES, per_class.tolist())}}
 
 
+def float32_weights(state: dict) -> dict:
+    """A state dict with every floating tensor in float32 (a ``checkpoint_half``
+    checkpoint stores float16 weights)."""
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+
+
 def load_teacher(cfg: dict, device):
     """The distillation hook: a teacher is one of our own checkpoints (``best.pt``
-    of another run), rebuilt from the model config stored in it."""
+    of another run), rebuilt from the model config stored in it, its weights in
+    float32 whatever the checkpoint stored (``checkpoint_half``: float16)."""
     ckpt = torch.load(cfg["teacher"], map_location="cpu")
     teacher = build_model(ckpt["config"]["model"])
-    teacher.load_state_dict(ckpt["model"])
-    return teacher.to(device).eval()
+    teacher.load_state_dict(float32_weights(ckpt["model"]))
+    return teacher.float().to(device).eval()
+
+
+def load_initial_weights(model, path: Path) -> None:
+    """``init_from``: start from the weights of a checkpoint (a pruned network
+    written by ``prune.py``, or any ``best.pt``) instead of a random init. The
+    config's model section must build the checkpoint's shapes; a mismatch is a
+    ``SystemExit`` naming the file, the keys and both shapes."""
+    ckpt = torch.load(path, map_location="cpu")
+    try:
+        model.load_state_dict(float32_weights(ckpt["model"]))
+    except RuntimeError as e:
+        raise SystemExit(f"init_from {path}: its weights do not fit the config's model section "
+                         f"(model.inner_widths as prune.py printed?):\n{e}") from None
 
 
 def git_commit() -> str:
@@ -259,6 +279,9 @@ def main(argv=None) -> int:
                                               "time": time.strftime("%Y%m%d-%H%M%S")})
         print(f"resuming {name}/{log['run']} at epoch {first_epoch}")
     else:
+        if cfg.get("init_from"):                    # a fresh start only: a resumed run has last.pt's weights
+            load_initial_weights(model, Path(cfg["init_from"]))
+            print(f"initial weights from {cfg['init_from']}")
         log = {"run": time.strftime("%Y%m%d-%H%M%S"), "config_name": name, "config": cfg, "git_commit": git_commit(),
                "env": {"python": platform.python_version(), "torch": torch.__version__, "device": str(device),
                        "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None,

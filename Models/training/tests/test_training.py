@@ -311,19 +311,25 @@ def tiny_config() -> dict:
     return cfg
 
 
+def run_train(cfg: dict, folder: Path, name: str, extra: list[str] = ()) -> Path:
+    """``train.main`` on 64 synthetic training and 32 validation images; the
+    folder of its log and checkpoints."""
+    config = folder / f"{name}.yaml"
+    config.write_text(yaml.safe_dump(cfg))
+    splits = {"train": (images(64, 1), torch.arange(64) % 7, []), "publictest": (images(32, 2), torch.arange(32) % 7, [])}
+    with mock.patch.object(D, "load_split", side_effect=lambda s: splits[s]), mock.patch("builtins.print"):
+        T.main(["--config", str(config), "--runs", str(folder / "runs"),
+                "--checkpoints", str(folder / "runs")] + list(extra))
+    return folder / "runs" / name
+
+
 class TrainLoopTests(unittest.TestCase):
     """The loop on 64 synthetic training and 32 validation images, with
     ``load_split`` replaced: a log, best.pt and last.pt come out, and a run
     stopped after epoch 1 and resumed ends exactly where an unbroken run does."""
 
     def run_train(self, cfg: dict, folder: Path, name: str, extra: list[str] = ()) -> Path:
-        config = folder / f"{name}.yaml"
-        config.write_text(yaml.safe_dump(cfg))
-        splits = {"train": (images(64, 1), torch.arange(64) % 7, []), "publictest": (images(32, 2), torch.arange(32) % 7, [])}
-        with mock.patch.object(D, "load_split", side_effect=lambda s: splits[s]), mock.patch("builtins.print"):
-            T.main(["--config", str(config), "--runs", str(folder / "runs"),
-                    "--checkpoints", str(folder / "runs")] + list(extra))
-        return folder / "runs" / name
+        return run_train(cfg, folder, name, extra)
 
     def test_resume_continues_exactly(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -366,6 +372,44 @@ class TrainLoopTests(unittest.TestCase):
             plain_cfg["epochs"] = 1
             plain = json.loads(next(self.run_train(plain_cfg, tmp, "plain").glob("*.json")).read_text())
             self.assertNotEqual(plain["epochs"][0]["train_loss"], log["epochs"][0]["train_loss"])
+
+    def test_a_half_precision_teacher_loads_in_float32(self):
+        # teacher.yaml saves checkpoint_half checkpoints: best.pt holds float16 weights.
+        torch.manual_seed(0)
+        model_cfg = {"block": "cbam", "stem": 4, "widths": [8, 16], "strides": [1, 2], "depths": [1, 1]}
+        model = build_model(model_cfg).eval()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "best.pt"
+            torch.save({"model": T.half(model.state_dict()), "config": {"model": model_cfg}}, path)
+            teacher = T.load_teacher({"teacher": str(path)}, torch.device("cpu"))
+        self.assertFalse(teacher.training)
+        self.assertTrue(all(v.dtype == torch.float32 for v in teacher.state_dict().values() if v.is_floating_point()))
+        rounded = build_model(model_cfg).eval()
+        rounded.load_state_dict({k: v.half().float() if v.is_floating_point() else v
+                                 for k, v in model.state_dict().items()})
+        x = images(4).float() / 255
+        with torch.no_grad():
+            self.assertTrue(torch.equal(teacher(x), rounded(x)))
+            self.assertTrue(torch.allclose(teacher(x), model(x), atol=1e-2))
+
+    def test_init_from_starts_from_a_checkpoint_and_refuses_other_shapes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            cfg["epochs"] = 1
+            source = self.run_train(cfg, tmp, "source") / "best.pt"
+            cfg["init_from"] = str(source)
+            with mock.patch.object(T, "load_initial_weights", wraps=T.load_initial_weights) as hook:
+                self.run_train(cfg, tmp, "tuned")
+                self.run_train(cfg, tmp, "tuned", extra=["--resume"])    # finished: weights from last.pt, not again
+            self.assertEqual(hook.call_count, 1)
+            model = build_model(cfg["model"])
+            T.load_initial_weights(model, source)
+            for key, value in torch.load(source)["model"].items():
+                self.assertTrue(torch.equal(model.state_dict()[key], value), key)
+            cfg["model"]["widths"] = [8, 16]
+            with self.assertRaisesRegex(SystemExit, "size mismatch"):
+                self.run_train(cfg, tmp, "other")
 
     def test_half_precision_checkpoints_resume_within_noise(self):
         # checkpoint_half stores weights in float16 and the optimizer state in bfloat16:
