@@ -86,7 +86,8 @@ extension Mien {
                 return
             }
             let kinds = try kinds(), levels = try levels()
-            let detectors = try kinds.map { try $0.load(minFaceSize: minFace) }
+            // YuNet keeps every face down to the lowest threshold, so each row is what that threshold gives.
+            let detectors = try kinds.map { try $0.load(minFaceSize: minFace, yunetScoreThreshold: levels.min()) }
             if let clips {
                 let set = try LabelledClipSet(folder: clips)
                 FileHandle.standardError.write(Data("bench detect: \(set.clips.count) clips in \(clips), every \(every). frame\n".utf8))

@@ -48,11 +48,16 @@ public enum DetectorKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Loads this detector from `modelDirectory` (nil: `ModelDirectory.locate()`)
-    /// for faces of at least `minFaceSize` pixels.
+    /// for faces of at least `minFaceSize` pixels. `yunetScoreThreshold` replaces
+    /// YuNet's default score threshold (benchmarks that sweep thresholds); MTCNN's
+    /// thresholds are its cascade's own and stay.
     /// - Throws: `ModelNotFound` or `NNError` naming the file and the cause.
-    public func load(modelDirectory: String? = nil, minFaceSize: Int) throws -> any FaceDetector {
+    public func load(modelDirectory: String? = nil, minFaceSize: Int, yunetScoreThreshold: Double? = nil) throws -> any FaceDetector {
         switch self {
-        case .yunet: try YuNetDetector(modelDirectory: modelDirectory, settings: .init(minFaceSize: minFaceSize))
+        case .yunet:
+            try YuNetDetector(modelDirectory: modelDirectory,
+                              settings: .init(minFaceSize: minFaceSize,
+                                              scoreThreshold: yunetScoreThreshold ?? YuNetDetector.Settings().scoreThreshold))
         case .mtcnn: try MTCNNDetector(modelDirectory: modelDirectory, settings: .init(minFaceSize: minFaceSize))
         }
     }
