@@ -19,6 +19,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Temporal smoothing per track: \(SmoothingMethod.syntaxHelp)", valueName: "METHOD"))
     var smooth: String?
 
+    @Option(help: "Leave out faces whose track has fewer samples than this (likely false faces; default 2, 1 keeps all).")
+    var minTrackSamples: Int?
+
     @Option(help: "Face detector (\(DetectorKind.names); default \(DetectorKind.default.rawValue)).")
     var detector: DetectorKind?
 
@@ -38,6 +41,7 @@ struct AnalysisOptions: ParsableArguments {
             if everyFrame { settings.fps = nil }
             if let minFace { settings.minFace = minFace }
             if let detector { settings.detector = detector }
+            if let minTrackSamples { settings.minTrackSamples = minTrackSamples }
             if let classifier { settings.classifier = classifier }
             if let smooth {
                 do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }

@@ -55,6 +55,36 @@ struct ShardAnalyzerTests {
         #expect(abs(sum - 1) < 1e-5)
     }
 
+    @Test func facesOfOneSampleTracksAreLeftOutAndCounted() throws {
+        // Track 0 is in all three records; track 1 (a false face, say) only in the second.
+        var tracks = ShardTracks(start: 0)
+        var records: [FrameRecord] = []
+        for t in [0.0, 0.5, 1.0] {
+            var faces = [Self.face(0, x: 100)]
+            var boxes = [FaceBox(x: 100, y: 10, width: 40, height: 50)]
+            if t == 0.5 {
+                faces.append(Self.face(1, x: 300))
+                boxes.append(FaceBox(x: 300, y: 10, width: 20, height: 20))
+            }
+            records.append(FrameRecord(t: t, frame: nil, frameTime: t, status: .ok, faces: faces))
+            tracks.append(time: t, tracks: faces.map(\.track), boxes: boxes)
+        }
+        let shard = ShardResult(task: ShardTask(index: 0, start: 0, end: 2, firstFrame: nil), records: records, tracks: tracks,
+                                decode: DecodeStats(), readError: nil, times: StageTimes())
+        let dropped = try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([shard])
+        #expect(dropped.transientFaces == 1)
+        #expect(dropped.records.map { $0.faces.map(\.track) } == [[0], [0], [0]])
+        let kept = try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 1)).assembleCounting([shard])
+        #expect(kept.transientFaces == 0 && kept.records[1].faces.map(\.track) == [0, 1])
+        let strict = try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 4)).assembleCounting([shard])
+        #expect(strict.transientFaces == 4 && strict.records.allSatisfy { $0.faces.isEmpty })
+        // One record (an image): its faces always stay.
+        var single = shard
+        single.records = [records[1]]
+        #expect(try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([single]).transientFaces == 0)
+        #expect(throws: AnalysisError.self) { try AnalysisSettings(minTrackSamples: 0).validate() }
+    }
+
     @Test func timestampsGoingBackwardsStartNewTracks() throws {
         var stage = TrackingStage(settings: TrackerSettings(), start: 0)
         stage.startStream()

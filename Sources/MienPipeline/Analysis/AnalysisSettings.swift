@@ -14,6 +14,7 @@ import MienMedia
 /// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
 /// track_iou: 0.3    # least IoU to continue a track
 /// track_max_gap: 1.0  # seconds a face may go unseen and keep its track
+/// min_track_samples: 2  # faces of shorter tracks are left out of a video's timeline (1: keep all)
 /// ```
 public struct AnalysisSettings: Sendable, Hashable, Codable {
     /// Sampling rate in frames per second, or nil for every decoded frame.
@@ -28,17 +29,24 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     public var smoothing: SmoothingMethod
     /// Track association settings.
     public var tracker: TrackerSettings
+    /// A video's faces whose track has fewer samples than this are left out of its
+    /// timeline (and counted as `transient_faces`): a detection seen once, with
+    /// nothing before or after it, is far more often a false face (a hand, a
+    /// pattern) than a person. 1 keeps every face; an input of one record (an
+    /// image) always keeps its faces.
+    public var minTrackSamples: Int
 
     /// Creates settings; the defaults are the product's defaults.
     public init(fps: Double? = nil, minFace: Int = 20, detector: DetectorKind = .default,
                 classifier: String = ClassifierRegistry.defaultName,
-                smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings()) {
+                smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings(), minTrackSamples: Int = 2) {
         self.fps = fps
         self.minFace = minFace
         self.detector = detector
         self.classifier = classifier
         self.smoothing = smoothing
         self.tracker = tracker
+        self.minTrackSamples = minTrackSamples
     }
 
     /// How frames are taken from the video.
@@ -66,10 +74,14 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         if !(tracker.maxGap >= 0 && tracker.maxGap.isFinite) {
             throw AnalysisError(.badSettings, "track_max_gap must be a number of seconds >= 0, got \(tracker.maxGap)")
         }
+        if !(minTrackSamples >= 1 && minTrackSamples <= 1000) {
+            throw AnalysisError(.badSettings, "min_track_samples must be between 1 (keep every face) and 1000, got \(minTrackSamples)")
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case fps, minFace = "min_face", detector, classifier, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
+        case minTrackSamples = "min_track_samples"
     }
 
     /// Decodes settings; a missing key takes its default, an unknown key is an error
@@ -105,6 +117,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         tracker = TrackerSettings(
             iouThreshold: try c.decodeIfPresent(Double.self, forKey: .trackIoU) ?? defaults.tracker.iouThreshold,
             maxGap: try c.decodeIfPresent(Double.self, forKey: .trackMaxGap) ?? defaults.tracker.maxGap)
+        minTrackSamples = try c.decodeIfPresent(Int.self, forKey: .minTrackSamples) ?? defaults.minTrackSamples
     }
 
     /// Encodes every setting (fps as null for every frame).
@@ -117,6 +130,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         try c.encode(smoothing.description, forKey: .smooth)
         try c.encode(tracker.iouThreshold, forKey: .trackIoU)
         try c.encode(tracker.maxGap, forKey: .trackMaxGap)
+        try c.encode(minTrackSamples, forKey: .minTrackSamples)
     }
 }
 

@@ -1,8 +1,9 @@
 import MienFace
 
 /// Turns a video's shard results into its timeline: shards in time order,
-/// shard-local track ids stitched into per-video ids (`TrackStitcher`), and
-/// each track's probabilities smoothed over time (`TrackSmoother`).
+/// shard-local track ids stitched into per-video ids (`TrackStitcher`), the
+/// faces of tracks shorter than `min_track_samples` left out, and each track's
+/// probabilities smoothed over time (`TrackSmoother`).
 public struct TimelineAssembler: Sendable {
     /// The settings the shards were analysed with.
     public let settings: AnalysisSettings
@@ -16,6 +17,12 @@ public struct TimelineAssembler: Sendable {
     /// smoothing is on, `smoothed` on every face.
     /// - Throws: `AnalysisError.analysisFailed` if smoothing rejects a track (it never should).
     public func assemble(_ shards: [ShardResult]) throws(AnalysisError) -> [FrameRecord] {
+        try assembleCounting(shards).records
+    }
+
+    /// `assemble`, and how many faces were left out as transient (tracks shorter than
+    /// `settings.minTrackSamples`; their ids are not reused, so ids can have gaps).
+    public func assembleCounting(_ shards: [ShardResult]) throws(AnalysisError) -> (records: [FrameRecord], transientFaces: Int) {
         let stitched = TrackStitcher(settings: settings.tracker).stitch(shards.map(\.tracks))
         let order = shards.indices.sorted { shards[$0].task.start < shards[$1].task.start }
         var records: [FrameRecord] = []
@@ -28,8 +35,24 @@ public struct TimelineAssembler: Sendable {
                 records.append(record)
             }
         }
+        let transient = Self.dropTransient(&records, minSamples: settings.minTrackSamples)
         try smooth(&records)
-        return records
+        return (records, transient)
+    }
+
+    /// Removes the faces of tracks with fewer than `minSamples` faces, unless the
+    /// timeline has a single record (an image); returns how many were removed.
+    static func dropTransient(_ records: inout [FrameRecord], minSamples: Int) -> Int {
+        guard minSamples > 1 && records.count > 1 else { return 0 }
+        var samples: [Int: Int] = [:]
+        for record in records { for face in record.faces { samples[face.track, default: 0] += 1 } }
+        var dropped = 0
+        for r in records.indices {
+            let before = records[r].faces.count
+            records[r].faces.removeAll { samples[$0.track, default: 0] < minSamples }
+            dropped += before - records[r].faces.count
+        }
+        return dropped
     }
 
     /// Adds `smoothed` to every face, track by track.

@@ -63,6 +63,7 @@ public struct TimelineWriter: Sendable {
         var times = times
         var failure: ErrorSummary?
         var records: [FrameRecord] = []
+        var transientFaces = 0
         var shards: [ShardResult] = []
         switch outcome {
         case .failure(let error): failure = error
@@ -70,7 +71,7 @@ public struct TimelineWriter: Sendable {
             shards = results
             for shard in results { times = times + shard.times }
             do {
-                records = try TimelineAssembler(settings: input.settings).assemble(results)
+                (records, transientFaces) = try TimelineAssembler(settings: input.settings).assembleCounting(results)
                 if records.isEmpty {
                     let reason = results.compactMap(\.readError).first.map { " (\($0))" } ?? ""
                     failure = ErrorSummary(code: "decode_failed", message: "\(path): no frame could be decoded\(reason)")
@@ -81,7 +82,8 @@ public struct TimelineWriter: Sendable {
         }
         times.finish += ShardAnalyzer.seconds(since: started)
 
-        let counts = TimelineCounts(records)
+        var counts = TimelineCounts(records)
+        counts.transientFaces = transientFaces
         var status = TimelineStatus.complete
         if failure != nil {
             status = .failed

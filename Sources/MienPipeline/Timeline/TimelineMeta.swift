@@ -167,9 +167,13 @@ public struct TimelineCounts: Sendable, Hashable, Codable {
     public var faces = 0
     /// Distinct track ids.
     public var tracks = 0
+    /// Faces left out of the timeline because their track was shorter than
+    /// `min_track_samples` (likely false faces; not in `faces`).
+    public var transientFaces = 0
 
     enum CodingKeys: String, CodingKey {
         case records, ok, damaged, undecodable, failed, recordsWithFaces = "records_with_faces", faces, tracks
+        case transientFaces = "transient_faces"
     }
 
     /// Zero counts.
