@@ -19,7 +19,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Temporal smoothing per track: \(SmoothingMethod.syntaxHelp)", valueName: "METHOD"))
     var smooth: String?
 
-    @Option(help: "Leave out faces whose track has fewer samples than this (likely false faces; default 2, 1 keeps all).")
+    @Option(help: "Leave out faces whose track has fewer samples than this (often false faces; default 1: keep all).")
     var minTrackSamples: Int?
 
     @Option(help: "Face detector (\(DetectorKind.names); default \(DetectorKind.default.rawValue)).")

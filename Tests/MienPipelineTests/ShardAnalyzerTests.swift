@@ -71,17 +71,17 @@ struct ShardAnalyzerTests {
         }
         let shard = ShardResult(task: ShardTask(index: 0, start: 0, end: 2, firstFrame: nil), records: records, tracks: tracks,
                                 decode: DecodeStats(), readError: nil, times: StageTimes())
-        let dropped = try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([shard])
+        let dropped = try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 2)).assembleCounting([shard])
         #expect(dropped.transientFaces == 1)
         #expect(dropped.records.map { $0.faces.map(\.track) } == [[0], [0], [0]])
-        let kept = try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 1)).assembleCounting([shard])
+        let kept = try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([shard])   // the default keeps all
         #expect(kept.transientFaces == 0 && kept.records[1].faces.map(\.track) == [0, 1])
         let strict = try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 4)).assembleCounting([shard])
         #expect(strict.transientFaces == 4 && strict.records.allSatisfy { $0.faces.isEmpty })
         // One record (an image): its faces always stay.
         var single = shard
         single.records = [records[1]]
-        #expect(try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([single]).transientFaces == 0)
+        #expect(try TimelineAssembler(settings: AnalysisSettings(minTrackSamples: 2)).assembleCounting([single]).transientFaces == 0)
         #expect(throws: AnalysisError.self) { try AnalysisSettings(minTrackSamples: 0).validate() }
     }
 

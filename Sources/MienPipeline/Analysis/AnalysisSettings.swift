@@ -14,7 +14,7 @@ import MienMedia
 /// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
 /// track_iou: 0.3    # least IoU to continue a track
 /// track_max_gap: 1.0  # seconds a face may go unseen and keep its track
-/// min_track_samples: 2  # faces of shorter tracks are left out of a video's timeline (1: keep all)
+/// min_track_samples: 1  # faces of shorter tracks are left out of a video's timeline (1: keep all)
 /// ```
 public struct AnalysisSettings: Sendable, Hashable, Codable {
     /// Sampling rate in frames per second, or nil for every decoded frame.
@@ -31,15 +31,18 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     public var tracker: TrackerSettings
     /// A video's faces whose track has fewer samples than this are left out of its
     /// timeline (and counted as `transient_faces`): a detection seen once, with
-    /// nothing before or after it, is far more often a false face (a hand, a
-    /// pattern) than a person. 1 keeps every face; an input of one record (an
-    /// image) always keeps its faces.
+    /// nothing before or after it, is often a false face (a hand, a pattern).
+    /// Off (1) by default: measured on the labelled clips at 5 per second, 2 took
+    /// precision from 99.69% to 99.90% but recall from 99.75% to 88.5%, because
+    /// small faces in a camera pan move farther than their size between samples
+    /// and start a new track each time. An input of one record (an image) always
+    /// keeps its faces.
     public var minTrackSamples: Int
 
     /// Creates settings; the defaults are the product's defaults.
     public init(fps: Double? = nil, minFace: Int = 20, detector: DetectorKind = .default,
                 classifier: String = ClassifierRegistry.defaultName,
-                smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings(), minTrackSamples: Int = 2) {
+                smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings(), minTrackSamples: Int = 1) {
         self.fps = fps
         self.minFace = minFace
         self.detector = detector
