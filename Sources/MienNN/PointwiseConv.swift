@@ -83,10 +83,16 @@ public struct PointwiseConv: Sendable {
     @inline(__always)
     static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self) }
 
+    /// ReLU on `count` stored values, a plain loop the compiler turns into vector
+    /// max instructions (the generic `pointwiseMax` on the accumulators was a call per vector).
+    @inline(__always)
+    static func clampNegatives(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        for j in 0..<count { p[j] = max(p[j], 0) }
+    }
+
     /// One image: `x` `[k, positions]` to `y` `[m, positions]`.
     static func run(_ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, m: Int, k: Int, _ x: UnsafePointer<Float>,
                     _ y: UnsafeMutablePointer<Float>, positions: Int, relu: Bool) {
-        let zero = Vector(repeating: 0)
         let blocks = positions / 16
         for block in 0..<blocks {
             let p = block &* 16
@@ -105,15 +111,12 @@ public struct PointwiseConv: Sendable {
                     c0 = c0.addingProduct(x0, wc[i]); c1 = c1.addingProduct(x1, wc[i])
                     d0 = d0.addingProduct(x0, wd[i]); d1 = d1.addingProduct(x1, wd[i])
                 }
-                if relu {
-                    (a0, a1, b0, b1) = (pointwiseMax(a0, zero), pointwiseMax(a1, zero), pointwiseMax(b0, zero), pointwiseMax(b1, zero))
-                    (c0, c1, d0, d1) = (pointwiseMax(c0, zero), pointwiseMax(c1, zero), pointwiseMax(d0, zero), pointwiseMax(d1, zero))
-                }
                 let out = y + (o &* positions &+ p)
                 store(a0, out); store(a1, out + 8)
                 store(b0, out + positions); store(b1, out + (positions &+ 8))
                 store(c0, out + 2 &* positions); store(c1, out + (2 &* positions &+ 8))
                 store(d0, out + 3 &* positions); store(d1, out + (3 &* positions &+ 8))
+                if relu { for r in 0..<4 { clampNegatives(out + r &* positions, count: 16) } }
                 o &+= 4
             }
             while o < m {                                   // the last 1-3 output channels
@@ -123,8 +126,8 @@ public struct PointwiseConv: Sendable {
                     let row = x + (i &* positions &+ p)
                     a0 = a0.addingProduct(load(row), wa[i]); a1 = a1.addingProduct(load(row + 8), wa[i])
                 }
-                if relu { (a0, a1) = (pointwiseMax(a0, zero), pointwiseMax(a1, zero)) }
                 store(a0, y + (o &* positions &+ p)); store(a1, y + (o &* positions &+ p &+ 8))
+                if relu { clampNegatives(y + (o &* positions &+ p), count: 16) }
                 o &+= 1
             }
         }
