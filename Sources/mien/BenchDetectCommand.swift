@@ -74,11 +74,7 @@ extension Mien {
             MatrixMultiply.setThreads(1)
             if let profile {
                 let detector = try YuNetDetector(settings: .init(minFaceSize: minFace))
-                var image: PixelImage?
-                try VideoReader(path: profile).read(sampling: .everyFrame) { sample in
-                    if image == nil { image = try sample.frame.image(PixelRequest(.rgb)) }
-                }
-                guard let image else { throw Fatal("\(profile): no frame") }
+                guard let image = try Self.firstFrame(profile) else { throw Fatal("\(profile): no frame") }
                 let steps = try detector.profile(image)
                 print("YuNet on \(profile) (\(image.width)x\(image.height)), one thread:")
                 for (step, ms) in steps { print(String(format: "  %-14@ %7.2f ms", step, ms)) }
@@ -120,10 +116,10 @@ extension Mien {
             if let fer {
                 let folder = try ImageFolder(path: fer)
                 let items = AlignedEvaluation.subset(folder.items, count: ferLimit)
+                let crops = try items.map { try ImageFolder.grayImage($0.path) }   // decoded once for every detector
                 for (kind, detector) in zip(kinds, detectors) {
                     var found = 0, seconds = 0.0
-                    for item in items {
-                        let crop = try ImageFolder.grayImage(item.path)
+                    for crop in crops {
                         let start = DispatchTime.now().uptimeNanoseconds
                         let faces = try UpscaledDetection(crop, factor: 3, margin: 0.25, fill: 0, detector: detector).faces
                         seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -138,6 +134,19 @@ extension Mien {
                     }
                 }
             }
+        }
+
+        /// The first frame of `path` (RGB), decoding nothing after it.
+        static func firstFrame(_ path: String) throws -> PixelImage? {
+            struct Taken: Error { let image: PixelImage }
+            do {
+                try VideoReader(path: path).read(sampling: .everyFrame) { sample in
+                    throw Taken(image: try sample.frame.image(PixelRequest(.rgb)))
+                }
+            } catch let taken as Taken {
+                return taken.image
+            }
+            return nil
         }
     }
 }

@@ -102,9 +102,6 @@ struct YuNetNetwork: Sendable {
         precondition(c == 3 && h % 32 == 0 && w % 32 == 0, "YuNet takes [1, 3, H, W] with H, W multiples of 32, got \(image.shape)")
         func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
         func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
-        func add(_ coarse: Tensor, _ fine: Tensor) -> Tensor {
-            reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
-        }
         var stemOut: Tensor?
         var x: Tensor
         if reference || !banded {
@@ -119,10 +116,27 @@ struct YuNetNetwork: Sendable {
             x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
             lap?("model2 + pool")
         } else {
-            x = Self.firstBands.run(image) { pool(stemUnit(fastStem.unfolded($0, as: stem))) }
+            x = Self.firstBands.run(image, firstStage)
             lap?("model0 + pool")
-            x = Self.secondBands.run(x) { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0]($0))))) }
+            x = Self.secondBands.run(x, secondStage)
             lap?("model1-2 + pool")
+        }
+        let (fb1, outputs) = tail(x, reference: reference, lap: lap)
+        return Trace(stem: stemOut, fb1: fb1, heads: outputs)
+    }
+
+    /// model0 and the first pool, fast path (run in bands by `firstBands`).
+    private func firstStage(_ band: Tensor) -> Tensor { pool(stemUnit(fastStem.unfolded(band, as: stem))) }
+
+    /// model1, model2 and the second pool, fast path (run in bands by `secondBands`).
+    private func secondStage(_ band: Tensor) -> Tensor { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0](band))))) }
+
+    /// From model3 on: the neck's fb1 and the three levels' head outputs.
+    private func tail(_ x: Tensor, reference: Bool, lap: ((String) -> Void)?) -> (fb1: Tensor, heads: [Tensor]) {
+        func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
+        func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
+        func add(_ coarse: Tensor, _ fine: Tensor) -> Tensor {
+            reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
         }
         var fb1 = unit(stages[2][1], unit(stages[2][0], x))
         lap?("model3")
@@ -135,7 +149,7 @@ struct YuNetNetwork: Sendable {
         lap?("neck")
         let outputs = zip(heads, [fb1, fb2, fb3]).map { unit($0.0, $0.1) }
         lap?("heads")
-        return Trace(stem: stemOut, fb1: fb1, heads: outputs)
+        return (fb1, outputs)
     }
 
     private func run(_ image: Tensor, reference: Bool) -> [Tensor] {
@@ -145,18 +159,7 @@ struct YuNetNetwork: Sendable {
     /// The fast path on an input `height` rows high that `rows(range)` gives a
     /// band at a time (`[1, 3, range.count, W]`): the whole float image never exists.
     func run(height: Int, rows: (Range<Int>) -> Tensor) -> [Tensor] {
-        let x = Self.firstBands.run(height: height, rows: rows) { pool(stemUnit(fastStem.unfolded($0, as: stem))) }
-        return rest(Self.secondBands.run(x) { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0]($0))))) })
-    }
-
-    /// From model3 on, fast path.
-    private func rest(_ x: Tensor) -> [Tensor] {
-        var fb1 = stages[2][1](stages[2][0](x))
-        var fb2 = stages[3][1](stages[3][0](pool(fb1)))
-        var fb3 = stages[4][1](stages[4][0](pool(fb2)))
-        fb3 = laterals[2](fb3)
-        fb2 = laterals[1](NearestUpsample.addUpsampled2x(fb3, to: fb2))
-        fb1 = laterals[0](NearestUpsample.addUpsampled2x(fb2, to: fb1))
-        return zip(heads, [fb1, fb2, fb3]).map { $0.0($0.1) }
+        let x = Self.firstBands.run(height: height, rows: rows, firstStage)
+        return tail(Self.secondBands.run(x, secondStage), reference: false, lap: nil).heads
     }
 }
