@@ -25,15 +25,18 @@ public final class ShardProcessor: @unchecked Sendable {
 
     /// Analyses the leased shard. The input is probed again here: the worker
     /// checks it can open it, and needs nothing from the coordinator but the lease.
+    /// - Parameter shouldStop: polled between batches of frames; once it says
+    ///   true the shard is abandoned with `AnalysisError` code `.interrupted`.
     /// - Throws: `ServiceError` for unreadable payloads, `AnalysisError` when
-    ///   models cannot be loaded, `MediaError` when the input cannot be opened.
-    public func process(_ lease: ShardLease) throws -> Data {
+    ///   models cannot be loaded or a stop came, `MediaError` when the input cannot be opened.
+    public func process(_ lease: ShardLease, shouldStop: () -> Bool = { false }) throws -> Data {
         let settings = try PayloadCoding.decode(JobSettings.self, from: lease.settings, what: "job settings")
         let task = try PayloadCoding.decode(ShardTask.self, from: lease.payload, what: "shard description")
+        if shouldStop() { throw AnalysisError(.interrupted, "\(lease.input): stopped before the shard was started") }
         let options = MediaOpenOptions(allowNetwork: settings.allowNetwork, allowPlaylists: settings.allowPlaylists)
         let info = try VideoProber.probe(lease.input, options: options)
         let analyzer = try analyzer(for: settings, key: lease.settings)
-        let result = try analyzer.analyze(info, task: task, options: options)
+        let result = try analyzer.analyze(info, task: task, options: options, shouldStop: shouldStop)
         return try PayloadCoding.encode(result)
     }
 

@@ -2,12 +2,15 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A graceful stop asked for by SIGTERM or SIGINT: the first signal sets
-/// `requested` (a worker finishes its current shard, then exits); a second
-/// one exits at once with status 128 + the signal's number (the shard's lease
-/// then expires and another worker takes it, so nothing is lost).
+/// A graceful stop asked for by SIGTERM or SIGINT (or by `request()`): the
+/// first one sets `requested` (a worker stops its shard at the next batch of
+/// frames, hands it back and exits); a second one runs `onForcedStop` (if
+/// set) and exits at once with status 128 + the signal's number (a shard's
+/// lease then expires and another worker takes it, so nothing is lost).
 public final class StopSignal: Sendable {
     private let count = Atomic<Int>(0)
+    private let forced: Mutex<(@Sendable (Int32) -> Void)?> = Mutex(nil)
+    private let listeners: Mutex<[@Sendable () -> Void]> = Mutex([])
     // Safety: written once in `init`; the sources must stay alive to keep delivering.
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
 
@@ -16,9 +19,7 @@ public final class StopSignal: Sendable {
         for number in [SIGTERM, SIGINT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                if count.add(1, ordering: .relaxed).newValue > 1 { exit(128 + number) }
-            }
+            source.setEventHandler { [self] in received(number) }
             source.resume()
             sources.append(source)
         }
@@ -26,4 +27,38 @@ public final class StopSignal: Sendable {
 
     /// Whether a stop was asked for.
     public var requested: Bool { count.load(ordering: .relaxed) > 0 }
+
+    /// Asks for a graceful stop, as a first signal does (a second call, or a
+    /// signal after it, is the forced stop).
+    public func request() { received(SIGTERM) }
+
+    /// Runs `body` (on a signal-handling thread) before the process exits on a
+    /// second signal: `mien analyze` kills its workers there.
+    public func onForcedStop(_ body: @escaping @Sendable (Int32) -> Void) {
+        forced.withLock { $0 = body }
+    }
+
+    /// Runs `body` once, on the first stop request (or at once if one came already).
+    public func onFirstStop(_ body: @escaping @Sendable () -> Void) {
+        let now = listeners.withLock { list -> Bool in
+            if count.load(ordering: .relaxed) > 0 { return true }
+            list.append(body)
+            return false
+        }
+        if now { body() }
+    }
+
+    private func received(_ number: Int32) {
+        let first = listeners.withLock { list -> [@Sendable () -> Void]? in
+            guard count.add(1, ordering: .relaxed).newValue == 1 else { return nil }
+            defer { list = [] }
+            return list
+        }
+        if let first {
+            for body in first { body() }
+            return
+        }
+        forced.withLock { $0 }?(number)
+        exit(128 + number)
+    }
 }

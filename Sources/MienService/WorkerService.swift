@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import MienJobs
+import MienPipeline
 import Synchronization
 
 /// `mien worker`: claims shards from a store, analyses them, commits the
@@ -11,7 +12,10 @@ import Synchronization
 /// fences it); a worker that lost its lease (it stalled past it) is refused
 /// and says so. A shard that fails is handed back with a backoff that doubles
 /// per attempt (2, 4, 8 ... s, at most 60 s); the store marks it dead after
-/// the job's attempt budget.
+/// the job's attempt budget. Once a stop is requested the worker claims no
+/// more shards; the shard in hand stops at its next batch of frames and is
+/// released (handed back without counting an attempt), so a stop takes
+/// seconds however long the shard.
 public final class WorkerService: Sendable {
     /// How the worker behaves.
     public struct Options: Sendable {
@@ -41,6 +45,8 @@ public final class WorkerService: Sendable {
         public var failed = 0
         /// Results refused because the lease was lost.
         public var refused = 0
+        /// Shards handed back unfinished because a stop was asked for.
+        public var released = 0
     }
 
     let store: any JobStore
@@ -83,7 +89,9 @@ public final class WorkerService: Sendable {
                     if (try? await store.heartbeat(lease)) == false { break }
                 }
             }
-            let outcome = await Self.runBlocking { [processor] in try processor.process(lease) }
+            let outcome = await Self.runBlocking { [processor] in
+                try processor.process(lease, shouldStop: { stop?.requested ?? false })
+            }
             heartbeat.cancel()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             switch outcome {
@@ -94,6 +102,13 @@ public final class WorkerService: Sendable {
                 } else {
                     report.refused += 1
                     log("lost the lease of shard \(lease.index) of \(lease.input) (stalled past it?): result discarded, another worker redoes it")
+                }
+            case .failure(let error as AnalysisError) where error.code == .interrupted:
+                if try await store.release(lease) {
+                    report.released += 1
+                    log("stopped: shard \(lease.index) of \(lease.input) handed back unfinished, for another worker or a later run")
+                } else {
+                    log("stopped: shard \(lease.index) of \(lease.input) was no longer held (lease lost)")
                 }
             case .failure(let error):
                 report.failed += 1

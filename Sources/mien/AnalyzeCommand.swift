@@ -25,6 +25,10 @@ extension Mien {
                 (Ctrl-C, a crash, a kill) and run again with the same inputs and settings, it \
                 resumes without redoing finished shards.
 
+                Ctrl-C or SIGTERM stops the workers within seconds: each hands its unfinished shard \
+                back, and the command exits 130; a second Ctrl-C kills them at once. Workers never \
+                outlive the command, even when it is killed.
+
                 Settings come from --job FILE (see Jobs/), then the options given here. Every input is \
                 analysed even when some fail. Exit code: 0 when every input is complete, 2 when some \
                 failed or are partial (see their meta files and the summary), 1 when nothing could \
@@ -87,7 +91,15 @@ extension Mien {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let processes = max(1, min(workers ?? cores, remaining))
             let perWorker = threads ?? max(1, cores / processes)
-            var pool = WorkerPool(store: storeURL, count: remaining > 0 ? processes : 0, threads: perWorker)
+            let pool = WorkerPool(store: storeURL, count: remaining > 0 ? processes : 0, threads: perWorker)
+            // Ctrl-C reaches only this process (the workers have process groups of their own): pass it on.
+            stop.onFirstStop { pool.stop() }
+            stop.onForcedStop { _ in pool.kill() }
+            defer {
+                // Never leave a worker behind, whatever ends the run.
+                pool.stop()
+                pool.waitForExit(deadline: Date().addingTimeInterval(WorkerPool.stopGraceSeconds))
+            }
             let display = ProgressDisplay.onTerminal()
             defer { display?.clear() }
             while true {
@@ -98,12 +110,19 @@ extension Mien {
                 try pool.keepAlive()
                 try await Task.sleep(for: .milliseconds(300))
             }
-            pool.waitForExit()
             display?.clear()
             if stop.requested {
+                let stopping = pool.running()
+                if stopping > 0 {
+                    Mien.warn("stopping: \(stopping) worker\(stopping == 1 ? " is" : "s are") handing unfinished shards back (Ctrl-C again to stop at once)")
+                }
+                if pool.waitForExit(deadline: Date().addingTimeInterval(WorkerPool.stopGraceSeconds)) {
+                    Mien.warn("workers still running \(Int(WorkerPool.stopGraceSeconds)) s after the stop were killed; their shards are redone on resume")
+                }
                 Mien.warn("interrupted: finished shards are kept in \(storeURL.dropFirst("sqlite:".count)); run the same command again to resume")
                 throw ExitCode(130)
             }
+            pool.waitForExit()
 
             let writer = TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)")
             let report = try await JobCollector(store: store, writer: writer).collect(id)

@@ -11,8 +11,10 @@ extension Mien {
                 Run one worker per core, on any machine that sees the store and the inputs. A worker \
                 renews its lease while it works; if it dies or stalls, the lease expires and another \
                 worker redoes the shard (a stalled worker's late result is refused). SIGTERM or \
-                Ctrl-C: finish the current shard, commit it, exit; a second signal exits at once. \
-                With --exit-when-idle it exits (status 0) once no job has shards left to do.
+                Ctrl-C: stop the current shard at its next batch of frames, hand it back unfinished \
+                (no attempt is counted) and exit (status 0) within seconds; a second signal exits at \
+                once (status 128 + signal; the shard's lease then expires). With --exit-when-idle it \
+                exits (status 0) once no job has shards left to do.
                 """
         )
 
@@ -30,6 +32,9 @@ extension Mien {
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
+        @Option(help: .hidden)
+        var parentPid: Int32?
+
         func validate() throws {
             if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second.") }
             if threads < 1 { throw ValidationError("--threads must be at least 1.") }
@@ -44,9 +49,13 @@ extension Mien {
                     store: store, processor: ShardProcessor(threads: threads),
                     options: .init(id: id, leaseSeconds: lease, exitWhenIdle: exitWhenIdle),
                     log: { line in if !quiet { Mien.warn("worker \(id): \(line)") } })
+                // Started by `mien analyze`: never outlive it (see ParentWatch).
+                let watch = parentPid.map { ParentWatch(parent: $0, stop: stop, lease: lease, log: { Mien.warn("worker \(id): \($0)") }) }
                 let report = try await worker.run(stop: stop)
+                withExtendedLifetime(watch) {}
                 if !quiet {
-                    Mien.warn("worker \(id): stopping; \(report.completed) shards done, \(report.failed) failed, \(report.refused) refused")
+                    Mien.warn("worker \(id): stopping; \(report.completed) shards done, \(report.failed) failed, "
+                              + "\(report.refused) refused, \(report.released) handed back")
                 }
             }
         }

@@ -6,8 +6,12 @@ final class BackgroundMien {
     let process = Process()
     let log: String
 
-    init(_ arguments: [String], log: String) throws {
+    /// Starts `mien arguments`, with `environment` added to this process's.
+    init(_ arguments: [String], log: String, environment: [String: String] = [:]) throws {
         self.log = log
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: MienBinary.path)
         process.arguments = arguments
@@ -16,6 +20,9 @@ final class BackgroundMien {
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
+
+    /// The process id.
+    var pid: pid_t { process.processIdentifier }
 
     /// Sends `signal` to the process.
     func send(_ signal: Int32) { kill(process.processIdentifier, signal) }

@@ -102,8 +102,12 @@ struct JobCommandTests {
         #expect(try waitFor(job) { ($0["videos"] as? [[String: Any]])?.first?["running"] as? Int == 1 })
         first.send(SIGKILL)
         first.wait()
+        #expect(try status(job)["done"] as? Int == 0, "killed before it finished")
         let second = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "2"])
         #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("attempt 2") && second.stderr.contains("done shard"), "a second attempt did it: \(second.stderr)")
+        let errors = (try status(job)["videos"] as? [[String: Any]])?.first?["errors"] as? [String] ?? []
+        #expect(errors.count == 1 && errors[0].hasPrefix("lease expired"), "the first attempt's lease expired: \(errors)")
         #expect(try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"]).status == 0)
         #expect(try timeline(root + "/out") == whole, "identical to an undisturbed run")
     }
@@ -155,7 +159,7 @@ struct JobCommandTests {
         let out = root + "/resumed"
         let arguments = ["analyze", "--fps", "25", "--workers", "1", "--shard-seconds", "1", RepositoryFiles.astronautClip, "--out", out]
         let first = try BackgroundMien(arguments, log: root + "/first.log")
-        // Let it finish a shard or two, then interrupt it as Ctrl-C would (the workers get it too).
+        // Let it finish a shard or two, then kill it.
         let storeFile = out + "/.mien/jobs.sqlite"
         let deadline = Date().addingTimeInterval(60)
         var done = 0
@@ -167,8 +171,13 @@ struct JobCommandTests {
             }
         }
         #expect(done > 0)
+        // A crash of the whole machine: the parent and its workers die at once, none cleans up.
+        let tree = ProcessTree.children(of: first.pid)
+        #expect(!tree.isEmpty, "analyze runs its worker as a child")
         first.send(SIGKILL)
+        for pid in tree { kill(pid, SIGKILL) }
         first.wait()
+        #expect(ProcessTree.waitGone(tree, seconds: 5).isEmpty)
         let second = try MienBinary.run(arguments)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("resuming job"), "\(second.stderr)")

@@ -17,6 +17,8 @@ public struct AnalysisError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let badTimeline = Code(raw: "bad_timeline")
         /// Analysing frames failed in a way that stops the video.
         public static let analysisFailed = Code(raw: "analysis_failed")
+        /// A stop was asked for (Ctrl-C, SIGTERM) before the work was finished.
+        public static let interrupted = Code(raw: "interrupted")
         public var description: String { raw }
         public init(from decoder: any Decoder) throws { raw = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {

@@ -45,11 +45,15 @@ public struct ShardAnalyzer: Sendable {
     /// Reading that breaks off (a truncated or damaged file) is not an error:
     /// the frames before it are kept, and on a sampling grid every later grid
     /// time of the shard up to the probed duration gets an `undecodable` record.
-    /// - Parameter progress: called after each batch with the records so far and the last timestamp.
-    /// - Throws: `MediaError` when the input cannot be opened at all.
+    /// - Parameters:
+    ///   - progress: called after each batch with the records so far and the last timestamp.
+    ///   - shouldStop: asked before each decoded frame; once it says true the
+    ///     batch in flight is waited for and the shard abandoned.
+    /// - Throws: `MediaError` when the input cannot be opened at all;
+    ///   `AnalysisError` with code `.interrupted` when `shouldStop` said so.
     public func analyze(
         _ info: VideoInfo, task: ShardTask = .wholeVideo, options: MediaOpenOptions = MediaOpenOptions(),
-        progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }
+        progress: (_ records: Int, _ time: Double) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
     ) throws -> ShardResult {
         let range = task.range
         let clock = DispatchTime.now().uptimeNanoseconds
@@ -89,6 +93,7 @@ public struct ShardAnalyzer: Sendable {
         var mark = DispatchTime.now().uptimeNanoseconds
         do {
             try reader.read(range: task.decodedRange, sampling: settings.sampling) { sample in
+                if shouldStop() { throw AnalysisError(.interrupted, "\(info.path): stopped before the shard was finished") }
                 let frame = sample.frame
                 var work = FrameWork(t: sample.time, frame: task.firstFrame.map { $0 + sample.position }, frameTime: frame.time,
                                      status: frame.isDamaged ? .damaged : .ok)
@@ -110,6 +115,9 @@ public struct ShardAnalyzer: Sendable {
             }
         } catch let error as MediaError {
             readError = error.message
+        } catch {
+            _ = try? frameStages.finish()  // no batch may outlive the shard
+            throw error
         }
         times.decode += Self.seconds(since: mark)
         try flush()
