@@ -12,7 +12,9 @@ struct ContainerIndex {
 
     var count: Int { timestamps.count }
 
-    init(stream: UnsafeMutablePointer<AVStream>) {
+    /// Reads the index of `stream`; `path` names the input in messages.
+    /// - Throws: `MediaError.badHeader` when an entry's byte range overflows 64 bits.
+    init(stream: UnsafeMutablePointer<AVStream>, path: String) throws(MediaError) {
         let count = Int(avformat_index_get_entries_count(stream))
         var timestamps: [Int64] = []
         var keyframes: [Int64] = []
@@ -23,7 +25,11 @@ struct ContainerIndex {
             timestamps.append(entry.pointee.timestamp)
             if (entry.pointee.flags & AVINDEX_KEYFRAME) != 0 { keyframes.append(entry.pointee.timestamp) }
             if entry.pointee.pos >= 0 {
-                end = max(end, entry.pointee.pos + Int64(entry.pointee.size))
+                guard let entryEnd = TimestampMath.sum(entry.pointee.pos, Int64(entry.pointee.size)) else {
+                    throw MediaError(.badHeader, path: path,
+                        "damaged container index: entry \(i) says \(entry.pointee.size) bytes at byte \(entry.pointee.pos), beyond any file")
+                }
+                end = max(end, entryEnd)
             }
         }
         self.timestamps = timestamps

@@ -4,11 +4,18 @@ enum FrameTiming {
     /// (sorted, distinct) timestamps differs from the median interval by more
     /// than one tick and 2% of the median. Container rounding (33/34 ms at
     /// 29.97 fps in a 1/1000 time base) stays constant; a dropped frame or a
-    /// change of rate is variable.
+    /// change of rate is variable. So is an interval too wide for 64 bits (a
+    /// damaged timestamp among good ones).
     static func isVariable(_ timestamps: [Int64]) -> Bool {
         let sorted = Array(Set(timestamps)).sorted()
         guard sorted.count >= 3 else { return false }
-        let intervals = zip(sorted.dropFirst(), sorted).map { $0 - $1 }
+        var intervals: [Int64] = []
+        intervals.reserveCapacity(sorted.count - 1)
+        for (later, earlier) in zip(sorted.dropFirst(), sorted) {
+            let (interval, overflow) = later.subtractingReportingOverflow(earlier)
+            if overflow { return true }
+            intervals.append(interval)
+        }
         let median = intervals.sorted()[intervals.count / 2]
         let tolerance = max(1, Double(median) * 0.02)
         return intervals.contains { abs(Double($0 - median)) > tolerance }

@@ -26,12 +26,14 @@ public struct GridSampler<Item> {
     private var nextIndex: Int
     private var previous: (time: Double, item: Item)?
 
-    /// Creates a sampler for grid points of `range`.
+    /// Creates a sampler for grid points of `range` (`fps` must be positive and finite).
+    /// A range starting too far out for the grid index to fit an `Int` has no grid points.
     public init(fps: Double, range: TimeRange) {
         precondition(fps > 0 && fps.isFinite, "grid fps must be positive")
         self.fps = fps
         self.range = range
-        self.nextIndex = Int(((range.start - TimeRange.tolerance) * fps).rounded(.up))
+        let first = ((range.start - TimeRange.tolerance) * fps).rounded(.up)
+        self.nextIndex = TimestampMath.int(first) ?? (first > 0 ? Int.max / 2 : 0)
     }
 
     /// Time of grid point `k`.

@@ -24,6 +24,10 @@ public struct MediaError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let unsupportedCodec = Code(rawValue: "unsupported_codec")
         /// The frame size is zero, negative or beyond the configured limit.
         public static let absurdDimensions = Code(rawValue: "absurd_dimensions")
+        /// A header, index or timestamp field holds a value no real file has: a
+        /// duration of centuries, timestamps whose difference overflows, a byte
+        /// position past the end of any file. The message names the field.
+        public static let badHeader = Code(rawValue: "bad_header")
         /// The file ends before the data its container describes.
         public static let truncated = Code(rawValue: "truncated")
         /// The demuxer would read other files or resources (playlists, concat lists,

@@ -27,6 +27,9 @@ final class PixelConverter {
     func convert(_ frame: UnsafePointer<AVFrame>, rotation: Int, request: PixelRequest, path: String) throws(MediaError) -> PixelImage {
         let f = frame.pointee
         let srcW = Int(f.width), srcH = Int(f.height)
+        guard srcW > 0 && srcH > 0 else {
+            throw MediaError(.decodeFailed, path: path, "the decoder gave a frame of invalid size \(srcW)x\(srcH)")
+        }
         let turn = request.upright ? rotation : 0
         let (outW, outH) = Self.outputSize(codedWidth: srcW, codedHeight: srcH, rotation: turn, request: request)
         let sideways = turn == 90 || turn == 270

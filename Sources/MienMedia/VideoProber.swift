@@ -14,7 +14,7 @@ public enum VideoProber {
     ) throws(MediaError) -> VideoInfo {
         let input = try FormatContext(path: path, options: options)
         let choice = try VideoStreamChoice(in: input, options: options)
-        var info = basicInfo(input: input, choice: choice)
+        var info = try basicInfo(input: input, choice: choice)
         if !info.isImage {
             try addTiming(to: &info, input: input, choice: choice)
         }
@@ -26,7 +26,8 @@ public enum VideoProber {
     }
 
     /// What the headers say, without reading packets: enough to decode.
-    static func basicInfo(input: FormatContext, choice: VideoStreamChoice) -> VideoInfo {
+    /// - Throws: `MediaError.badHeader` when a duration or keyframe time is beyond any real video.
+    static func basicInfo(input: FormatContext, choice: VideoStreamChoice) throws(MediaError) -> VideoInfo {
         let stream = choice.stream.pointee
         let parameters = choice.parameters.pointee
         let demuxer = input.demuxerName
@@ -42,23 +43,17 @@ public enum VideoProber {
         let real = Rational(Int(stream.r_frame_rate.num), Int(stream.r_frame_rate.den))
         let fps: Double? = isImage ? nil : (average.isValid ? average.value : (real.isValid ? real.value : nil))
 
-        var duration = 0.0
-        if !isImage {
-            if stream.duration != noPTS && stream.duration > 0 {
-                duration = Double(stream.duration) * timeBase.value
-            } else if input.pointer.pointee.duration != noPTS && input.pointer.pointee.duration > 0 {
-                duration = Double(input.pointer.pointee.duration) / Double(mien_av_time_base())
-            }
-        }
+        let duration = isImage ? 0 : try Self.duration(input: input, choice: choice)
         var frames = Int(stream.nb_frames)
         var framesSource = FrameCountSource.header
         if isImage {
             (frames, framesSource) = (1, .decoded)
         } else if frames <= 0 {
-            (frames, framesSource) = (Int((duration * (fps ?? 0)).rounded()), .estimate)
+            // duration <= maxSeconds, so this only fails for a frame rate beyond any real one.
+            (frames, framesSource) = (TimestampMath.int((duration * (fps ?? 0)).rounded()) ?? 0, .estimate)
         }
-        let index = ContainerIndex(stream: choice.stream)
-        let keyframes = isImage ? [0] : index.keyframeTimestamps.map { Double($0 - startPTS) * timeBase.value }
+        let index = try ContainerIndex(stream: choice.stream, path: input.path)
+        let keyframes = isImage ? [0] : try Self.times(of: index.keyframeTimestamps, from: startPTS, input: input, choice: choice)
         let keyframeFrames = isImage ? [0] : []
         let pixelFormat = av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) }
 
@@ -74,9 +69,53 @@ public enum VideoProber {
             isImage: isImage, streamIndex: choice.index)
     }
 
+    /// The stream's duration in seconds from its header, else the container's; 0 when neither says.
+    /// - Throws: `MediaError.badHeader` when the one used is beyond `TimestampMath.maxSeconds`.
+    private static func duration(input: FormatContext, choice: VideoStreamChoice) throws(MediaError) -> Double {
+        let noPTS = FFmpegResult.noPTS
+        let streamDuration = choice.stream.pointee.duration
+        if streamDuration != noPTS && streamDuration > 0 {
+            guard let seconds = TimestampMath.seconds(streamDuration, timeBase: choice.timeBase) else {
+                throw MediaError(.badHeader, path: input.path, "damaged header: the video stream's duration is \(streamDuration) "
+                    + "in time base \(TimestampMath.describe(choice.timeBase)), \(Self.beyond)")
+            }
+            return seconds
+        }
+        let containerDuration = input.pointer.pointee.duration
+        if containerDuration != noPTS && containerDuration > 0 {
+            let seconds = Double(containerDuration) / Double(mien_av_time_base())
+            guard seconds <= TimestampMath.maxSeconds else {
+                throw MediaError(.badHeader, path: input.path,
+                    "damaged header: the container's duration is \(containerDuration) microseconds, \(Self.beyond)")
+            }
+            return seconds
+        }
+        return 0
+    }
+
+    /// `timestamps` as seconds from `origin`.
+    /// - Throws: `MediaError.badHeader` naming the first that overflows or lies beyond `TimestampMath.maxSeconds`.
+    private static func times(
+        of timestamps: [Int64], from origin: Int64, input: FormatContext, choice: VideoStreamChoice
+    ) throws(MediaError) -> [Double] {
+        var times: [Double] = []
+        times.reserveCapacity(timestamps.count)
+        for timestamp in timestamps {
+            guard let time = TimestampMath.seconds(timestamp, from: origin, timeBase: choice.timeBase) else {
+                throw MediaError(.badHeader, path: input.path, "damaged timestamps: keyframe timestamp \(timestamp) is "
+                    + "far from the stream's start \(origin) (time base \(TimestampMath.describe(choice.timeBase))), \(Self.beyond)")
+            }
+            times.append(time)
+        }
+        return times
+    }
+
+    /// The end of the sentence that refuses a time.
+    private static let beyond = "more than \(Int(TimestampMath.maxSeconds)) seconds (about 116 days), beyond any real video"
+
     /// Keyframes, frame count and variability: from a full container index, else from the packets.
     private static func addTiming(to info: inout VideoInfo, input: FormatContext, choice: VideoStreamChoice) throws(MediaError) {
-        let index = ContainerIndex(stream: choice.stream)
+        let index = try ContainerIndex(stream: choice.stream, path: input.path)
         let timestamps: [Int64]
         var keyframes: [Int64]
         if index.listsEveryFrame(expected: Int(choice.stream.pointee.nb_frames)) {
@@ -100,7 +139,7 @@ public enum VideoProber {
         // the reordering delay; measured from the first entry, that delay cancels.
         let origin = index.listsEveryFrame(expected: Int(choice.stream.pointee.nb_frames))
             ? (index.timestamps.min() ?? info.startPTS) : info.startPTS
-        info.keyframeTimes = keyframes.map { Double($0 - origin) * info.timeBase.value }
+        info.keyframeTimes = try times(of: keyframes, from: origin, input: input, choice: choice)
         info.keyframeFrames = FrameTiming.positions(of: keyframes, among: timestamps)
         info.vfr = FrameTiming.isVariable(timestamps)
     }

@@ -18,9 +18,10 @@ extension VideoReader {
     /// With `.everyFrame`, each frame whose time is in the range; with
     /// `.grid(fps:)`, one frame per grid point `k / fps` in the range (see
     /// `GridSampler`). A still image gives its one frame at time 0.
-    /// - Throws: `MediaError` for an invalid range or unreadable input, or what `body` throws.
+    /// - Throws: `MediaError` for an invalid range (one that starts beyond any real
+    ///   video included) or sampling rate, or unreadable input, or what `body` throws.
     public func read(range: TimeRange = .all, sampling: Sampling, _ body: (SampledFrame) throws -> Void) throws {
-        guard range.isValid else {
+        guard range.isValid, range.start <= TimestampMath.maxSeconds else {
             throw MediaError(.invalidRequest, path: info.path, "invalid time range \(range)")
         }
         if info.isImage {
@@ -38,8 +39,9 @@ extension VideoReader {
                 position += 1
             }
         case .grid(let fps):
-            guard fps > 0 && fps.isFinite else {
-                throw MediaError(.invalidRequest, path: info.path, "sampling rate must be positive, got \(fps)")
+            guard fps > 0 && fps <= TimestampMath.maxGridFPS else {
+                throw MediaError(.invalidRequest, path: info.path,
+                    "sampling rate must be positive and at most \(Int(TimestampMath.maxGridFPS)) per second, got \(fps)")
             }
             var sampler = GridSampler<(frame: DecodedFrame, position: Int)>(fps: fps, range: range)
             var last: DecodedFrame?

@@ -31,7 +31,7 @@ public final class VideoReader {
     public init(path: String, options: MediaOpenOptions = MediaOpenOptions()) throws(MediaError) {
         input = try FormatContext(path: path, options: options)
         let choice = try VideoStreamChoice(in: input, options: options)
-        info = VideoProber.basicInfo(input: input, choice: choice)
+        info = try VideoProber.basicInfo(input: input, choice: choice)
         packets = PacketReader(input: input, streamIndex: choice.index)
         containerIndexed = avformat_index_get_entries_count(choice.stream) > 0
         decoder = try VideoDecoder(choice: choice, path: path, options: options)
@@ -76,8 +76,12 @@ public final class VideoReader {
     /// Seeks to the keyframe before `seconds` and decodes forward. If the
     /// container's seek lands after the time (its index gives decode rather than
     /// presentation times), it seeks again further back until it lands before.
-    /// - Throws: `MediaError` when reading cannot go on at all.
+    /// - Throws: `MediaError` when reading cannot go on at all, or `.invalidRequest`
+    ///   for a time that is not a number or beyond any video (`TimestampMath.maxSeconds`).
     public func seek(to seconds: Double) throws(MediaError) {
+        guard !seconds.isNaN, seconds <= TimestampMath.maxSeconds else {
+            throw MediaError(.invalidRequest, path: info.path, "cannot seek to \(seconds) s")
+        }
         pending = []
         if info.isImage || (seconds <= 0 && !hasRead) { return }
         var margin = 0.0
@@ -112,8 +116,11 @@ public final class VideoReader {
         sentEnd = false
         lastTime = nil
         let stream = Int32(info.streamIndex)
-        let target = info.startPTS + Int64((seconds / info.timeBase.value).rounded(.down))
-        if seconds > 0, av_seek_frame(input.pointer, stream, target, AVSEEK_FLAG_BACKWARD) >= 0 { return }
+        // A time base or start from a damaged header can put the target out of
+        // 64 bits: then the start is the only place to seek to.
+        if seconds > 0, let ticks = TimestampMath.ticks(seconds, timeBase: info.timeBase),
+           let target = TimestampMath.sum(info.startPTS, ticks),
+           av_seek_frame(input.pointer, stream, target, AVSEEK_FLAG_BACKWARD) >= 0 { return }
         seekToStart()
     }
 
@@ -128,20 +135,23 @@ public final class VideoReader {
         _ = avformat_seek_file(input.pointer, -1, Int64.min, 0, 0, 0)
     }
 
+    /// Wraps a decoded frame with its time. A timestamp that is missing, or
+    /// beyond any real video from the start (`TimestampMath`: a damaged packet),
+    /// is replaced by the previous frame's time plus one frame interval; a frame
+    /// duration or interval of more than an hour counts as unknown.
     private func makeFrame(_ frame: Frame) -> DecodedFrame {
         let f = frame.pointer.pointee
-        let tb = info.timeBase.value
-        let interval = info.fps.map { 1 / $0 } ?? 0
+        let frameSeconds = TimestampMath.maxFrameSeconds
+        let interval = info.fps.map { 1 / $0 }.flatMap { $0 <= frameSeconds ? $0 : nil } ?? 0
         let pts = f.best_effort_timestamp
-        var time: Double
-        if pts != FFmpegResult.noPTS {
-            time = Double(pts - info.startPTS) * tb
-        } else {
-            time = lastTime.map { $0 + interval } ?? 0
+        var time = lastTime.map { $0 + interval } ?? 0
+        if pts != FFmpegResult.noPTS, let seconds = TimestampMath.seconds(pts, from: info.startPTS, timeBase: info.timeBase) {
+            time = seconds
         }
         if info.isImage { time = 0 }
         lastTime = time
-        let duration = f.pkt_duration > 0 ? Double(f.pkt_duration) * tb : interval
+        let stated = f.pkt_duration > 0 ? TimestampMath.seconds(f.pkt_duration, timeBase: info.timeBase) : nil
+        let duration = stated.flatMap { $0 <= frameSeconds ? $0 : nil } ?? interval
         return DecodedFrame(frame: frame, time: time, pts: pts, duration: duration,
                             rotation: info.rotation, converter: converter, path: info.path)
     }
