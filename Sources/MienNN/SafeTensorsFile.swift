@@ -33,7 +33,14 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// Parses safetensors `bytes`; `path` is used in messages.
+    ///
+    /// Every number in the header is checked before use: the header length
+    /// against the file, each tensor's byte range against the data that
+    /// follows the header, and each shape for negative sizes and element counts
+    /// that overflow, so a crafted file gives an error, never a trap.
+    /// - Throws: `NNError.unreadableFile` naming the file and the bad field.
     public init(bytes: Data, path: String) throws(NNError) {
+        let bytes = Data(bytes)  // indices from 0, even for a slice of a larger Data
         self.path = path
         self.bytes = bytes
         guard bytes.count >= 8 else { throw NNError(.unreadableFile, "\(path): too short for a safetensors file") }
@@ -48,14 +55,38 @@ public struct SafeTensorsFile: Sendable {
         metadata = header["__metadata__"] as? [String: String] ?? [:]
         var entries: [String: Entry] = [:]
         for (name, value) in header where name != "__metadata__" {
-            guard let object = value as? [String: Any], let dtype = object["dtype"] as? String,
-                  let shape = object["shape"] as? [Int], let offsets = object["data_offsets"] as? [Int], offsets.count == 2,
-                  offsets[0] >= 0, offsets[0] <= offsets[1], dataStart + offsets[1] <= bytes.count else {
-                throw NNError(.unreadableFile, "\(path): malformed header entry for '\(name)'")
-            }
-            entries[name] = Entry(dtype: dtype, shape: shape, range: (dataStart + offsets[0])..<(dataStart + offsets[1]))
+            entries[name] = try Self.entry(name, value, dataBytes: bytes.count - dataStart, dataStart: dataStart, path: path)
         }
         self.entries = entries
+    }
+
+    /// One header entry, checked: a dtype, a shape of sizes >= 0 whose product
+    /// fits an `Int`, and `data_offsets` `[begin, end]` with `0 <= begin <= end <= dataBytes`.
+    private static func entry(_ name: String, _ value: Any, dataBytes: Int, dataStart: Int, path: String) throws(NNError) -> Entry {
+        let malformed = { (why: String) in NNError(.unreadableFile, "\(path): malformed header entry for '\(name)': \(why)") }
+        guard let object = value as? [String: Any] else { throw malformed("not an object") }
+        guard let dtype = object["dtype"] as? String else { throw malformed("no dtype string") }
+        guard let shape = object["shape"] as? [Int] else { throw malformed("no shape (a list of integers)") }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw malformed("negative size in shape \(shape)") }
+        guard elementCount(shape) != nil else { throw malformed("shape \(shape) has more elements than memory can hold") }
+        guard let offsets = object["data_offsets"] as? [Int], offsets.count == 2 else {
+            throw malformed("no data_offsets (two integers)")
+        }
+        guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataBytes else {
+            throw malformed("data_offsets \(offsets) are not a byte range within the \(dataBytes) bytes of data")
+        }
+        return Entry(dtype: dtype, shape: shape, range: (dataStart + offsets[0])..<(dataStart + offsets[1]))
+    }
+
+    /// The number of elements of `shape` (sizes >= 0), or nil when it overflows `Int`.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            count = product
+        }
+        return count
     }
 
     /// The float32 tensor `name`, which must have exactly `shape`.
@@ -77,8 +108,9 @@ public struct SafeTensorsFile: Sendable {
         guard entry.dtype == "F32" else {
             throw NNError(.unsupportedType, "\(path): tensor '\(name)' is \(entry.dtype); Mien reads F32")
         }
-        let count = entry.shape.reduce(1, *)
-        guard entry.range.count == count * 4 else {
+        // The entry's shape was checked when the header was read: sizes >= 0, a count that fits.
+        let count = Self.elementCount(entry.shape) ?? -1
+        guard count >= 0, count <= entry.range.count / 4, entry.range.count == count * 4 else {
             throw NNError(.unreadableFile, "\(path): tensor '\(name)' holds \(entry.range.count) bytes for shape \(entry.shape)")
         }
         var values = [Float](repeating: 0, count: count)
