@@ -38,6 +38,12 @@ public struct JobSpecification: Sendable, Equatable, Decodable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AnalysisError(.badJobFile, "\(path): cannot read the job file (missing or unreadable)")
         }
+        return try parse(data, path: path)
+    }
+
+    /// Parses and checks the bytes of a job file; `path` names it in messages.
+    /// - Throws: `AnalysisError.badJobFile` naming the file and what is wrong in it.
+    public static func parse(_ data: Data, path: String) throws(AnalysisError) -> JobSpecification {
         guard let text = String(data: data, encoding: .utf8) else {
             throw AnalysisError(.badJobFile, "\(path): the job file is not UTF-8 text")
         }

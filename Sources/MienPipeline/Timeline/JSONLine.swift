@@ -51,7 +51,9 @@ struct JSONLine {
     static func number(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "0" }
         let scale = [1.0, 10, 100, 1_000, 10_000, 100_000, 1_000_000][min(max(decimals, 0), 6)]
-        let rounded = (value * scale).rounded() / scale
+        // Past 2^53 a Double has no fractional digits to round (and value * scale
+        // could overflow to infinity, which is not JSON).
+        let rounded = value.magnitude < 0x1p53 ? (value * scale).rounded() / scale : value
         return rounded == 0 ? "0" : trimmed(rounded.description)
     }
 

@@ -13,22 +13,12 @@ public enum TimelineFile {
         return Data(text.utf8)
     }
 
-    /// Reads a timeline back.
+    /// Reads a timeline back, every record at once (`TimelineReader` reads one at a time).
     /// - Throws: `AnalysisError.badTimeline` naming the file, the line and the cause.
     public static func read(_ path: String) throws(AnalysisError) -> [FrameRecord] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
-            throw AnalysisError(.badTimeline, "\(path): \(reason)")
-        }
-        let decoder = JSONDecoder()
+        let reader = try TimelineReader(path: path)
         var records: [FrameRecord] = []
-        for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { continue }
-            do { records.append(try decoder.decode(FrameRecord.self, from: Data(line))) } catch {
-                throw AnalysisError(.badTimeline, "\(path): line \(number + 1) is not a timeline record: \(TimelineFile.describe(error))")
-            }
-        }
+        while let record = try reader.next() { records.append(record) }
         return records
     }
 
