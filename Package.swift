@@ -106,3 +106,20 @@ let package = Package(
         .testTarget(name: "MienJobsTests", dependencies: ["MienJobs"]),
     ]
 )
+
+/// libFuzzer targets (Fuzz/README.md), only when `MIEN_FUZZ=1`: they need
+/// `-sanitize=fuzzer`, which `scripts/fuzz.sh` passes, and an ordinary build
+/// or test run never sees them.
+if ProcessInfo.processInfo.environment["MIEN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependency: Target.Dependency)] = [
+        ("FuzzMedia", "MienMedia"), ("FuzzSafeTensors", "MienNN"),
+        ("FuzzJob", "MienPipeline"), ("FuzzTimeline", "MienPipeline"),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: [target.dependency, "FuzzDriver"], path: "Fuzz/\(target.name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}
