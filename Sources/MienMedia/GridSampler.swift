@@ -42,29 +42,44 @@ public struct GridSampler<Item> {
     /// Whether every grid point of the range has been given a frame.
     public var isDone: Bool { gridTime(nextIndex) >= range.end - TimeRange.tolerance }
 
+    /// Takes the next frame and hands `each` the grid points it settles (those
+    /// before it), one at a time: a long gap between two frames (a damaged
+    /// timestamp can make one of days) costs no memory here.
+    public mutating func push(time: Double, item: Item, _ each: (Pick) throws -> Void) rethrows {
+        while !isDone && gridTime(nextIndex) < time - TimeRange.tolerance {
+            let chosen = previous ?? (time, item)
+            let pick = Pick(index: nextIndex, time: gridTime(nextIndex), frameTime: chosen.time, item: chosen.item)
+            nextIndex += 1
+            try each(pick)
+        }
+        previous = (time, item)
+    }
+
     /// Takes the next frame and returns the grid points it settles (those before it).
     public mutating func push(time: Double, item: Item) -> [Pick] {
         var picks: [Pick] = []
-        while !isDone && gridTime(nextIndex) < time - TimeRange.tolerance {
-            let chosen = previous ?? (time, item)
-            picks.append(Pick(index: nextIndex, time: gridTime(nextIndex), frameTime: chosen.time, item: chosen.item))
-            nextIndex += 1
-        }
-        previous = (time, item)
+        push(time: time, item: item) { picks.append($0) }
         return picks
     }
 
-    /// At the end of the stream: the remaining grid points up to `streamEnd`
-    /// (the end of the last frame) take the last frame.
-    public mutating func finish(streamEnd: Double) -> [Pick] {
-        guard let last = previous else { return [] }
-        var picks: [Pick] = []
+    /// At the end of the stream: hands `each` the remaining grid points up to
+    /// `streamEnd` (the end of the last frame), which take the last frame.
+    public mutating func finish(streamEnd: Double, _ each: (Pick) throws -> Void) rethrows {
+        guard let last = previous else { return }
         while !isDone {
             let t = gridTime(nextIndex)
             guard t < streamEnd - TimeRange.tolerance || t <= last.time + TimeRange.tolerance else { break }
-            picks.append(Pick(index: nextIndex, time: t, frameTime: last.time, item: last.item))
+            let pick = Pick(index: nextIndex, time: t, frameTime: last.time, item: last.item)
             nextIndex += 1
+            try each(pick)
         }
+    }
+
+    /// At the end of the stream: the remaining grid points up to `streamEnd`
+    /// (the end of the last frame), which take the last frame.
+    public mutating func finish(streamEnd: Double) -> [Pick] {
+        var picks: [Pick] = []
+        finish(streamEnd: streamEnd) { picks.append($0) }
         return picks
     }
 }

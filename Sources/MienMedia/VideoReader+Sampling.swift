@@ -47,14 +47,14 @@ extension VideoReader {
             var last: DecodedFrame?
             var position = 0
             while !sampler.isDone, let frame = try nextFrame() {
-                for pick in sampler.push(time: frame.time, item: (frame, position)) {
+                try sampler.push(time: frame.time, item: (frame, position)) { pick in
                     try body(SampledFrame(index: pick.index, time: pick.time, position: pick.item.position, frame: pick.item.frame))
                 }
                 last = frame
                 position += 1
             }
             if let last, !sampler.isDone {
-                for pick in sampler.finish(streamEnd: last.time + last.duration) {
+                try sampler.finish(streamEnd: last.time + last.duration) { pick in
                     try body(SampledFrame(index: pick.index, time: pick.time, position: pick.item.position, frame: pick.item.frame))
                 }
             }

@@ -79,6 +79,22 @@ struct TimestampMathTests {
         #expect(sampler.finish(streamEnd: 1).isEmpty)
     }
 
+    @Test func aGapOfDaysIsHandedOutOnePointAtATime() {
+        // Two frames 100 days apart at 1,000 points a second: 8.64e9 grid points,
+        // which an array of picks could not hold; the caller stops after a few.
+        struct Stop: Error {}
+        var sampler = GridSampler<Int>(fps: 1000, range: .all)
+        sampler.push(time: 0, item: 0) { _ in Issue.record("no point before the first frame") }
+        var seen: [Int] = []
+        #expect(throws: Stop.self) {
+            try sampler.push(time: 8.64e6, item: 1) { pick in
+                seen.append(pick.index)
+                if seen.count == 3 { throw Stop() }
+            }
+        }
+        #expect(seen == [0, 1, 2])
+    }
+
     @Test func readRefusesRangesAndRatesBeyondAnyVideo() throws {
         let reader = try VideoReader(path: Fixtures.shared.h264)
         for (range, sampling) in [
