@@ -42,7 +42,6 @@ extension Mien {
         var file: String
 
         func run() throws {
-            MatrixMultiply.setThreads(1)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-bench-\(getpid())").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }

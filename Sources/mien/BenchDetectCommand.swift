@@ -71,7 +71,6 @@ extension Mien {
         }
 
         func run() throws {
-            MatrixMultiply.setThreads(1)
             if let profile {
                 let detector = try YuNetDetector(settings: .init(minFaceSize: minFace))
                 guard let image = try Self.firstFrame(profile) else { throw Fatal("\(profile): no frame") }

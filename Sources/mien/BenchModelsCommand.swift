@@ -44,7 +44,6 @@ extension Mien {
         var minFaces = "20,40"
 
         func run() throws {
-            MatrixMultiply.setThreads(1)
             print("Mien, one thread")
             for name in ClassifierRegistry.names where !detectorOnly {
                 let classifier = try ClassifierRegistry.load(name)

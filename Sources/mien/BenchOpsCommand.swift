@@ -17,7 +17,6 @@ extension Mien {
         var noReference = false
 
         func run() throws {
-            MatrixMultiply.setThreads(1)
             print("operator                                   MMACs     fast ms   GMAC/s   reference ms  speed-up")
             for row in OpBenchmark.run(batch: batch, withReference: !noReference) {
                 let reference = row.referenceSeconds.map { String(format: "%12.1f  %7.1fx", $0 * 1e3, $0 / row.fastSeconds) } ?? ""

@@ -39,8 +39,6 @@ extension Mien {
         }
 
         func run() throws {
-            // One BLAS thread: the GEMMs are small, and Mien scales by processes, one per core.
-            MatrixMultiply.setThreads(1)
             let detector = try self.detector.load(minFaceSize: minFace)
             let sampling: Sampling = fps.map { .grid(fps: $0) } ?? .everyFrame
             var failures: [DetectRecord] = []

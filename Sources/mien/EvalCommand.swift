@@ -37,8 +37,6 @@ extension Mien {
         }
 
         func run() throws {
-            // One BLAS thread: the GEMMs are small, and Mien scales by processes, one per core.
-            MatrixMultiply.setThreads(1)
             let folder = try ImageFolder(path: dataset)
             for skipped in folder.skippedFolders {
                 Mien.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")

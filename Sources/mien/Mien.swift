@@ -1,4 +1,5 @@
 import ArgumentParser
+import MienNN
 
 /// The `mien` command: facial-expression timelines from recorded video.
 @main
@@ -13,9 +14,13 @@ struct Mien: AsyncParsableCommand {
         ]
     )
 
-    /// Tunes the allocator (see `AllocatorTuning`), then runs the command line.
+    /// Tunes the allocator (see `AllocatorTuning`), limits OpenBLAS to one
+    /// thread for every command (see `MatrixMultiply.useSingleThreadedBLAS`:
+    /// Mien runs its own threads and worker processes above it), then runs
+    /// the command line.
     static func main() async {
         AllocatorTuning.apply()
+        MatrixMultiply.useSingleThreadedBLAS()
         await main(nil)
     }
 }

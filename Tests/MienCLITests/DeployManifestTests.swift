@@ -79,16 +79,24 @@ final class DeployManifestTests {
         #expect(result.text.contains(problem), "\(result.text)")
     }
 
-    @Test func dockerfileWithoutMienCPUFails() throws {
+    /// A line of Deploy/Dockerfile the validator requires, and its report when the line is gone.
+    static let requiredLines: [(line: String, problem: String)] = [
+        ("ENV MIEN_CPU=${MIEN_CPU}", "the build stage does not set ENV MIEN_CPU"),
+        ("ENV OPENBLAS_NUM_THREADS=1", "the runtime stage does not set ENV OPENBLAS_NUM_THREADS=1"),
+    ]
+
+    @Test(arguments: requiredLines.indices)
+    func dockerfileWithoutARequiredLineFails(_ index: Int) throws {
+        let (required, problem) = Self.requiredLines[index]
         let dockerfile = root + "/Dockerfile"
         let text = try String(contentsOfFile: RepositoryFiles.path("Deploy/Dockerfile"), encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.contains("ENV MIEN_CPU=${MIEN_CPU}"))
-        try lines.filter { $0 != "ENV MIEN_CPU=${MIEN_CPU}" }.joined(separator: "\n")
+        #expect(lines.contains(Substring(required)))
+        try lines.filter { $0 != required }.joined(separator: "\n")
             .write(toFile: dockerfile, atomically: true, encoding: .utf8)
 
         let result = try DeployValidator.run(["--dockerfile", dockerfile])
         #expect(result.status == 1, "\(result.text)\(result.stderr)")
-        #expect(result.text.contains("the build stage does not set ENV MIEN_CPU"), "\(result.text)")
+        #expect(result.text.contains(problem), "\(result.text)")
     }
 }

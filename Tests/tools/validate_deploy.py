@@ -20,7 +20,8 @@ every YAML document in them is checked:
     unset, and a kustomization whose pods run the `mien` image rewrites it.
 The Dockerfile (default Deploy/Dockerfile) is parsed with dockerfile-parse:
 it must build on Debian 12 (bookworm) images, set MIEN_CPU in the build stage
-(portable by default), and run as a non-root user.
+(portable by default), set OPENBLAS_NUM_THREADS=1 in the runtime stage, and
+run as a non-root user.
 
 Prints `path: problem` lines and exits 1 if there was any, 2 when a package
 is missing (run scripts/tools-venv.sh, which makes .venv-tools/).
@@ -297,6 +298,9 @@ def check_dockerfile(path, report):
                        % build["args"].get("MIEN_CPU"))
         if not any("-c release" in run for run in build["runs"]):
             report.add(path, "the build stage does not build with -c release")
+    if stages[-1]["envs"].get("OPENBLAS_NUM_THREADS") != "1":
+        report.add(path, "the runtime stage does not set ENV OPENBLAS_NUM_THREADS=1 "
+                   "(Mien runs its own threads above OpenBLAS)")
     user = stages[-1]["user"]
     if user in (None, "root", "0"):
         report.add(path, "the runtime stage runs as root; add a USER line")

@@ -19,8 +19,8 @@ public enum ClassifierBenchmark {
     /// Classifies batches of `batch` synthetic gray faces of `faceSize` x `faceSize`
     /// (48: FER-2013 crops, resized to the model's input as in `mien eval`) with
     /// `classifier` for about `seconds` after one warm-up batch, on the calling
-    /// thread. OpenBLAS threads are left as they are: call
-    /// `MatrixMultiply.setThreads(1)` first to measure one core.
+    /// thread. OpenBLAS threads are left as they are: one unless
+    /// `MatrixMultiply.setThreads` chose more.
     public static func run(classifier: any EmotionClassifier, batch: Int, seconds: Double,
                            faceSize: Int = 48) throws(ClassifierError) -> Result {
         precondition(batch > 0 && faceSize > 0, "batch and face size must be positive")

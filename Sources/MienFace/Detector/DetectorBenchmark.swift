@@ -4,8 +4,8 @@ import MienNN
 
 /// Times `MTCNNDetector` on one image, for `mien bench models`. Prints nothing.
 ///
-/// The thread count of the matrix products is the caller's: call
-/// `MatrixMultiply.setThreads(1)` first for single-core figures.
+/// The matrix products run on one OpenBLAS thread (the process-wide default,
+/// `MatrixMultiply.useSingleThreadedBLAS`), so the figures are single-core.
 public enum DetectorBenchmark {
     /// Milliseconds per frame, in total and split by stage (means over the timed runs).
     public struct Result: Sendable {

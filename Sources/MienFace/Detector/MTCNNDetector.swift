@@ -18,7 +18,7 @@ import MienNN
 ///
 /// A detector holds only immutable weights: one instance can serve any number
 /// of threads. The networks' matrix products use OpenBLAS, whose thread count
-/// is process-wide (`MatrixMultiply.setThreads`).
+/// is process-wide: one (`MatrixMultiply.useSingleThreadedBLAS`).
 public struct MTCNNDetector: Sendable {
     /// The cascade's settings; the defaults are facenet-pytorch's (and fer's).
     public struct Settings: Sendable, Equatable {
