@@ -29,14 +29,30 @@ extension Mien {
         }
 
         func run() throws {
-            let records: [FrameRecord]
-            do { records = try TimelineFile.read(timeline) } catch { throw Fatal(error.message) }
-            let text = TimelineCSV.text(records)
-            if let output {
-                do { try AtomicFile.write(Data(text.utf8), to: output) } catch { throw Fatal(error.message) }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            do {
+                // Two passes, one record at a time, so a timeline of any length exports in little memory:
+                // the first finds whether any face is smoothed (the header depends on it).
+                let scan = try TimelineReader(path: timeline)
+                var smoothed = false
+                while !smoothed, let record = try scan.next() { smoothed = record.faces.contains { $0.smoothed != nil } }
+                let reader = try TimelineReader(path: timeline)
+                if let output {
+                    let file = try AtomicFileWriter(path: output)
+                    try file.append(TimelineCSV.header(smoothed: smoothed))
+                    while let record = try reader.next() { try file.append(TimelineCSV.rows(record, smoothed: smoothed)) }
+                    try file.commit()
+                } else {
+                    var chunk = TimelineCSV.header(smoothed: smoothed)
+                    while let record = try reader.next() {
+                        chunk += TimelineCSV.rows(record, smoothed: smoothed)
+                        if chunk.utf8.count >= 1 << 20 {
+                            FileHandle.standardOutput.write(Data(chunk.utf8))
+                            chunk = ""
+                        }
+                    }
+                    FileHandle.standardOutput.write(Data(chunk.utf8))
+                }
+            } catch { throw Fatal(error.message) }
         }
     }
 }

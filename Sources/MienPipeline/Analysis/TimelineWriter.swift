@@ -58,54 +58,109 @@ public struct TimelineWriter: Sendable {
     ///   - wallSeconds: seconds spent on the input before writing (the writing is added).
     public func write(_ input: Input, outcome: Result<[ShardResult], ErrorSummary>, times: StageTimes = StageTimes(),
                       wallSeconds: Double) -> TimelineMeta {
-        let started = DispatchTime.now().uptimeNanoseconds
-        let path = input.summary.path
-        var times = times
-        var failure: ErrorSummary?
-        var records: [FrameRecord] = []
-        var transientFaces = 0
-        var shards: [ShardResult] = []
         switch outcome {
-        case .failure(let error): failure = error
+        case .failure(let error):
+            return finish(input, status: .failed, failure: error, summary: nil, times: times,
+                          wallSeconds: wallSeconds, started: DispatchTime.now().uptimeNanoseconds)
         case .success(let results):
-            shards = results
-            for shard in results { times = times + shard.times }
+            let ordered = results.sorted { $0.task.start < $1.task.start }
             do {
-                (records, transientFaces) = try TimelineAssembler(settings: input.settings).assembleCounting(results)
-                if records.isEmpty {
-                    let reason = results.compactMap(\.readError).first.map { " (\($0))" } ?? ""
-                    failure = ErrorSummary(code: "decode_failed", message: "\(path): no frame could be decoded\(reason)")
-                }
+                return try write(input, shardCount: ordered.count, load: { ordered[$0] }, times: times, wallSeconds: wallSeconds)
             } catch {
-                failure = ErrorSummary(code: error.code.description, message: "\(path): \(error.message)")
+                // `load` above cannot fail.
+                return finish(input, status: .failed, failure: ErrorSummary(code: "analysis_failed", message: "\(error)"),
+                              summary: nil, times: times, wallSeconds: wallSeconds, started: DispatchTime.now().uptimeNanoseconds)
             }
         }
-        times.finish += ShardAnalyzer.seconds(since: started)
+    }
 
-        var counts = TimelineCounts(records)
-        counts.transientFaces = transientFaces
+    /// Writes the input's files from its shard results, which `load` gives one
+    /// at a time in time order (`StreamingTimelineAssembler`: memory for a
+    /// shard and a track, whatever the video's length), and returns the meta
+    /// record written. The timeline is written piece by piece to a temporary
+    /// file and moved into place when whole.
+    /// - Parameters:
+    ///   - shardCount: shards `0 ..< shardCount`, numbered in time order.
+    ///   - load: shard `i`'s result (called twice per shard).
+    ///   - times: stage times so far (probing); the shards' own are added.
+    ///   - wallSeconds: seconds spent on the input before writing (the writing is added).
+    ///   - addShardSeconds: add the shards' own seconds to `wallSeconds` (for
+    ///     a stored job, whose shards ran elsewhere).
+    /// - Throws: only what `load` threw (a store that failed): no file is
+    ///   changed then. Anything else ends in the meta record's status.
+    public func write(_ input: Input, shardCount: Int, load: (Int) throws -> ShardResult, times: StageTimes = StageTimes(),
+                      wallSeconds: Double, addShardSeconds: Bool = false) throws -> TimelineMeta {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let path = input.summary.path
+        let files = paths(name: input.name)
+        struct LoadFailure: Error { let error: any Error }
+        var summary: StreamingTimelineAssembler.Summary?
+        var failure: ErrorSummary?
+        var writer: AtomicFileWriter?
+        var writeSeconds = 0.0
+        do {
+            let file = try AtomicFileWriter(path: files.timeline)
+            writer = file
+            let assembler = StreamingTimelineAssembler(settings: input.settings, spillFolder: outputDirectory)
+            summary = try assembler.assemble(shardCount: shardCount, load: { i in
+                do { return try load(i) } catch { throw LoadFailure(error: error) }
+            }, emit: { record in
+                let mark = DispatchTime.now().uptimeNanoseconds
+                try file.append(record.jsonLine() + "\n")
+                writeSeconds += ShardAnalyzer.seconds(since: mark)
+            })
+            if summary!.counts.records == 0 {
+                let reason = summary!.readErrors.first.map { " (\($0))" } ?? ""
+                failure = ErrorSummary(code: "decode_failed", message: "\(path): no frame could be decoded\(reason)")
+            }
+        } catch let error as LoadFailure {
+            writer?.discard()
+            throw error.error
+        } catch let error as AnalysisError {
+            let message = error.code == .outputFailed ? error.message : "\(path): \(error.message)"
+            failure = ErrorSummary(code: error.code.description, message: message)
+        } catch {
+            failure = ErrorSummary(code: "analysis_failed", message: "\(path): \(error)")
+        }
         var status = TimelineStatus.complete
         if failure != nil {
             status = .failed
-        } else if let reason = Self.damage(counts: counts, shards: shards) {
+            writer?.discard()
+        } else if let summary, let reason = Self.damage(counts: summary.counts, summary: summary) {
             status = .partial
             failure = ErrorSummary(code: "partial", message: "\(path): \(reason)")
         }
-        let files = paths(name: input.name)
-        let writing = DispatchTime.now().uptimeNanoseconds
-        if status != .failed {
-            do { try AtomicFile.write(TimelineFile.data(records), to: files.timeline) } catch {
+        if status != .failed, let writer {
+            let mark = DispatchTime.now().uptimeNanoseconds
+            do { try writer.commit() } catch {
                 status = .failed
                 failure = ErrorSummary(code: error.code.description, message: error.message)
             }
+            writeSeconds += ShardAnalyzer.seconds(since: mark)
         }
+        var times = times
+        if let summary { times = times + summary.times }
+        times.write += writeSeconds
+        var described = input
+        if described.models == nil { described.models = summary?.models }
+        let before = wallSeconds + (addShardSeconds ? summary?.seconds ?? 0 : 0)
+        return finish(described, status: status, failure: failure, summary: summary, times: times,
+                      wallSeconds: before, started: started, writeSeconds: writeSeconds)
+    }
+
+    /// Writes the meta file (and, for a failed input, removes any older timeline).
+    private func finish(_ input: Input, status: TimelineStatus, failure: ErrorSummary?,
+                        summary: StreamingTimelineAssembler.Summary?, times: StageTimes, wallSeconds: Double,
+                        started: UInt64, writeSeconds: Double = 0) -> TimelineMeta {
+        let files = paths(name: input.name)
+        var times = times
         if status == .failed { try? FileManager.default.removeItem(atPath: files.timeline) }
-        times.write += ShardAnalyzer.seconds(since: writing)
+        times.finish += max(0, ShardAnalyzer.seconds(since: started) - writeSeconds)
         var meta = TimelineMeta(
             generator: generator, input: input.summary,
             timeline: status == .failed ? nil : (input.name + ".timeline.jsonl"), status: status, error: failure,
             probe: input.info, models: input.info == nil ? nil : input.models, settings: input.settings,
-            counts: counts, decode: shards.isEmpty ? nil : shards.map(\.decode).reduce(DecodeStats(), +),
+            counts: summary?.counts ?? TimelineCounts(), decode: (summary?.shards ?? 0) == 0 ? nil : summary?.decode,
             times: times, wallSeconds: wallSeconds + ShardAnalyzer.seconds(since: started), finished: Date())
         do { try AtomicFile.write(meta.jsonData(), to: files.meta) } catch {
             // The timeline is there but its meta is not: report the write error in the summary.
@@ -120,12 +175,12 @@ public struct TimelineWriter: Sendable {
     /// not be decoded or analysed, frames the decoder flagged, data it had to
     /// skip (timestamps near skipped data use an earlier frame), or reading
     /// that stopped on an error.
-    static func damage(counts: TimelineCounts, shards: [ShardResult]) -> String? {
-        var reasons: [String] = shards.compactMap(\.readError)
+    static func damage(counts: TimelineCounts, summary: StreamingTimelineAssembler.Summary) -> String? {
+        var reasons: [String] = summary.readErrors
         if counts.undecodable > 0 { reasons.append("\(counts.undecodable) timestamps undecodable") }
         if counts.failed > 0 { reasons.append("\(counts.failed) timestamps failed") }
         if counts.damaged > 0 { reasons.append("\(counts.damaged) timestamps use frames the decoder flagged as damaged") }
-        let skipped = shards.reduce(0) { $0 + $1.decode.corruptPackets + $1.decode.readErrors }
+        let skipped = summary.decode.corruptPackets + summary.decode.readErrors
         if skipped > 0 { reasons.append("\(skipped) damaged packets skipped; nearby timestamps use an earlier frame") }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }

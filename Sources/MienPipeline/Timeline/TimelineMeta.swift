@@ -182,18 +182,22 @@ public struct TimelineCounts: Sendable, Hashable, Codable {
     /// Counts `records`.
     public init(_ records: [FrameRecord]) {
         var tracks = Set<Int>()
-        for record in records {
-            self.records += 1
-            switch record.status {
-            case .ok: ok += 1
-            case .damaged: damaged += 1
-            case .undecodable: undecodable += 1
-            case .failed: failed += 1
-            }
-            if !record.faces.isEmpty { recordsWithFaces += 1 }
-            faces += record.faces.count
-            for face in record.faces { tracks.insert(face.track) }
-        }
+        for record in records { add(record, tracks: &tracks) }
         self.tracks = tracks.count
+    }
+
+    /// Counts one more record; `tracks` collects the track ids seen (assign
+    /// its count to `tracks` at the end).
+    public mutating func add(_ record: FrameRecord, tracks: inout Set<Int>) {
+        records += 1
+        switch record.status {
+        case .ok: ok += 1
+        case .damaged: damaged += 1
+        case .undecodable: undecodable += 1
+        case .failed: failed += 1
+        }
+        if !record.faces.isEmpty { recordsWithFaces += 1 }
+        faces += record.faces.count
+        for face in record.faces { tracks.insert(face.track) }
     }
 }

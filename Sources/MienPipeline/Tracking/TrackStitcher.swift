@@ -52,14 +52,51 @@ public struct TrackStitcher: Sendable {
     ///   taken by `start`, then index), but time ranges must not overlap.
     /// - Returns: the mapping `(shard, local id) -> global id`.
     public func stitch(_ shards: [ShardTracks]) -> StitchedTracks {
-        var globals: [FaceTrack] = []
-        var owner: [Double: [(box: FaceBox, track: Int)]] = [:]  // earlier shards' detections by time
+        var session = Session(settings: settings)
         var mapping = [[Int: Int]](repeating: [:], count: shards.count)
         let order = shards.indices.sorted { a, b in
             shards[a].start != shards[b].start ? shards[a].start < shards[b].start : a < b
         }
-        for s in order {
-            let locals = shards[s].localTracks()
+        for s in order { mapping[s] = session.add(shards[s]) }
+        return StitchedTracks(globalIDs: mapping, trackCount: session.trackCount)
+    }
+
+    /// Stitching one shard at a time, in time order, holding only what later
+    /// shards can still need: one `FaceTrack` (constant size) per global
+    /// track, and the earlier detections a later warm-up may look up (those
+    /// older than any warm-up can reach are dropped). So a video of any length
+    /// is stitched in memory that grows with its number of tracks, not its
+    /// number of detections. `stitch` is a loop over `add`.
+    public struct Session: Sendable {
+        /// Settings; must equal those the shards were tracked with.
+        public let settings: TrackerSettings
+        private var globals: [FaceTrack] = []
+        private var owner: [Double: [(box: FaceBox, track: Int)]] = [:]  // earlier shards' detections by time
+        /// The longest warm-up seen (seconds before a shard's start), to know which detections to keep.
+        private var warmUpSpan = 0.0
+        private var lastStart = -Double.infinity
+
+        /// Starts with no track.
+        public init(settings: TrackerSettings) {
+            self.settings = settings
+        }
+
+        /// Global tracks opened so far.
+        public var trackCount: Int { globals.count }
+
+        /// Stitches the next shard (its `start` not before the previous one's)
+        /// onto the earlier ones.
+        /// - Returns: the shard's mapping `local id -> global id`.
+        public mutating func add(_ shard: ShardTracks) -> [Int: Int] {
+            precondition(shard.start >= lastStart, "shards are stitched in time order")
+            lastStart = shard.start
+            if let earliest = shard.warmUp.map(\.time).min() { warmUpSpan = max(warmUpSpan, shard.start - earliest) }
+            // No later warm-up reaches further back than this one plus the longest span seen.
+            let horizon = shard.start - 2 * warmUpSpan - 1e-6
+            if owner.count > 0 { owner = owner.filter { $0.key >= horizon } }
+
+            var mapping: [Int: Int] = [:]
+            let locals = shard.localTracks()
             var assigned = [Int](repeating: -1, count: locals.count)
             var claimed = Set<Int>()
             let earlier = globals.count  // global tracks from earlier shards: 0..<earlier
@@ -73,7 +110,7 @@ public struct TrackStitcher: Sendable {
             }
             for i in warm {
                 let o = locals[i].lastWarmUp!
-                if let g = Self.owner(of: o, in: owner), !claimed.contains(g) {
+                if let g = TrackStitcher.owner(of: o, in: owner), !claimed.contains(g) {
                     assigned[i] = g
                     claimed.insert(g)
                 }
@@ -108,22 +145,22 @@ public struct TrackStitcher: Sendable {
             //    shard's matching saw every global track as the edge left it.
             for (i, local) in locals.enumerated() {
                 let g = assigned[i]
-                mapping[s][local.id] = g
+                mapping[local.id] = g
                 let continued = globals[g].firstTime < local.firstTime
                 for (k, o) in local.observations.enumerated() where continued || k > 0 {
                     globals[g].append(o.box, at: o.time)
                 }
                 for o in local.observations { owner[o.time, default: []].append((o.box, g)) }
             }
+            return mapping
         }
-        return StitchedTracks(globalIDs: mapping, trackCount: globals.count)
     }
 
     /// The global track of the earlier shards' detection that is `o`: same
     /// sampled time, box overlapping at least `sameDetectionIoU`. Not exact
     /// equality: two workers on different CPUs may detect a box a few ulps
     /// apart. Nil when no detection was recorded at that time.
-    private static func owner(of o: ShardTracks.Observation, in owner: [Double: [(box: FaceBox, track: Int)]]) -> Int? {
+    static func owner(of o: ShardTracks.Observation, in owner: [Double: [(box: FaceBox, track: Int)]]) -> Int? {
         var best: (iou: Double, track: Int)?
         for candidate in owner[o.time] ?? [] {
             let iou = candidate.box.iou(o.box)
