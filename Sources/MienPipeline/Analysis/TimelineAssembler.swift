@@ -4,6 +4,9 @@ import MienFace
 /// shard-local track ids stitched into per-video ids (`TrackStitcher`), the
 /// faces of tracks shorter than `min_track_samples` left out, and each track's
 /// probabilities smoothed over time (`TrackSmoother`).
+///
+/// Everything in memory at once: the plain reference for
+/// `StreamingTimelineAssembler`, which writers use (a test compares them).
 public struct TimelineAssembler: Sendable {
     /// The settings the shards were analysed with.
     public let settings: AnalysisSettings
