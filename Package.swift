@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienTestSupport"]),
-        .testTarget(name: "MienJobsTests", dependencies: ["MienJobs"]),
+        .testTarget(name: "MienJobsTests", dependencies: ["MienJobs", "MienTestSupport"]),
     ]
 )
 

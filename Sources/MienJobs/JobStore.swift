@@ -27,8 +27,13 @@ import Foundation
 ///   once, or dead if that was its last attempt. `release` does not count.
 ///
 /// Errors: every method throws `JobStoreError`: `.unavailable` when the
-/// store cannot be reached, `.queryFailed` when the database refuses a
-/// statement, `.unknownJob` / `.unknownVideo` for ids it does not hold.
+/// store cannot be reached, `.timedOut` when it does not answer within the
+/// store's bound on a call (PostgreSQL's `callTimeout`: a silent server or
+/// network), `.queryFailed` when the database refuses a statement,
+/// `.unknownJob` / `.unknownVideo` for ids it does not hold. After
+/// `.timedOut` the call's effect is unknown; fencing keeps that safe: a
+/// commit either took effect while its lease held or not at all, and one
+/// that reaches the server after the lease expired is refused.
 public protocol JobStore: Sendable {
     /// Creates or upgrades the schema (versioned migrations); safe to call from many processes.
     /// - Throws: `JobStoreError.schemaTooNew` when a newer program has upgraded the store.
@@ -52,6 +57,11 @@ public protocol JobStore: Sendable {
 
     /// A video's finished shard results, in shard order; nil until every shard is done.
     func results(of video: VideoID) async throws -> [ShardOutcome]?
+
+    /// One shard's result (`index`: its position in the video), or nil while
+    /// it is not done. Collecting reads a long video's shards one at a time
+    /// with this, so its memory is that of one shard, not of the video.
+    func result(of video: VideoID, index: Int) async throws -> ShardOutcome?
 
     /// Makes the job's dead shards pending again with a fresh attempt budget;
     /// their videos go back to running. Returns how many shards were revived.

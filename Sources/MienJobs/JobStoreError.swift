@@ -7,6 +7,10 @@ public struct JobStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let badLocation = Code(raw: "bad_location")
         /// The store cannot be reached or opened.
         public static let unavailable = Code(raw: "unavailable")
+        /// The store did not answer within the call's bound (the server or the
+        /// network went silent). Whether the call took effect is unknown: a
+        /// fenced call (`complete`, ...) may or may not have been applied.
+        public static let timedOut = Code(raw: "timed_out")
         /// The store's schema is newer than this program knows.
         public static let schemaTooNew = Code(raw: "schema_too_new")
         /// No job with that id.

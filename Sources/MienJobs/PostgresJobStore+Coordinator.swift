@@ -6,11 +6,11 @@ extension PostgresJobStore {
     /// Inserts the job, its videos and shards in one transaction, unless a
     /// job with the same key (so the same id) exists. Two submits of one key
     /// at once are safe: the second waits on the first's key and then finds it.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed` (also when another key has the same id).
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed` (also when another key has the same id).
     public func submit(_ submission: JobSubmission) async throws -> (id: JobID, created: Bool) {
         let id = submission.jobID
         let name = location.description
-        return try await transaction { connection, logger in
+        return try await transaction("submit") { connection, logger in
             let inserted = try await connection.query("""
                 INSERT INTO jobs (id, key, settings, max_attempts, created, cancelled)
                 VALUES (\(id), \(submission.key), \(submission.settings), \(max(1, submission.maxAttempts)), now(), false)
@@ -46,9 +46,9 @@ extension PostgresJobStore {
     }
 
     /// Every job with its counts, newest first.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
     public func jobs() async throws -> [JobSummary] {
-        try await rows("""
+        try await rows("jobs", """
             SELECT j.id, j.created, j.cancelled,
                 (SELECT COUNT(*) FROM videos v WHERE v.job = j.id),
                 (SELECT COUNT(*) FROM shards s WHERE s.job = j.id),
@@ -64,10 +64,10 @@ extension PostgresJobStore {
     }
 
     /// One job's progress, from one snapshot (a repeatable-read transaction).
-    /// - Throws: `JobStoreError.unknownJob`, `.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.unknownJob`, `.timedOut`, `.unavailable` or `.queryFailed`.
     public func status(of job: JobID) async throws -> JobProgress {
         let name = location.description
-        return try await transaction { connection, logger in
+        return try await transaction("status of job \(job)") { connection, logger in
             try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var jobRow: (Date, Bool, Data)?
             for try await row in try await connection.query(
@@ -109,10 +109,10 @@ extension PostgresJobStore {
 
     /// The video's results in shard order once every shard is done; nil
     /// while any is not, or when its input failed.
-    /// - Throws: `JobStoreError.unknownVideo`, `.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.unknownVideo`, `.timedOut`, `.unavailable` or `.queryFailed`.
     public func results(of video: VideoID) async throws -> [ShardOutcome]? {
         let name = location.description
-        return try await transaction { connection, logger in
+        return try await transaction("results of video \(video)") { connection, logger in
             try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var found: (String?, Int)?
             for try await row in try await connection.query("""
@@ -137,9 +137,9 @@ extension PostgresJobStore {
     }
 
     /// Makes the job's dead shards pending with no attempts used.
-    /// - Throws: `JobStoreError.unknownJob`, `.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.unknownJob`, `.timedOut`, `.unavailable` or `.queryFailed`.
     public func retryDead(in job: JobID) async throws -> Int {
-        let counts = try await rows("""
+        let counts = try await rows("retry of job \(job)", """
             WITH job AS (SELECT id FROM jobs WHERE id = \(job)),
             revived AS (
                 UPDATE shards s SET state = 'pending', attempts = 0, available_at = now(), lease_expires = NULL
@@ -154,9 +154,9 @@ extension PostgresJobStore {
     }
 
     /// Marks the job cancelled: its shards are no longer claimed.
-    /// - Throws: `JobStoreError.unknownJob`, `.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.unknownJob`, `.timedOut`, `.unavailable` or `.queryFailed`.
     public func cancel(_ job: JobID) async throws {
-        guard try await !rows("UPDATE jobs SET cancelled = true WHERE id = \(job) RETURNING id").isEmpty else {
+        guard try await !rows("cancel of job \(job)", "UPDATE jobs SET cancelled = true WHERE id = \(job) RETURNING id").isEmpty else {
             throw unknownJob(job, store: location.description)
         }
     }

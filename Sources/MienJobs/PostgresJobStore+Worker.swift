@@ -12,10 +12,11 @@ extension PostgresJobStore {
     /// last), then leases the pending shard with the smallest id whose backoff
     /// is over and whose job is not cancelled, skipping rows other claimers
     /// hold locked.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
     public func claim(worker: String, lease: Double) async throws -> ShardLease? {
-        try await sweepExpiredLeases()
-        let found = try await rows("""
+        let found = try await bounded("claim") { [self] connection, logger in
+            try await connection.run(sweepExpiredLeases, logger: logger)
+            return try await connection.query("""
             WITH picked AS (
                 SELECT s.id FROM shards s JOIN jobs j ON j.id = s.job
                 WHERE s.state = 'pending' AND s.available_at <= now() AND NOT j.cancelled
@@ -32,7 +33,8 @@ extension PostgresJobStore {
             )
             SELECT l.id, l.video, l.job, l.position, l.payload, l.lease_attempt, v.input, j.settings
             FROM leased l JOIN videos v ON v.id = l.video JOIN jobs j ON j.id = l.job
-            """)
+            """, logger: logger).collect()
+        }
         guard let row = found.first else { return nil }
         let (shard, video, job, position, payload, attempt, input, settings) =
             try row.decode((Int64, Int64, String, Int, Data, Int, String, Data).self)
@@ -43,8 +45,8 @@ extension PostgresJobStore {
     /// Turns every lease that expired before `now()` into a failed attempt:
     /// pending again at once, or dead when it had no attempts left. Rows
     /// another claimer is sweeping (locked) are skipped.
-    func sweepExpiredLeases() async throws {
-        try await rows("""
+    var sweepExpiredLeases: PostgresQuery {
+        """
             WITH expired AS (
                 SELECT id FROM shards WHERE state = 'leased' AND lease_expires < now()
                 FOR UPDATE SKIP LOCKED
@@ -60,13 +62,13 @@ extension PostgresJobStore {
             FROM swept
             WHERE a.shard = swept.id AND a.attempt = swept.lease_attempt AND a.worker = swept.lease_worker
                 AND a.ended IS NULL
-            """)
+            """
     }
 
     /// Moves the lease's expiry to now() + its length, if the attempt still holds it.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
     public func heartbeat(_ lease: ShardLease) async throws -> Bool {
-        try await !rows("""
+        try await !rows("heartbeat of \(lease.described)", """
             UPDATE shards SET lease_expires = now() + \(lease.leaseSeconds) * interval '1 second'
             WHERE id = \(lease.shard) AND state = 'leased' AND lease_attempt = \(lease.attempt)
                 AND lease_worker = \(lease.worker) AND lease_expires > now()
@@ -75,10 +77,13 @@ extension PostgresJobStore {
     }
 
     /// Marks the shard done, stores `result` and closes the history row in one
-    /// statement, if the attempt still holds the lease.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// statement, if the attempt still holds the lease. The fence is checked by
+    /// the server when the statement runs, so a commit that reaches it late
+    /// (after a silent network came back) is refused like any other.
+    /// - Throws: `JobStoreError.timedOut` (the commit may or may not have
+    ///   been applied), `.unavailable` or `.queryFailed`.
     public func complete(_ lease: ShardLease, result: Data) async throws -> Bool {
-        try await rows("""
+        try await rows("commit of \(lease.described)", """
             WITH changed AS (
                 UPDATE shards SET state = 'done', completed_at = now(), lease_expires = NULL
                 WHERE id = \(lease.shard) AND state = 'leased' AND lease_attempt = \(lease.attempt)
@@ -98,9 +103,9 @@ extension PostgresJobStore {
 
     /// Counts a failed attempt: pending again after `retryAfter` seconds, or
     /// dead once `attempts` reaches the job's `max_attempts`.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
     public func fail(_ lease: ShardLease, error: String, retryAfter: Double) async throws -> Bool {
-        try await rows("""
+        try await rows("failure report of \(lease.described)", """
             WITH changed AS (
                 UPDATE shards s SET attempts = s.attempts + 1,
                     state = CASE WHEN s.attempts + 1 >= j.max_attempts THEN 'dead' ELSE 'pending' END,
@@ -122,9 +127,9 @@ extension PostgresJobStore {
     }
 
     /// Makes the shard pending again at once without counting the attempt.
-    /// - Throws: `JobStoreError.unavailable` or `.queryFailed`.
+    /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
     public func release(_ lease: ShardLease) async throws -> Bool {
-        try await rows("""
+        try await rows("release of \(lease.described)", """
             WITH changed AS (
                 UPDATE shards SET state = 'pending', available_at = now(), lease_expires = NULL
                 WHERE id = \(lease.shard) AND state = 'leased' AND lease_attempt = \(lease.attempt)
@@ -138,4 +143,9 @@ extension PostgresJobStore {
             SELECT id FROM changed
             """).count == 1
     }
+}
+
+extension ShardLease {
+    /// "shard 2 of /in/a.mp4 (attempt 1)", for messages.
+    var described: String { "shard \(index) of \(input) (attempt \(attempt))" }
 }

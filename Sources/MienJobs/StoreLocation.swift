@@ -62,13 +62,17 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Opens the store and brings its schema up to date (`migrate()`).
+    /// - Parameter callTimeout: for PostgreSQL, the longest any call waits for
+    ///   the server, seconds (`PostgresJobStore.callTimeout`); SQLite, a local
+    ///   file, does not use it.
     /// - Throws: `JobStoreError.unavailable` when it cannot be opened or reached,
+    ///   `.timedOut` when it does not answer within `callTimeout`,
     ///   `.schemaTooNew` when a newer program has upgraded it.
-    public func open() async throws -> any JobStore {
+    public func open(callTimeout: Double = PostgresJobStore.defaultCallTimeout) async throws -> any JobStore {
         let store: any JobStore
         switch self {
         case .sqlite(let path): store = try SQLiteJobStore(path: path)
-        case .postgres(let location): store = PostgresJobStore(location)
+        case .postgres(let location): store = PostgresJobStore(location, callTimeout: callTimeout)
         }
         do {
             try await store.migrate()
