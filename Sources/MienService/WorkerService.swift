@@ -8,11 +8,16 @@ import Synchronization
 /// results, until stopped (or, with `exitWhenIdle`, until no job has work left).
 ///
 /// While a shard is analysed a heartbeat renews its lease every third of the
-/// lease length. A result is committed only while the lease holds (the store
+/// lease length (`LeaseHeartbeat`: each bounded, retried when the store is
+/// silent). A result is committed only while the lease holds (the store
 /// fences it); a worker that lost its lease (it stalled past it) is refused
-/// and says so. A shard that fails is handed back with a backoff that doubles
-/// per attempt (2, 4, 8 ... s, at most 60 s); the store marks it dead after
-/// the job's attempt budget. Once a stop is requested the worker claims no
+/// and says so. Every other store call is bounded by the store itself
+/// (`--store-timeout`): one that times out (a silent store) ends `run` with
+/// that `JobStoreError`, so `mien worker` exits non-zero with it rather than
+/// hang; its shard's lease then expires and another worker redoes it. A
+/// shard that fails is handed back with a backoff that doubles per attempt
+/// (2, 4, 8 ... s, at most 60 s); the store marks it dead after the job's
+/// attempt budget. Once a stop is requested the worker claims no
 /// more shards; the shard in hand stops at its next batch of frames and is
 /// released (handed back without counting an attempt), so a stop takes
 /// seconds however long the shard.
@@ -82,13 +87,8 @@ public final class WorkerService: Sendable {
             }
             log("claimed shard \(lease.index) of \(lease.input) (job \(lease.job), attempt \(lease.attempt))")
             let started = DispatchTime.now().uptimeNanoseconds
-            let heartbeat = Task { [store, options] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(options.leaseSeconds / 3))
-                    if Task.isCancelled { break }
-                    if (try? await store.heartbeat(lease)) == false { break }
-                }
-            }
+            let heartbeat = LeaseHeartbeat.start(
+                store: store, lease: lease, shard: "shard \(lease.index) of \(lease.input)", log: log)
             let outcome = await Self.runBlocking { [processor] in
                 try processor.process(lease, shouldStop: { stop?.requested ?? false })
             }

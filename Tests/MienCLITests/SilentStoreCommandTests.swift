@@ -1,0 +1,113 @@
+import Foundation
+import MienJobs
+import MienTestSupport
+import Testing
+
+/// Commands on a PostgreSQL store whose network goes silent (a
+/// `SilentNetworkProxy` that stops forwarding, closing nothing): `status`,
+/// `collect` and `submit` fail within `--store-timeout` with a message that
+/// names the store (never its password) and the bound; a worker whose store
+/// goes silent mid-shard notices within its lease, never commits (its shard
+/// is redone by a worker that can reach the store) and exits non-zero
+/// instead of hanging. Async, waiting without blocking the test runner.
+@Suite("commands on a silent job store", .serialized)
+struct SilentStoreCommandTests {
+    let root: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("mien-silent-\(getpid())-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    /// A fresh database on this test process's server: its URL, and a proxy in front of it.
+    struct SilentStore {
+        let direct: String
+        let proxied: String
+        let proxy: SilentNetworkProxy
+
+        init(password: String? = nil) throws {
+            let location = try TemporaryPostgresServer.shared()
+                .createDatabase("silentcli\(getpid())_\(UInt32.random(in: 0...UInt32.max))")
+            proxy = try SilentNetworkProxy(upstreamPort: location.port)
+            direct = "postgres://postgres@127.0.0.1:\(location.port)/\(location.database)?sslmode=disable"
+            let credentials = password.map { "postgres:\($0)" } ?? "postgres"
+            proxied = "postgres://\(credentials)@127.0.0.1:\(proxy.port)/\(location.database)?sslmode=disable"
+        }
+
+        /// The proxied store as messages show it (no password).
+        var shown: String { proxied.replacingOccurrences(of: #":[^:@/]*@"#, with: "@", options: .regularExpression) }
+    }
+
+    /// Submits the sample clip directly and returns the job id.
+    func submit(_ store: SilentStore, _ extra: [String] = []) async throws -> String {
+        let run = try await AsyncMien.run(["submit", "--store", store.direct] + extra + [RepositoryFiles.astronautClip],
+                                          name: "submit", in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func statusCollectAndSubmitTimeOutWithAClearError() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try SilentStore(password: "hunter2")
+        defer { store.proxy.stop() }
+        let job = try await submit(store)
+
+        store.proxy.blackhole()
+        let commands: [[String]] = [
+            ["status", job], ["status"], ["collect", job, "--out", root + "/out"], ["submit", RepositoryFiles.astronautClip],
+        ]
+        for (index, command) in commands.enumerated() {
+            let run = try await AsyncMien.run(command + ["--store", store.proxied, "--store-timeout", "2"],
+                                              name: "silent\(index)", in: root, seconds: 60)
+            let shown = command.joined(separator: " ")
+            #expect(run.status != nil, "mien \(shown) still running after 60 s on a silent store")
+            #expect(run.status.map { $0 != 0 } ?? false, "mien \(shown): \(run.stderr)")
+            #expect(run.stderr.contains("job store \(store.shown): timed out after 2 s waiting for an answer"),
+                    "mien \(shown): \(run.stderr)")
+            #expect(!run.stderr.contains("hunter2"), "the password is never shown: \(run.stderr)")
+            // The 2 s bound, then closing the connection pool: about 2.1 s on a quiet machine.
+            #expect(run.seconds < 20, "mien \(shown) took \(run.seconds) s")
+        }
+    }
+
+    @Test func aWorkerOnASilentStoreExitsAndItsShardIsRedone() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try SilentStore()
+        defer { store.proxy.stop() }
+        let job = try await submit(store, ["--fps", "25"])
+
+        let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--lease", "3", "--exit-when-idle"],
+                                   name: "silent-worker", in: root)
+        let deadline = Date().addingTimeInterval(60)
+        while !silent.stderr.contains("claimed shard") && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        store.proxy.blackhole()
+        let blackholed = Date()
+        #expect(silent.stderr.contains("claimed shard"), "\(silent.stderr)")
+
+        // A worker that reaches the store redoes the shard once the silent one's lease has expired.
+        let other = try await AsyncMien.run(["worker", "--store", store.direct, "--exit-when-idle", "--lease", "10"],
+                                            name: "other-worker", in: root)
+        #expect(other.status == 0 && other.stderr.contains("done shard 0"), "\(other.stderr)")
+        #expect(other.stderr.contains("attempt 2"), "\(other.stderr)")
+
+        // The silent worker never hangs: it exits non-zero, saying why (on a
+        // quiet machine about 6 s after the silence: the rest of its shard, the
+        // 2 s bound on its commit, closing the pool).
+        let status = try await silent.exit(within: 60)
+        let seconds = Date().timeIntervalSince(blackholed)
+        #expect(status != nil, "the worker on the silent store is still running after \(seconds) s: \(silent.stderr)")
+        #expect(status.map { $0 != 0 } ?? false, "\(silent.stderr)")
+        #expect(silent.stderr.contains("heartbeat of shard 0"), "it noticed within its lease: \(silent.stderr)")
+        #expect(silent.stderr.contains("timed out after 2 s waiting for an answer to commit of shard 0"), "\(silent.stderr)")
+        #expect(!silent.stderr.contains("done shard"), "it never committed: \(silent.stderr)")
+
+        let progress = try await AsyncMien.run(["status", "--store", store.direct, "--json", job], name: "status", in: root)
+        let object = try JSONSerialization.jsonObject(with: progress.stdout) as? [String: Any]
+        #expect(object?["done"] as? Int == 1, "\(progress.text)")
+        let errors = (object?["videos"] as? [[String: Any]])?.first?["errors"] as? [String] ?? []
+        #expect(errors.contains { $0.hasPrefix("lease expired") }, "\(progress.text)")
+        let collect = try await AsyncMien.run(["collect", "--store", store.direct, job, "--out", root + "/out"],
+                                              name: "collect", in: root)
+        #expect(collect.status == 0, "\(collect.stderr)")
+    }
+}
