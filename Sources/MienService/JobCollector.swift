@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import MienJobs
 import MienPipeline
@@ -46,19 +45,17 @@ public struct JobCollector: Sendable {
                     code: "shard_dead", message: "\(payload.input.path): " + (video.errors.first ?? "a shard failed too often"))
                 report.written.append(writer.write(input, outcome: .failure(error), wallSeconds: 0))
             case .done:
-                let started = DispatchTime.now().uptimeNanoseconds
-                guard let outcomes = try await store.results(of: video.id) else {
-                    report.running.append(video.input)
-                    continue
+                // Shard by shard (see StreamingTimelineAssembler), on a dispatch thread: memory of one shard.
+                let count = video.shards
+                let outcome = await WorkerService.runBlocking { [store, writer] in
+                    try writer.write(input, shardCount: count, load: { index in
+                        guard let stored = try BlockingCall.run({ try await store.result(of: video.id, index: index) }) else {
+                            throw ServiceError("\(payload.input.path): shard \(index) has no result in the store although the video is done")
+                        }
+                        return try PayloadCoding.decode(ShardResult.self, from: stored.result, what: "shard result")
+                    }, wallSeconds: 0, addShardSeconds: true)
                 }
-                let shards = try outcomes.map {
-                    try PayloadCoding.decode(ShardResult.self, from: $0.result, what: "shard result")
-                }
-                var described = input
-                described.models = shards.first?.models
-                let seconds = shards.reduce(0) { $0 + $1.seconds }
-                let wall = seconds + Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                report.written.append(writer.write(described, outcome: .success(shards), wallSeconds: wall))
+                report.written.append(try outcome.get())
             }
         }
         return report

@@ -1,0 +1,25 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresJobStore {
+    /// One shard's result, or nil while it is not done.
+    /// - Throws: `JobStoreError.unknownVideo`, `.timedOut`, `.unavailable` or `.queryFailed`.
+    public func result(of video: VideoID, index: Int) async throws -> ShardOutcome? {
+        let name = location.description
+        return try await transaction("result of shard \(index) of video \(video)") { connection, logger in
+            var known = false
+            for try await _ in try await connection.query("SELECT 1 FROM videos WHERE id = \(video)", logger: logger).decode(Int.self) {
+                known = true
+            }
+            guard known else { throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)") }
+            var outcome: ShardOutcome?
+            for try await (position, payload, data) in try await connection.query("""
+                SELECT s.position, s.payload, r.data FROM shards s JOIN results r ON r.shard = s.id
+                WHERE s.video = \(video) AND s.position = \(index) AND s.state = 'done'
+                """, logger: logger).decode((Int, Data, Data).self) {
+                outcome = ShardOutcome(index: position, payload: payload, result: data)
+            }
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import GRDB
+
+extension SQLiteJobStore {
+    /// One shard's result, or nil while it is not done.
+    /// - Throws: `JobStoreError.unknownVideo`, or `.queryFailed`.
+    public func result(of video: VideoID, index: Int) async throws -> ShardOutcome? {
+        let name = "sqlite:\(path)"
+        return try await read { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM videos WHERE id = ?", arguments: [video]) != nil else {
+                throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)")
+            }
+            return try Row.fetchOne(db, sql: """
+                SELECT s.position, s.payload, r.data FROM shards s JOIN results r ON r.shard = s.id
+                WHERE s.video = ? AND s.position = ? AND s.state = 'done'
+                """, arguments: [video, index]).map { ShardOutcome(index: $0["position"], payload: $0["payload"], result: $0["data"]) }
+        }
+    }
+}
