@@ -46,11 +46,16 @@ public struct Tensor: Sendable, Equatable {
         return (shape[0], shape[1], shape[2], shape[3])
     }
 
-    /// The largest absolute difference to `other` (same shape), for tests and parity checks.
+    /// The largest absolute difference to `other` (same shape), for tests and parity checks;
+    /// NaN when any difference is NaN (`max` would skip it, and a broken kernel would pass).
     public func maxAbsDifference(_ other: Tensor) -> Float {
         precondition(shape == other.shape, "shapes differ: \(shape) vs \(other.shape)")
         var worst: Float = 0
-        for i in 0..<count { worst = max(worst, abs(data[i] - other.data[i])) }
+        for i in 0..<count {
+            let difference = abs(data[i] - other.data[i])
+            if difference.isNaN { return .nan }
+            worst = max(worst, difference)
+        }
         return worst
     }
 
