@@ -7,6 +7,8 @@
 # (synthetic data, Debian's PyTorch) run last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Where ../shared exists its suites must run, not skip: MIEN_REQUIRE_SHARED=1 makes a missing file a failure.
+if [ -d "${MIEN_SHARED:-../shared}" ]; then export MIEN_REQUIRE_SHARED=1; fi
 
 bash scripts/install-deps.sh
 bash scripts/tools-venv.sh

@@ -1,6 +1,7 @@
 import Foundation
 import MienMedia
 import MienTestSupport
+import Testing
 
 @testable import MienFace
 

@@ -11,7 +11,7 @@ import Testing
 final class FER2013Tests {
     let root: String
 
-    init() throws { root = try SharedDatasets.unpack(SharedDatasets.fer2013PublicTest) }
+    init() throws { root = try SharedDatasets.unpack(SharedDatasets.fer2013PublicTest()) }
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
     /// The first image of each class, which the reference file holds as cv2 decoded it.
