@@ -25,7 +25,7 @@ struct PNetFastPathTests {
             twoChannels += logits[(b * 6 * 63)..<(b * 6 * 63 + 2 * 63)]
             fourChannels += logits[(b * 6 * 63 + 2 * 63)..<((b + 1) * 6 * 63)]
         }
-        #expect(prob == Softmax.apply(Tensor(shape: [2, 2, 7, 9], data: twoChannels)))  // bit for bit
-        #expect(reg == Tensor(shape: [2, 4, 7, 9], data: fourChannels))
+        expectIdentical(prob, Softmax.apply(Tensor(shape: [2, 2, 7, 9], data: twoChannels)), "P-Net split: prob")
+        expectIdentical(reg, Tensor(shape: [2, 4, 7, 9], data: fourChannels), "P-Net split: reg")
     }
 }

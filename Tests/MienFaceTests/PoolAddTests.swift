@@ -16,6 +16,6 @@ struct PoolAddTests {
         let main = Tensor(shape: [n, c, h, w], data: (0..<(n * c * h * w)).map { _ in next() - 0.5 })
         let skipShape = [n, c, (h + 1) / 2, (w + 1) / 2]
         let skip = Tensor(shape: skipShape, data: (0..<skipShape.reduce(1, *)).map { _ in next() })
-        #expect(PoolAdd.apply(main, skip) == PoolAdd.reference(main, skip), "\(shape)")
+        expectIdentical(PoolAdd.apply(main, skip), PoolAdd.reference(main, skip), "pool + add \(shape)")
     }
 }

@@ -14,7 +14,8 @@ struct NearestUpsampleTests {
         var data = TestData(seed: UInt64(h * 100 + w))
         let fine = data.tensor([2, 3, h, w])
         let coarse = data.tensor([2, 3, (h + 1) / 2, (w + 1) / 2])
-        #expect(NearestUpsample.addUpsampled2x(coarse, to: fine) == NearestUpsample.addUpsampled2xReference(coarse, to: fine))
+        expectIdentical(NearestUpsample.addUpsampled2x(coarse, to: fine), NearestUpsample.addUpsampled2xReference(coarse, to: fine),
+                        "upsampled add \(h)x\(w)")
     }
 
     @Test func handWorkedAdd() {
