@@ -103,11 +103,26 @@ public final class TemporaryPostgresServer: Sendable {
         return bound ? Int(UInt16(bigEndian: address.sin_port)) : 20000 + Int(getpid() % 20000)
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34, Debian
+    /// 12 has 2.36), looked up at run time: Swift's Glibc module does not
+    /// import this GNU extension. Nil on an older C library.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(
+            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+    }()
+
     /// Runs a command to completion, its output (to a file) kept for the error.
     ///
     /// `posix_spawn` and `waitpid` rather than Foundation's `Process`: the
     /// server that `pg_ctl start` leaves running inherits the command's
     /// descriptors, and `Process.waitUntilExit` was seen never to return for it.
+    /// For the same reason the child gets no descriptor but 0, 1 and 2: one
+    /// this process opened at that moment for something else (the output
+    /// pipe of a `mien` a test was running beside) stayed open in the server,
+    /// so that pipe never reached its end and the test hung reading it.
     /// - Throws: `JobStoreError.unavailable` with the command and its output when it exits non-zero.
     static func run(_ arguments: [String]) throws {
         let log = FileManager.default.temporaryDirectory
@@ -119,6 +134,7 @@ public final class TemporaryPostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        _ = closeFrom?(&actions, 3)
         // Through sh, to start in /tmp: a folder the postgres user may enter.
         let command = ["/bin/sh", "-c", "cd /tmp && exec \"$@\"", "sh"] + arguments
         let argv = command.map { strdup($0) } + [nil]
