@@ -5,17 +5,31 @@ import Synchronization
 /// waits for an answer forever and ignores task cancellation, so a task group
 /// with a timer child would wait for it too. Here the call runs in a task of
 /// its own; at the deadline the caller gets `timeout()` at once, the call is
-/// cancelled and `onTimeout` runs (to make it give up, e.g. by closing its
-/// connection), and nobody waits for it to end.
+/// cancelled and `onAbandon` runs (to make it give up, e.g. by closing its
+/// connection), and nobody waits for it to end. A cancelled caller abandons
+/// the call the same way.
+///
+/// The bound counts the time this process could run, not time it was
+/// starved: the deadline is a clock of short ticks, and a tick that comes
+/// back much later than asked (the process was stopped, or every thread of
+/// the concurrency pool was blocked, as a busy test runner's are for minutes)
+/// counts only its own length. Starved like that, the call could not have
+/// been answered either, and a silent server is what the bound is for.
 public enum CallDeadline {
+    /// The deadline clock's tick, at most; shorter for short bounds.
+    static let tick = 0.25
+    /// How late a tick may come back and still count in full, seconds.
+    static let lateness = 0.5
+
     /// Runs `body` and returns its result, or throws `timeout()` once `seconds`
-    /// have passed without one. Cancelling the caller cancels `body` and throws
-    /// `CancellationError` at once.
+    /// (of time this process could run) have passed without one. Cancelling the caller cancels `body` and throws
+    /// `CancellationError` at once. `onAbandon` runs when the caller stops
+    /// waiting before `body` ended (the deadline, or a cancellation).
     /// - Throws: what `body` throws, `timeout()`, or `CancellationError`.
     public static func run<T: Sendable>(
         seconds: Double,
         timeout: @escaping @Sendable () -> any Error,
-        onTimeout: @escaping @Sendable () -> Void = {},
+        onAbandon: @escaping @Sendable () -> Void = {},
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let race = Race<T>()
@@ -26,13 +40,28 @@ public enum CallDeadline {
                     do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
                 })
                 race.add(Task {
-                    try? await Task.sleep(for: .milliseconds(Int((max(0, seconds) * 1000).rounded(.up))))
+                    await waitRunnable(seconds)
                     if Task.isCancelled { return }
-                    if race.finish(.failure(timeout())) { onTimeout() }
+                    if race.finish(.failure(timeout())) { onAbandon() }
                 })
             }
         } onCancel: {
-            race.cancel()
+            if race.cancel() { onAbandon() }
+        }
+    }
+
+    /// Sleeps until `seconds` of runnable time have passed (see the type's
+    /// notes), or until cancelled.
+    static func waitRunnable(_ seconds: Double) async {
+        let step = max(0.001, min(tick, seconds / 4))
+        var counted = 0.0
+        while counted < seconds && !Task.isCancelled {
+            let slice = min(step, seconds - counted)
+            let asleep = ContinuousClock.now
+            try? await Task.sleep(for: .microseconds(Int((slice * 1e6).rounded(.up))))
+            let took = ContinuousClock.now - asleep
+            let tookSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            counted += tookSeconds > slice + lateness ? slice : tookSeconds
         }
     }
 }
@@ -87,7 +116,8 @@ private final class Race<T: Sendable>: Sendable {
     /// The caller was cancelled: ends the race with `CancellationError` (before
     /// `start` too, which then resumes the caller with it: only a cancellation
     /// can end the race before the tasks exist).
-    func cancel() {
+    /// - Returns: whether this ended it (the call was under way).
+    func cancel() -> Bool {
         finish(.failure(CancellationError()))
     }
 }

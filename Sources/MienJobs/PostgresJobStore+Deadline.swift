@@ -7,7 +7,8 @@ extension PostgresJobStore {
     /// Runs `body` on a pooled connection, the wait for the connection
     /// included, bounded by `callTimeout`. Past it the caller gets
     /// `JobStoreError.timedOut` and the connection is closed, which fails the
-    /// query still waiting on it, so the pool does not keep it.
+    /// query still waiting on it, so the pool does not keep it (a cancelled
+    /// caller closes it too: nobody would read the answer).
     /// - Parameter call: what is being done, for the error (`claim`, `status` ...).
     /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`, or what `body` throws.
     func bounded<T: Sendable>(
@@ -19,7 +20,7 @@ extension PostgresJobStore {
         return try await CallDeadline.run(
             seconds: seconds,
             timeout: { Self.timedOut(call, store: name, after: seconds) },
-            onTimeout: { held.abandon() }
+            onAbandon: { held.abandon() }
         ) { [self] in
             try await mapErrors {
                 try await client.withConnection { connection in

@@ -5,10 +5,12 @@ import Foundation
 /// suites in parallel on it: a test that blocks in `waitUntilExit` or
 /// `usleep` stalls every async test beside it). Its stdout and stderr go to
 /// files under `folder`.
-final class AsyncMien {
+final class AsyncMien: @unchecked Sendable {
     let process = Process()
     private let outPath: String
     private let errPath: String
+    private let ended = NSLock()
+    private var endedAt: Date?
     let started = Date()
 
     /// Starts `mien arguments`; `name` names its output files in `folder`.
@@ -21,6 +23,13 @@ final class AsyncMien {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice
+        // Stamped on Foundation's own thread, so the time is right even when
+        // the test runner's threads are too busy to poll for minutes.
+        process.terminationHandler = { [ended] _ in
+            ended.lock()
+            self.endedAt = Date()
+            ended.unlock()
+        }
         try process.run()
     }
 
@@ -40,8 +49,14 @@ final class AsyncMien {
 
     /// The exit status, nil while it runs.
     var status: Int32? { process.isRunning ? nil : process.terminationStatus }
-    /// Seconds since it started.
-    var seconds: Double { Date().timeIntervalSince(started) }
+    /// When it exited (nil while it runs).
+    var exitedAt: Date? {
+        ended.lock()
+        defer { ended.unlock() }
+        return endedAt
+    }
+    /// Seconds it ran (so far, while it runs).
+    var seconds: Double { (exitedAt ?? Date()).timeIntervalSince(started) }
     /// What it wrote to stdout so far.
     var stdout: Data { FileManager.default.contents(atPath: outPath) ?? Data() }
     /// What it wrote to stdout so far, as text.

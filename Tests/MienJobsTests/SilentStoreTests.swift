@@ -37,17 +37,21 @@ struct SilentStoreTests {
     }
 
     /// Runs `call`, which must throw `.timedOut` naming the store, the call
-    /// and the bound, no sooner than the bound. It ends about 2 ms after it on
-    /// a quiet machine; the upper limit leaves room for a test runner whose
-    /// threads other suites keep busy (the claim is that it does not hang).
+    /// and the bound, no sooner than the bound and soon after it, in time this
+    /// process could run (a few ms after it on a quiet machine; the runner's
+    /// threads may be busy with other suites for minutes, which the bound
+    /// does not count either).
     static func expectTimeout(_ what: String, _ store: PostgresLocation, _ call: () async throws -> Void) async {
         let started = ContinuousClock.now
+        let stopwatch = RunnableStopwatch()
         let error = await #expect(throws: JobStoreError.self, "\(what)") { try await call() }
+        let runnable = stopwatch.stop()
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .timedOut, "\(what): \(String(describing: error))")
         #expect(error?.message.contains("job store \(store): timed out after 2 s waiting for an answer to \(what)") == true,
                 "\(String(describing: error))")
-        #expect(elapsed >= .milliseconds(1950) && elapsed < .seconds(15), "\(what) gave up after \(elapsed)")
+        #expect(elapsed >= .milliseconds(1950), "\(what) gave up after \(elapsed)")
+        #expect(runnable < bound + 3, "\(what) gave up after \(runnable) s of runnable time (\(elapsed) in all)")
     }
 
     @Test func everyCallTimesOutWithinItsBoundAndTheStoreRecovers() async throws {
@@ -73,9 +77,9 @@ struct SilentStoreTests {
         let progress = try await store.status(of: job)
         #expect(progress.videos.count == 1)
         #expect(try await store.claim(worker: "w3", lease: 60) != nil)
-        let closing = ContinuousClock.now
+        let closing = RunnableStopwatch()
         await store.close()
-        #expect(ContinuousClock.now - closing < .seconds(10))
+        #expect(closing.stop() < 8)
         await direct.close()
     }
 
@@ -83,15 +87,16 @@ struct SilentStoreTests {
         let network = try Network()
         defer { network.proxy.stop() }
         network.proxy.blackhole()
-        let started = ContinuousClock.now
+        let stopwatch = RunnableStopwatch()
         let error = await #expect(throws: JobStoreError.self) {
             _ = try await StoreLocation.postgres(network.proxied).open(callTimeout: 1)
         }
+        let runnable = stopwatch.stop()
         #expect(error?.code == .timedOut)
         #expect(error?.message.contains("job store \(network.proxied): timed out after 1 s waiting for an answer to migrate") == true,
                 "\(String(describing: error))")
         // The bound, then closing the pool (at most 5 s): about 1.3 s on a quiet machine.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(runnable < 9, "\(runnable) s of runnable time")
     }
 
     @Test func aCommitDeliveredAfterItsLeaseExpiredIsRefused() async throws {
