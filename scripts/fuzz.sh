@@ -46,6 +46,9 @@ if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
 fi
 bin="$(MIEN_FUZZ=1 swift build --scratch-path "$scratch" -c release --show-bin-path)"
 
+# Swift's own crash reporter would take the signal of a trap before libFuzzer,
+# which then never writes the input out: leave crashes to libFuzzer.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 mkdir -p "$work/logs"
 failed=()
 summary=()

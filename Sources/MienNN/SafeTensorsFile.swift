@@ -54,8 +54,9 @@ public struct SafeTensorsFile: Sendable {
         }
         metadata = header["__metadata__"] as? [String: String] ?? [:]
         var entries: [String: Entry] = [:]
-        for (name, value) in header where name != "__metadata__" {
-            entries[name] = try Self.entry(name, value, dataBytes: bytes.count - dataStart, dataStart: dataStart, path: path)
+        // In name order, so a file with several bad entries always names the same one.
+        for name in header.keys.sorted() where name != "__metadata__" {
+            entries[name] = try Self.entry(name, header[name]!, dataBytes: bytes.count - dataStart, dataStart: dataStart, path: path)
         }
         self.entries = entries
     }

@@ -99,6 +99,18 @@ struct CraftedHeaderTests {
         #expect(error.message.contains("beyond any real video"), "\(error)")
     }
 
+    /// The media fuzz target's committed seeds go through the same steps; the
+    /// real clips among them (all but `crash-*` ones) must probe.
+    @Test func everyFuzzSeedProbesOrGivesAnError() throws {
+        let folder = RepositoryFiles.path("Fuzz/Seeds/media")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(names.count >= 14)
+        for name in names {
+            let path = try Self.check(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)), name: "seed-" + name)
+            if !name.hasPrefix("crash-") { #expect(throws: Never.self, "\(name)") { try VideoProber.probe(path) } }
+        }
+    }
+
     // MARK: - Running a crafted file
 
     /// Writes `data`, probes it and reads it as `mien probe` and `mien analyze` do; returns the path.

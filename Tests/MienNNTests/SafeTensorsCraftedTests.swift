@@ -85,4 +85,44 @@ struct SafeTensorsCraftedTests {
         let file = try SafeTensorsFile(bytes: whole[3...], path: "slice.safetensors")
         #expect(try file.tensor("w", shape: [2, 2]).data == [0, 0, 0, 0])
     }
+
+    // MARK: - What the fuzz target found
+
+    /// `Fuzz/Seeds/safetensors`, the fuzz target's committed seeds.
+    static let seedFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz/Seeds/safetensors").path
+
+    /// `bytes` as `FuzzSafeTensors` tries it second: the header length set to the JSON's (up to the first NUL).
+    static func withHeaderLengthFixed(_ bytes: Data) -> Data {
+        let rest = bytes.dropFirst(8)
+        var length = UInt64(rest.prefix { $0 != 0 }.count).littleEndian
+        return Data(bytes: &length, count: 8) + rest
+    }
+
+    /// Inputs `FuzzSafeTensors` found trapping the loader before the checks
+    /// above (run against the code before them): a shape whose element count
+    /// overflows `Int`, a negative size that `Tensor` refused with a
+    /// precondition, and a size of -2^63 whose byte count (count * 4) overflowed.
+    @Test(arguments: [
+        ("crash-shape-product-overflow",
+         "malformed header entry for 'conv.2147conv.weight': shape [3, 9223372036854775807, 1, 3, 3] has more elements than memory can hold"),
+        ("crash-negative-dimension", "malformed header entry for 'empty': negative size in shape [0, -14]"),
+        ("crash-byte-count-overflow", "malformed header entry for 'scalar': negative size in shape [-9223372036854775808]"),
+    ])
+    func fuzzerFindingsAreErrors(name: String, message: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.seedFolder + "/\(name).safetensors"))
+        _ = Self.load(bytes)
+        #expect(Self.load(Self.withHeaderLengthFixed(bytes))?.message == "crafted.safetensors: " + message)
+    }
+
+    @Test func everySeedLoadsOrGivesAnError() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.seedFolder).filter { $0.hasSuffix(".safetensors") }
+        #expect(names.count >= 6)
+        for name in names {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.seedFolder + "/" + name))
+            _ = Self.load(bytes)
+            _ = Self.load(Self.withHeaderLengthFixed(bytes))
+            if !name.hasPrefix("crash-") { #expect(throws: Never.self, "\(name)") { try SafeTensorsFile(bytes: bytes, path: name) } }
+        }
+    }
 }

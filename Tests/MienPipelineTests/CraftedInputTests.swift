@@ -1,5 +1,6 @@
 import Foundation
 import MienFace
+import MienTestSupport
 @testable import MienPipeline
 import Testing
 
@@ -146,5 +147,33 @@ struct CraftedInputTests {
             try TimelineReader(path: "/nonexistent/x.timeline.jsonl")
         }
         #expect(throws: AnalysisError(.badTimeline, "/tmp: cannot read it")) { try TimelineReader(path: "/tmp") }
+    }
+
+    // MARK: - The fuzz targets' seeds
+
+    /// Every committed seed of `FuzzJob` and `FuzzTimeline` goes through the
+    /// same steps; the real job files and timelines among them must be accepted.
+    @Test func everyFuzzSeedIsReadOrRefusedByName() throws {
+        for kind in ["job", "timeline"] {
+            let folder = RepositoryFiles.path("Fuzz/Seeds/\(kind)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(names.count >= 3)
+            for name in names {
+                let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+                let valid = !name.hasPrefix("crash-") && name != "flow.yaml"  // flow.yaml holds track_max_gap: .inf
+                do {
+                    if kind == "job" {
+                        _ = try JobSpecification.parse(data, path: name)
+                    } else {
+                        let records = try TimelineReader.records(in: data, path: name)
+                        #expect(!TimelineCSV.text(records).isEmpty)
+                    }
+                    #expect(valid, "\(name) was accepted")
+                } catch {
+                    #expect(!valid, "\(name): \(error)")
+                    #expect(error.message.hasPrefix(name + ": "), "\(error)")
+                }
+            }
+        }
     }
 }
