@@ -9,9 +9,9 @@ struct JobStoreConformanceTests {
     @Test(arguments: StoreKind.allCases)
     func migrateIsIdempotentAndRefusesNewerSchemas(kind: StoreKind) async throws {
         let location = try kind.freshLocation()
-        let store = try await location.open()
+        let store = try await location.open(callTimeout: StoreKind.callTimeout)
         try await store.migrate()
-        let again = try await location.open()
+        let again = try await location.open(callTimeout: StoreKind.callTimeout)
         #expect(try await again.submit(submission()).created)
         await again.close()
 
@@ -21,7 +21,7 @@ struct JobStoreConformanceTests {
         default: Issue.record("unknown store \(store)")
         }
         await store.close()
-        let error = await #expect(throws: JobStoreError.self) { _ = try await location.open() }
+        let error = await #expect(throws: JobStoreError.self) { _ = try await location.open(callTimeout: StoreKind.callTimeout) }
         #expect(error?.code == .schemaTooNew)
     }
 
@@ -301,13 +301,13 @@ struct JobStoreConformanceTests {
     @Test(arguments: StoreKind.allCases)
     func concurrentWorkersCompleteEveryShardOnce(kind: StoreKind) async throws {
         let location = try kind.freshLocation()
-        let coordinator = try await location.open()
+        let coordinator = try await location.open(callTimeout: StoreKind.callTimeout)
         defer { Task { await coordinator.close() } }
         let (id, _) = try await coordinator.submit(submission(videos: 2, shards: 100))
         let completed = try await withThrowingTaskGroup(of: [ShardID].self) { group in
             for n in 0..<4 {
                 group.addTask {
-                    let store = try await location.open()
+                    let store = try await location.open(callTimeout: StoreKind.callTimeout)
                     var mine: [ShardID] = []
                     while let lease = try await store.claim(worker: "w\(n)", lease: 30) {
                         guard try await lease.complete(in: store) else { break }

@@ -32,7 +32,7 @@ struct SilentStoreTests {
 
     /// The store through the proxy, bounded, on the schema `direct` made.
     static func open(_ network: Network) async throws -> (proxied: PostgresJobStore, direct: any JobStore) {
-        let direct = try await StoreLocation.postgres(network.direct).open()
+        let direct = try await StoreLocation.postgres(network.direct).open(callTimeout: StoreKind.callTimeout)
         return (PostgresJobStore(network.proxied, callTimeout: bound), direct)
     }
 

@@ -23,8 +23,15 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
     /// A fresh store, migrated.
     func open() async throws -> any JobStore {
-        try await freshLocation().open()
+        try await freshLocation().open(callTimeout: Self.callTimeout)
     }
+
+    /// The bound on a PostgreSQL call in tests that are not about it (see
+    /// `SilentStoreTests` for those): generous, because in a full run the
+    /// suites that block the runner's few threads (running processes,
+    /// models) can leave an async test's statements seconds apart for minutes,
+    /// and a migration of a fresh database is some twenty statements.
+    static let callTimeout = 600.0
 }
 
 /// This test process's folder of SQLite stores, deleted at exit.
