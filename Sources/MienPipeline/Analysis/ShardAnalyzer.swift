@@ -21,15 +21,16 @@ public struct ShardAnalyzer: Sendable {
 
     /// Creates an analyzer.
     ///
-    /// This sets OpenBLAS to one thread for the whole process: the analyzer
-    /// runs frames in parallel, each on its own thread, and OpenBLAS's own
-    /// threads, entered from several threads at once, are both slower and
-    /// unsafe (a test run crashed with a corrupted allocation size that way).
+    /// The analyzer runs frames in parallel, each on its own thread, so
+    /// OpenBLAS must run on one (its own threads, entered from several threads
+    /// at once, are slower and once crashed a test): that is
+    /// `MatrixMultiply.useSingleThreadedBLAS()`, the one place that sets it,
+    /// which `mien` calls at start and is called here too for library users.
     public init(models: AnalysisModels, settings: AnalysisSettings, threads: Int) {
         self.models = models
         self.settings = settings
         self.threads = max(1, threads)
-        MatrixMultiply.setThreads(1)
+        MatrixMultiply.useSingleThreadedBLAS()
     }
 
     /// Frames analysed together (while the next batch is decoded): enough to keep every thread busy.
