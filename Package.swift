@@ -97,9 +97,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "MienTestSupport", path: "Tests/MienTestSupport"),
+        .target(name: "MienTestSupport", dependencies: ["MienNN"], path: "Tests/MienTestSupport"),
         .testTarget(name: "MienMediaTests", dependencies: ["MienMedia", "MienTestSupport"]),
-        .testTarget(name: "MienNNTests", dependencies: ["MienNN"]),
+        .testTarget(name: "MienNNTests", dependencies: ["MienNN", "MienTestSupport"]),
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienTestSupport"]),

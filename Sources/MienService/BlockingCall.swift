@@ -4,10 +4,11 @@ import Dispatch
 /// synchronous and reads shard results from the store one at a time, so
 /// `JobCollector` runs it off the concurrency pool (`WorkerService.runBlocking`)
 /// and each read blocks that thread, never a pool thread, until the store answers.
-enum BlockingCall {
+/// Synchronous commands (`mien bench queue`) wait for their async work with it too.
+public enum BlockingCall {
     /// Runs `body` as a task and blocks the calling thread until it ends.
     /// Never call it on a thread of Swift's concurrency pool.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -63,16 +63,9 @@ extension Mien {
                              meta.counts.faces))
                 let stages = meta.times.named.filter { $0.seconds >= 0.005 }.map { String(format: "%@ %.2f", $0.name, $0.seconds) }
                 print("               stage seconds: " + stages.joined(separator: ", "))
-                if rate == nil { print(String(format: "               peak resident memory so far: %.0f MiB", Self.peakMiB())) }
+                if rate == nil { print(String(format: "               peak resident memory so far: %.0f MiB", PeakMemory.residentMiB())) }
             }
             if !noReference { try Self.runReference(file) }
-        }
-
-        /// The process's peak resident set size, MiB.
-        static func peakMiB() -> Double {
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
         }
 
         static func runReference(_ file: String) throws {

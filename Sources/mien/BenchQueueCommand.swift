@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MienJobs
+import MienService
 
 extension Mien {
     /// `mien bench queue`: how fast the job stores hand out and take back shards.
@@ -39,7 +40,7 @@ extension Mien {
         }
 
         func run() throws {
-            try waitFor { try await measureAll() }
+            try BlockingCall.run { try await measureAll() }
         }
 
         private func measureAll() async throws {
@@ -99,20 +100,4 @@ extension Mien {
                            Double(shards) / seconds))
         }
     }
-}
-
-/// Runs `body` on the concurrency pool and blocks this (main) thread until it
-/// ends: `mien`'s root command is synchronous.
-private func waitFor(_ body: @escaping @Sendable () async throws -> Void) throws {
-    final class Outcome: @unchecked Sendable {
-        var error: (any Error)?
-    }
-    let outcome = Outcome()
-    let finished = DispatchSemaphore(value: 0)
-    Task {
-        do { try await body() } catch { outcome.error = error }
-        finished.signal()
-    }
-    finished.wait()
-    if let error = outcome.error { throw error }
 }

@@ -36,22 +36,18 @@ extension Mien {
                 var smoothed = false
                 while !smoothed, let record = try scan.next() { smoothed = record.faces.contains { $0.smoothed != nil } }
                 let reader = try TimelineReader(path: timeline)
-                if let output {
-                    let file = try AtomicFileWriter(path: output)
-                    try file.append(TimelineCSV.header(smoothed: smoothed))
-                    while let record = try reader.next() { try file.append(TimelineCSV.rows(record, smoothed: smoothed)) }
-                    try file.commit()
-                } else {
-                    var chunk = TimelineCSV.header(smoothed: smoothed)
-                    while let record = try reader.next() {
-                        chunk += TimelineCSV.rows(record, smoothed: smoothed)
-                        if chunk.utf8.count >= 1 << 20 {
-                            FileHandle.standardOutput.write(Data(chunk.utf8))
-                            chunk = ""
-                        }
-                    }
-                    FileHandle.standardOutput.write(Data(chunk.utf8))
+                let file = try output.map { path throws(AnalysisError) in try AtomicFileWriter(path: path) }
+                var chunk = TimelineCSV.header(smoothed: smoothed)
+                func flush() throws(AnalysisError) {
+                    if let file { try file.append(chunk) } else { FileHandle.standardOutput.write(Data(chunk.utf8)) }
+                    chunk = ""
                 }
+                while let record = try reader.next() {
+                    chunk += TimelineCSV.rows(record, smoothed: smoothed)
+                    if chunk.utf8.count >= 1 << 20 { try flush() }
+                }
+                try flush()
+                try file?.commit()
             } catch { throw Fatal(error.message) }
         }
     }

@@ -44,16 +44,23 @@ struct StoppingTests {
         return false
     }
 
-    @Test(arguments: [SIGINT, SIGTERM])
-    func aSignalToAnalyzeStopsItsWorkersAndTheRunResumes(signal: Int32) throws {
-        defer { try? FileManager.default.removeItem(atPath: root) }
+    /// `mien analyze` of the long clip with two workers over two 30 s shards,
+    /// started in the background; returns once both shards are leased.
+    func analyzeWithBothShardsRunning() throws -> (analyze: BackgroundMien, workers: [pid_t], store: String, arguments: [String]) {
         let out = root + "/out"
         let store = "sqlite:" + out + "/.mien/jobs.sqlite"
         let arguments = ["analyze", "--fps", "25", "--workers", "2", "--shard-seconds", "30", longClip, "--out", out]
         let analyze = try BackgroundMien(arguments, log: root + "/analyze.log")
         let workers = ProcessTree.waitForChildren(of: analyze.pid, count: 2, seconds: 30)
-        #expect(workers.count == 2, "two workers started")
         #expect(try waitUntilRunning(store, count: 2), "both shards leased: \(analyze.stderr)")
+        return (analyze, workers, store, arguments)
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalToAnalyzeStopsItsWorkersAndTheRunResumes(signal: Int32) throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (analyze, workers, store, arguments) = try analyzeWithBothShardsRunning()
+        #expect(workers.count == 2, "two workers started")
         usleep(500_000)  // into the shards' frames
 
         let sent = Date()
@@ -77,12 +84,7 @@ struct StoppingTests {
 
     @Test func aSecondSignalKillsTheWorkersAtOnce() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let out = root + "/out"
-        let store = "sqlite:" + out + "/.mien/jobs.sqlite"
-        let analyze = try BackgroundMien(["analyze", "--fps", "25", "--workers", "2", "--shard-seconds", "30", longClip, "--out", out],
-                                         log: root + "/analyze.log")
-        let workers = ProcessTree.waitForChildren(of: analyze.pid, count: 2, seconds: 30)
-        #expect(try waitUntilRunning(store, count: 2), "\(analyze.stderr)")
+        let (analyze, workers, _, _) = try analyzeWithBothShardsRunning()
         analyze.send(SIGINT)
         usleep(100_000)
         analyze.send(SIGINT)
@@ -92,13 +94,8 @@ struct StoppingTests {
 
     @Test func workersStopByThemselvesWhenAnalyzeIsKilled() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let out = root + "/out"
-        let store = "sqlite:" + out + "/.mien/jobs.sqlite"
-        let analyze = try BackgroundMien(["analyze", "--fps", "25", "--workers", "2", "--shard-seconds", "30", longClip, "--out", out],
-                                         log: root + "/analyze.log")
-        let workers = ProcessTree.waitForChildren(of: analyze.pid, count: 2, seconds: 30)
+        let (analyze, workers, _, _) = try analyzeWithBothShardsRunning()
         #expect(workers.count == 2)
-        #expect(try waitUntilRunning(store, count: 2), "\(analyze.stderr)")
         analyze.send(SIGKILL)  // no chance to stop them
         analyze.wait()
         // Local workers hold 10 s leases and must be gone within them.

@@ -1,4 +1,5 @@
 import MienMedia
+import MienTestSupport
 import Testing
 
 @testable import MienFace

@@ -1,5 +1,6 @@
 import Foundation
 import MienNN
+import MienTestSupport
 import Testing
 
 @testable import MienFace

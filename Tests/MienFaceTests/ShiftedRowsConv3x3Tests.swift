@@ -1,4 +1,5 @@
 import MienNN
+import MienTestSupport
 import Testing
 
 @testable import MienFace

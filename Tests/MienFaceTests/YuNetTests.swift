@@ -1,6 +1,7 @@
 import Foundation
 import MienMedia
 import MienNN
+import MienTestSupport
 import Testing
 
 @testable import MienFace

@@ -1,3 +1,4 @@
+import MienTestSupport
 import Testing
 
 @testable import MienNN

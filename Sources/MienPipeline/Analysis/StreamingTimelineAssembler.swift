@@ -71,7 +71,7 @@ public struct StreamingTimelineAssembler: Sendable {
         // Pass 1: stitch, count, spill.
         var session = TrackStitcher.Session(settings: settings.tracker)
         var mappings: [[Int: Int]] = []
-        var firstSlot: [[Int: Int]] = []  // per shard: global track -> its first slot in the spill
+        var shardPieces: [[Int: (slot: Int, count: Int)]] = []  // per shard: global track -> its piece of the spill
         var pieces: [Int: [(slot: Int, count: Int)]] = [:]  // per global track, in time order
         var samples: [Int: Int] = [:]
         var records = 0
@@ -99,15 +99,16 @@ public struct StreamingTimelineAssembler: Sendable {
                     if spill != nil { byTrack[g, default: []].append((record.t, face.probs)) }
                 }
             }
-            var slots: [Int: Int] = [:]
+            var slots: [Int: (slot: Int, count: Int)] = [:]
             if let spill {
                 for g in byTrack.keys.sorted() {
                     let list = byTrack[g]!
-                    slots[g] = try spill.append(list)
-                    pieces[g, default: []].append((slots[g]!, list.count))
+                    let piece = (slot: try spill.append(list), count: list.count)
+                    slots[g] = piece
+                    pieces[g, default: []].append(piece)
                 }
             }
-            firstSlot.append(slots)
+            shardPieces.append(slots)
         }
 
         // Tracks too short to keep (an image, a single record, keeps all).
@@ -144,10 +145,8 @@ public struct StreamingTimelineAssembler: Sendable {
             var smoothed: [Int: [SmoothedEmotion]] = [:]  // this shard's, per global track
             var used: [Int: Int] = [:]
             if let spill {
-                var perTrack: [Int: Int] = [:]
-                for record in shard.records { for face in record.faces { perTrack[mapping[face.track] ?? face.track, default: 0] += 1 } }
-                for (g, slot) in firstSlot[i] where !transient.contains(g) {
-                    smoothed[g] = try spill.smoothed(slot, perTrack[g] ?? 0)
+                for (g, piece) in shardPieces[i] where !transient.contains(g) {
+                    smoothed[g] = try spill.smoothed(piece.slot, piece.count)
                 }
             }
             for var record in shard.records {

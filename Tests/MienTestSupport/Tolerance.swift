@@ -10,14 +10,15 @@ import Testing
 // Haswell and Prescott kernels (`OPENBLAS_CORETYPE`), where the differences come
 // from. Comparisons that were exact everywhere are exact.
 // `MIEN_PRINT_ERRORS=1` prints every achieved error with its source line, to
-// measure the figures again (on another CPU, say).
+// measure the figures again (on another CPU, say). Shared by the parity and kernel
+// tests of MienNNTests and MienFaceTests.
 
 /// Whether `MIEN_PRINT_ERRORS=1` asks for every achieved error.
-let printsErrors = ProcessInfo.processInfo.environment["MIEN_PRINT_ERRORS"] == "1"
+public let printsErrors = ProcessInfo.processInfo.environment["MIEN_PRINT_ERRORS"] == "1"
 
 /// Expects `achieved`, the largest error of a comparison, to be at most `tolerance`
 /// (NaN fails), and names both when it is not.
-func expectWithin<F: BinaryFloatingPoint & CustomStringConvertible>(
+public func expectWithin<F: BinaryFloatingPoint & CustomStringConvertible>(
     _ achieved: F, _ tolerance: F, _ what: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     if printsErrors {
@@ -28,7 +29,7 @@ func expectWithin<F: BinaryFloatingPoint & CustomStringConvertible>(
 }
 
 /// Expects `got` to have `want`'s shape and values within `tolerance`.
-func expectClose(_ got: Tensor, _ want: Tensor, within tolerance: Float, _ what: @autoclosure () -> String,
+public func expectClose(_ got: Tensor, _ want: Tensor, within tolerance: Float, _ what: @autoclosure () -> String,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     guard got.shape == want.shape else {
         Issue.record("\(what()): shape \(got.shape), expected \(want.shape)", sourceLocation: sourceLocation)
@@ -38,7 +39,7 @@ func expectClose(_ got: Tensor, _ want: Tensor, within tolerance: Float, _ what:
 }
 
 /// Expects `got` to equal `want` exactly (shape and every value), naming the largest difference when not.
-func expectIdentical(_ got: Tensor, _ want: Tensor, _ what: @autoclosure () -> String,
+public func expectIdentical(_ got: Tensor, _ want: Tensor, _ what: @autoclosure () -> String,
                      sourceLocation: SourceLocation = #_sourceLocation) {
     expectClose(got, want, within: 0, what(), sourceLocation: sourceLocation)
 }
