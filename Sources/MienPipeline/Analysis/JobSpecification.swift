@@ -11,6 +11,7 @@ import Yams
 ///   smooth: "ema:0.5"
 /// ```
 /// Unknown keys are errors, so a misspelt setting is never silently ignored.
+/// YAML aliases (`*name`) are refused (see `YAMLAliasScan`).
 /// Options given on the command line override the file's values.
 public struct JobSpecification: Sendable, Equatable, Decodable {
     /// What the job is for, in words.
@@ -46,6 +47,10 @@ public struct JobSpecification: Sendable, Equatable, Decodable {
     public static func parse(_ data: Data, path: String) throws(AnalysisError) -> JobSpecification {
         guard let text = String(data: data, encoding: .utf8) else {
             throw AnalysisError(.badJobFile, "\(path): the job file is not UTF-8 text")
+        }
+        if let alias = YAMLAliasScan.firstAlias(in: text) {
+            throw AnalysisError(.badJobFile, "\(path): line \(alias.line), column \(alias.column): "
+                + "job files cannot use YAML aliases (*name); write the value out (or quote text that starts with *)")
         }
         let job: JobSpecification
         do { job = try YAMLDecoder().decode(JobSpecification.self, from: text) } catch let error as DecodingError {
