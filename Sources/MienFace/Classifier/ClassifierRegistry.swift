@@ -11,6 +11,8 @@ public enum ClassifierRegistry {
         public let summary: String
         /// Loads the model from the model folder (`ModelDirectory`).
         public let load: @Sendable () throws(ClassifierError) -> any EmotionClassifier
+        /// Loads the model's int8 form, when it has one.
+        public var loadInt8: (@Sendable () throws(ClassifierError) -> any EmotionClassifier)? = nil
     }
 
     /// Every classifier, the default first.
@@ -37,5 +39,19 @@ public enum ClassifierRegistry {
                 "unknown classifier '\(name)'; known: \(names.joined(separator: ", "))")
         }
         return try entry.load()
+    }
+
+    /// Loads the classifier registered as `name` in `precision`.
+    /// - Throws: `ClassifierError.unknownClassifier` for an unknown name or a
+    ///   precision the model has no form in, or the model's load error.
+    public static func load(_ name: String, precision: Precision) throws(ClassifierError) -> any EmotionClassifier {
+        guard precision == .int8 else { return try load(name) }
+        guard let entry = entries.first(where: { $0.name == name }) else { return try load(name) }
+        guard let loadInt8 = entry.loadInt8 else {
+            let available = entries.filter { $0.loadInt8 != nil }.map(\.name)
+            throw ClassifierError(.unknownClassifier, "classifier '\(name)' has no int8 form"
+                + (available.isEmpty ? "" : "; int8: \(available.joined(separator: ", "))"))
+        }
+        return try loadInt8()
     }
 }
