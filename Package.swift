@@ -41,8 +41,8 @@ func targetCPU() -> [SwiftSetting] {
 ///
 /// Module graph (arrows are imports):
 ///   CFFmpeg <- MienMedia <- mien
-///   COpenBLAS <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
-/// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS.
+///   COpenBLAS, CMienQuant <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
+/// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS and CMienQuant.
 let package = Package(
     name: "Mien",
     platforms: [.macOS(.v13)],
@@ -72,7 +72,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
-        .target(name: "MienNN", dependencies: ["COpenBLAS"], swiftSettings: codeGeneration()),
+        // The int8 convolution kernels (C: AVX-512 VNNI intrinsics chosen at run time,
+        // portable C otherwise); optimised in debug builds too, like MienNN's loops.
+        .target(name: "CMienQuant", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "MienNN", dependencies: ["COpenBLAS", "CMienQuant"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
         .target(
             name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],
