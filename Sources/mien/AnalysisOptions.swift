@@ -55,3 +55,4 @@ struct AnalysisOptions: ParsableArguments {
 }
 
 extension DetectorKind: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}

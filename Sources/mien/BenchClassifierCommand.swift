@@ -14,6 +14,9 @@ extension Mien {
         @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
         var classifier = ClassifierRegistry.defaultName
 
+        @Option(help: "Arithmetic: fp32 or int8.")
+        var precision = Precision.fp32
+
         @Option(parsing: .upToNextOption, help: "Batch sizes to time.")
         var batch: [Int] = [1, 64]
 
@@ -33,8 +36,8 @@ extension Mien {
 
         func run() throws {
             MatrixMultiply.setThreads(threads)
-            let model = try ClassifierRegistry.load(classifier)
-            print("\(model.name): \(model.multiplyAdds) multiply-adds per face, \(threads) thread(s)")
+            let model = try ClassifierRegistry.load(classifier, precision: precision)
+            print("\(model.name) \(precision): \(model.multiplyAdds) multiply-adds per face, \(threads) thread(s)")
             for size in batch {
                 let result = try ClassifierBenchmark.run(classifier: model, batch: size, seconds: seconds)
                 print(String(format: "  batch %4d  %9.1f faces/s  (%d faces in %.2f s)", size, result.facesPerSecond,

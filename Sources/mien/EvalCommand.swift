@@ -23,6 +23,9 @@ extension Mien {
         @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
         var classifier = ClassifierRegistry.defaultName
 
+        @Option(help: "Arithmetic: fp32 or int8.")
+        var precision = Precision.fp32
+
         @Option(help: "Faces per classification batch.")
         var batch = 64
 
@@ -42,7 +45,7 @@ extension Mien {
                 Mien.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
             }
             if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
-            let model = try ClassifierRegistry.load(classifier)
+            let model = try ClassifierRegistry.load(classifier, precision: precision)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
                 Mien.warn("unreadable: \(path): \(reason)")
             }

@@ -19,7 +19,8 @@ public enum ClassifierRegistry {
     public static let entries: [Entry] = [
         Entry(name: "expression-net",
               summary: "Mien's own ResNet with squeeze-excitation (Models/training), 48x48 gray, 7 emotions, trained on FER-2013",
-              load: { () throws(ClassifierError) in try ExpressionNet.load() }),
+              load: { () throws(ClassifierError) in try ExpressionNet.load() },
+              loadInt8: { () throws(ClassifierError) in try QuantizedExpressionNet.load() }),
         Entry(name: "mini-xception",
               summary: "mini-Xception (fer 25.10.3), 64x64 gray, 7 emotions, trained on FER-2013",
               load: { () throws(ClassifierError) in try MiniXception.load() }),
