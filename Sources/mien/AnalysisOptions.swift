@@ -28,6 +28,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Emotion classifier (\(ClassifierRegistry.names.joined(separator: ", "))).")
     var classifier: String?
 
+    @Option(help: "Classifier arithmetic: int8 or fp32 (default: int8 where the classifier has an int8 form).")
+    var precision: Precision?
+
     func validate() throws {
         if fps != nil && everyFrame { throw ValidationError("--fps and --every-frame exclude each other.") }
     }
@@ -43,6 +46,8 @@ struct AnalysisOptions: ParsableArguments {
             if let detector { settings.detector = detector }
             if let minTrackSamples { settings.minTrackSamples = minTrackSamples }
             if let classifier { settings.classifier = classifier }
+            if let precision { settings.precision = precision }
+            settings.precision = settings.resolvedPrecision
             if let smooth {
                 do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }
             }

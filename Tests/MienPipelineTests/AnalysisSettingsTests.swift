@@ -52,8 +52,20 @@ struct AnalysisSettingsTests {
         try AnalysisSettings(minFace: 10, detector: .yunet).validate()    // YuNet's finest level has stride 8
     }
 
+    /// int8 by default where the classifier has an int8 form, fp32 otherwise;
+    /// meta.json records the precision that ran.
+    @Test func precisionDefaultsToTheClassifiersInt8Form() throws {
+        #expect(AnalysisSettings().resolvedPrecision == .int8)
+        #expect(AnalysisSettings(classifier: "mini-xception").resolvedPrecision == .fp32)
+        #expect(try Self.decode("analysis:\n  precision: fp32\n").analysis.precision == .fp32)
+        #expect(throws: (any Error).self) { try Self.decode("analysis:\n  precision: int4\n") }
+        #expect(throws: AnalysisError.self) { try AnalysisSettings(classifier: "mini-xception", precision: .int8).validate() }
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AnalysisSettings())) as! [String: Any]
+        #expect(object["precision"] as? String == "int8")
+    }
+
     @Test func settingsRoundTripThroughJSON() throws {
-        let settings = AnalysisSettings(fps: 2, minFace: 16, detector: .mtcnn, smoothing: .hmm(stickiness: 0.9),
+        let settings = AnalysisSettings(fps: 2, minFace: 16, detector: .mtcnn, precision: .int8, smoothing: .hmm(stickiness: 0.9),
                                         tracker: TrackerSettings(iouThreshold: 0.2, maxGap: 3), minTrackSamples: 2)
         let data = try JSONEncoder().encode(settings)
         #expect(try JSONDecoder().decode(AnalysisSettings.self, from: data) == settings)

@@ -24,7 +24,7 @@ public struct AnalysisModels: Sendable {
             self.directory = folder
             detector = try settings.detector.load(modelDirectory: folder, minFaceSize: settings.minFace)
             detectorKind = settings.detector
-            classifier = try ClassifierRegistry.load(settings.classifier)
+            classifier = try ClassifierRegistry.load(settings.classifier, precision: settings.resolvedPrecision)
         } catch {
             throw AnalysisError(.modelUnavailable, "cannot load the models: \(error)")
         }

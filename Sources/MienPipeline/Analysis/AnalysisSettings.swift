@@ -11,6 +11,7 @@ import MienMedia
 /// min_face: 20      # smallest face side searched for, displayed pixels
 /// detector: mtcnn   # yunet | mtcnn
 /// classifier: expression-net
+/// precision: int8   # int8 | fp32; default: int8 where the classifier has it
 /// smooth: "ema:0.5" # none | ema[:SECONDS] | window[:SECONDS] | hmm[:STICKINESS]
 /// track_iou: 0.3    # least IoU to continue a track
 /// track_max_gap: 1.0  # seconds a face may go unseen and keep its track
@@ -25,6 +26,8 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     public var detector: DetectorKind
     /// Emotion classifier, by `ClassifierRegistry` name.
     public var classifier: String
+    /// The classifier's arithmetic; nil: `defaultPrecision` for the classifier.
+    public var precision: Precision?
     /// Temporal smoothing applied per track.
     public var smoothing: SmoothingMethod
     /// Track association settings.
@@ -41,16 +44,26 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
 
     /// Creates settings; the defaults are the product's defaults.
     public init(fps: Double? = nil, minFace: Int = 20, detector: DetectorKind = .default,
-                classifier: String = ClassifierRegistry.defaultName,
+                classifier: String = ClassifierRegistry.defaultName, precision: Precision? = nil,
                 smoothing: SmoothingMethod = .none, tracker: TrackerSettings = TrackerSettings(), minTrackSamples: Int = 1) {
         self.fps = fps
         self.minFace = minFace
         self.detector = detector
         self.classifier = classifier
+        self.precision = precision
         self.smoothing = smoothing
         self.tracker = tracker
         self.minTrackSamples = minTrackSamples
     }
+
+    /// int8 where the classifier has an int8 form (it measured within half a
+    /// point of float32 on PublicTest, Models/README.md), else fp32.
+    public static func defaultPrecision(for classifier: String) -> Precision {
+        ClassifierRegistry.entries.first { $0.name == classifier }?.loadInt8 != nil ? .int8 : .fp32
+    }
+
+    /// The precision the classifier runs in: `precision`, or the classifier's default.
+    public var resolvedPrecision: Precision { precision ?? Self.defaultPrecision(for: classifier) }
 
     /// How frames are taken from the video.
     public var sampling: Sampling { fps.map { .grid(fps: $0) } ?? .everyFrame }
@@ -70,6 +83,9 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
             throw AnalysisError(.badSettings,
                 "unknown classifier \"\(classifier)\"; known: \(ClassifierRegistry.names.joined(separator: ", "))")
         }
+        if resolvedPrecision == .int8 && Self.defaultPrecision(for: classifier) != .int8 {
+            throw AnalysisError(.badSettings, "classifier \"\(classifier)\" has no int8 form; use precision fp32")
+        }
         do { try smoothing.validate() } catch { throw AnalysisError(.badSettings, error.message) }
         if !(tracker.iouThreshold > 0 && tracker.iouThreshold < 1) {
             throw AnalysisError(.badSettings, "track_iou must be between 0 and 1 (exclusive), got \(tracker.iouThreshold)")
@@ -83,7 +99,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case fps, minFace = "min_face", detector, classifier, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
+        case fps, minFace = "min_face", detector, classifier, precision, smooth, trackIoU = "track_iou", trackMaxGap = "track_max_gap"
         case minTrackSamples = "min_track_samples"
     }
 
@@ -110,6 +126,13 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
             detector = defaults.detector
         }
         classifier = try c.decodeIfPresent(String.self, forKey: .classifier) ?? defaults.classifier
+        if let name = try c.decodeIfPresent(String.self, forKey: .precision) {
+            guard let value = Precision(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(forKey: .precision, in: c,
+                    debugDescription: "unknown precision \"\(name)\"; known: \(Precision.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            precision = value
+        }
         if let text = try c.decodeIfPresent(String.self, forKey: .smooth) {
             do { smoothing = try SmoothingMethod(parsing: text) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .smooth, in: c, debugDescription: error.message)
@@ -130,6 +153,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
         try c.encode(minFace, forKey: .minFace)
         try c.encode(detector, forKey: .detector)
         try c.encode(classifier, forKey: .classifier)
+        try c.encode(resolvedPrecision, forKey: .precision)
         try c.encode(smoothing.description, forKey: .smooth)
         try c.encode(tracker.iouThreshold, forKey: .trackIoU)
         try c.encode(tracker.maxGap, forKey: .trackMaxGap)
