@@ -3,16 +3,47 @@ import MienMedia
 
 /// Runs a classifier over a labelled `ImageFolder` and counts what it got right.
 public enum ClassifierEvaluation {
+    /// One image's class and the class a classifier gave it.
+    public struct Prediction: Sendable, Equatable {
+        /// Path of the image file.
+        public let path: String
+        /// The class its folder names.
+        public let truth: Emotion
+        /// The most probable class.
+        public let predicted: Emotion
+
+        /// Creates a prediction.
+        public init(path: String, truth: Emotion, predicted: Emotion) {
+            self.path = path
+            self.truth = truth
+            self.predicted = predicted
+        }
+
+        /// Whether the classifier got it right.
+        public var isCorrect: Bool { truth == predicted }
+    }
+
     /// The outcome of one evaluation.
     public struct Result: Sendable {
         /// True against predicted class of every image that was read.
         public var confusion = ConfusionMatrix()
+        /// Every image that was read and its prediction, in the data set's order.
+        public var predictions: [Prediction] = []
         /// Images that could not be decoded, with the reason.
         public var unreadable: [(path: String, reason: String)] = []
         /// Seconds spent decoding images.
         public var decodeSeconds = 0.0
         /// Seconds spent preprocessing and classifying.
         public var classifySeconds = 0.0
+
+        /// An empty result.
+        public init() {}
+
+        /// Counts one prediction.
+        mutating func add(_ prediction: Prediction) {
+            confusion.add(truth: prediction.truth, predicted: prediction.predicted)
+            predictions.append(prediction)
+        }
     }
 
     /// Decodes each image of `dataset` to gray (MienMedia), and classifies them
@@ -23,35 +54,52 @@ public enum ClassifierEvaluation {
     /// - Throws: `ClassifierError` from the classifier (not from images).
     public static func run(_ classifier: any EmotionClassifier, on dataset: ImageFolder, batch: Int = 64,
                            unreadable: (String, String) -> Void = { _, _ in }) throws(ClassifierError) -> Result {
+        try run([classifier], on: dataset, batch: batch, unreadable: unreadable)[0]
+    }
+
+    /// Evaluates several classifiers on the same images, decoding each image once:
+    /// one `Result` per classifier, in order, each as `run(_:on:batch:unreadable:)`
+    /// would give it (the decoding time is the shared one, in every result).
+    /// - Throws: `ClassifierError` from a classifier (not from images).
+    public static func run(_ classifiers: [any EmotionClassifier], on dataset: ImageFolder, batch: Int = 64,
+                           unreadable: (String, String) -> Void = { _, _ in }) throws(ClassifierError) -> [Result] {
         precondition(batch > 0, "batch must be positive")
-        var result = Result()
-        var faces: [PixelImage] = [], truths: [Emotion] = []
+        var results = Array(repeating: Result(), count: classifiers.count)
+        var faces: [PixelImage] = [], items: [ImageFolder.Item] = []
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         func flush() throws(ClassifierError) {
             guard !faces.isEmpty else { return }
-            let start = now()
-            let rows = try classifier.classify(faces: faces)
-            for (row, truth) in zip(rows, truths) {
-                let best = row.indices.max { row[$0] < row[$1] }!  // keeps the first of equal maxima, as numpy.argmax
-                result.confusion.add(truth: truth, predicted: classifier.labels[best])
+            for (c, classifier) in classifiers.enumerated() {
+                let start = now()
+                let rows = try classifier.classify(faces: faces)
+                for (row, item) in zip(rows, items) {
+                    let best = row.indices.max { row[$0] < row[$1] }!  // keeps the first of equal maxima, as numpy.argmax
+                    results[c].add(Prediction(path: item.path, truth: item.emotion, predicted: classifier.labels[best]))
+                }
+                results[c].classifySeconds += Double(now() - start) / 1e9
             }
-            result.classifySeconds += Double(now() - start) / 1e9
             faces.removeAll(keepingCapacity: true)
-            truths.removeAll(keepingCapacity: true)
+            items.removeAll(keepingCapacity: true)
         }
+        var decodeSeconds = 0.0
+        var failures: [(path: String, reason: String)] = []
         for item in dataset.items {
             let start = now()
             do {
                 faces.append(try ImageFolder.grayImage(item.path))
-                truths.append(item.emotion)
+                items.append(item)
             } catch {
-                result.unreadable.append((item.path, error.reason))
+                failures.append((item.path, error.reason))
                 unreadable(item.path, error.reason)
             }
-            result.decodeSeconds += Double(now() - start) / 1e9
+            decodeSeconds += Double(now() - start) / 1e9
             if faces.count == batch { try flush() }
         }
         try flush()
-        return result
+        for c in results.indices {
+            results[c].unreadable = failures
+            results[c].decodeSeconds = decodeSeconds
+        }
+        return results
     }
 }
