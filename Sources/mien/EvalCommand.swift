@@ -7,24 +7,41 @@ extension Mien {
     /// `mien eval`: accuracy of an emotion classifier on a labelled folder of face crops.
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Accuracy, per-class precision/recall/F1 and confusion matrix of an emotion classifier on an ImageFolder.",
+            abstract: "Accuracy, per-class precision/recall/F1 and confusion matrix of an emotion classifier on an ImageFolder, or two compared (--compare).",
             discussion: """
                 DATASET holds one folder per class, named angry, disgust, fear, happy, neutral, sad \
                 or surprise (FER-2013's names), each with face crops (any size; they are decoded to \
                 gray and resized to the classifier's input). Other folders are skipped with a warning. \
                 Images that cannot be decoded are named on stderr and counted, and the evaluation goes \
                 on. A missing or empty data set is an error (exit code 1).
+
+                --compare A B runs two classifier configurations, each NAME or NAME:PRECISION \
+                (precision fp32, the default, or int8), on the same images and reports each accuracy \
+                with a 95% percentile bootstrap interval, the difference B - A with its paired \
+                interval, the 2x2 agreement table and McNemar's exact p-value. Images either \
+                configuration cannot read are left out of both and counted.
                 """
         )
 
         @Option(help: "The ImageFolder data set.")
         var dataset: String
 
-        @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))).")
-        var classifier = ClassifierRegistry.defaultName
+        @Option(help: "Classifier name (\(ClassifierRegistry.names.joined(separator: ", "))); default \(ClassifierRegistry.defaultName).")
+        var classifier: String?
 
-        @Option(help: "Arithmetic: fp32 or int8.")
-        var precision = Precision.fp32
+        @Option(parsing: .upToNextOption,
+                help: ArgumentHelp("Compare two configurations, A then B, each NAME or NAME:PRECISION (fp32 or int8).",
+                                   valueName: "configuration"))
+        var compare: [String] = []
+
+        @Option(help: "Bootstrap resamples for --compare's intervals (at least 100; default 2000).")
+        var bootstrap: Int?
+
+        @Option(help: "Seed of --compare's bootstrap resampling (default 1).")
+        var seed: UInt64?
+
+        @Option(help: "Arithmetic: fp32 or int8; default fp32.")
+        var precision: Precision?
 
         @Option(help: "Faces per classification batch.")
         var batch = 64
@@ -37,6 +54,29 @@ extension Mien {
 
         func validate() throws {
             if batch < 1 { throw ValidationError("--batch must be at least 1.") }
+            guard !compare.isEmpty else {
+                if bootstrap != nil || seed != nil { throw ValidationError("--bootstrap and --seed go with --compare.") }
+                return
+            }
+            if compare.count != 2 {
+                throw ValidationError("--compare takes two configurations, A and B (NAME or NAME:PRECISION), "
+                    + "e.g. --compare expression-net mini-xception; got \(compare.count).")
+            }
+            if classifier != nil || precision != nil {
+                throw ValidationError("--compare names both classifiers and their precisions; leave out --classifier and --precision.")
+            }
+            if alignment.align || alignment.measureTemplate {
+                throw ValidationError("--compare does not go with --align or --measure-template.")
+            }
+            if let bootstrap, bootstrap < 100 { throw ValidationError("--bootstrap must be at least 100.") }
+            do { _ = try configurations() } catch { throw ValidationError("--compare \(error.message)") }
+        }
+
+        /// The two `--compare` configurations, A then B.
+        func configurations() throws(ClassifierError) -> [ClassifierConfiguration] {
+            var parsed: [ClassifierConfiguration] = []
+            for text in compare { parsed.append(try ClassifierConfiguration(parsing: text)) }
+            return parsed
         }
 
         func run() throws {
@@ -45,7 +85,8 @@ extension Mien {
                 Mien.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
             }
             if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
-            let model = try ClassifierRegistry.load(classifier, precision: precision)
+            if !compare.isEmpty { return try runComparison(folder) }
+            let model = try ClassifierRegistry.load(classifier ?? ClassifierRegistry.defaultName, precision: precision ?? .fp32)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
                 Mien.warn("unreadable: \(path): \(reason)")
             }
@@ -57,6 +98,28 @@ extension Mien {
             guard result.confusion.total > 0 else {
                 throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
             }
+        }
+
+        /// `--compare A B`: both classify every image (decoded once), and the paired statistics.
+        func runComparison(_ folder: ImageFolder) throws {
+            let configurations = try configurations()
+            var models: [any EmotionClassifier] = []
+            for configuration in configurations { models.append(try configuration.load()) }
+            let results = try ClassifierEvaluation.run(models, on: folder, batch: batch) { path, reason in
+                Mien.warn("unreadable: \(path): \(reason)")
+            }
+            let pairs = PairedPredictions(results[0], results[1])
+            if !pairs.excluded.isEmpty {
+                Mien.warn("\(pairs.excluded.count) of \(folder.items.count) images could not be read and are left out of both")
+            }
+            guard pairs.count > 0 else {
+                throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
+            }
+            let settings = PairedComparison.Bootstrap(resamples: bootstrap ?? 2000, seed: seed ?? 1)
+            let comparison = PairedComparison(aCorrect: pairs.aCorrect, bCorrect: pairs.bCorrect, bootstrap: settings)
+            let report = EvalCompareReport(configurations: configurations, dataset: folder, results: results,
+                                           excluded: pairs.excluded, comparison: comparison)
+            print(json ? report.jsonLine() : report.text(), terminator: json ? "\n" : "")
         }
 
         /// `--align` or `--measure-template`: the images go through the detector first.
@@ -71,7 +134,7 @@ extension Mien {
                 return
             }
             let aligner = alignment.aligner
-            let result = try AlignedEvaluation.run(try ClassifierRegistry.load(classifier), detector: detector, aligner: aligner,
+            let result = try AlignedEvaluation.run(try ClassifierRegistry.load(classifier ?? ClassifierRegistry.defaultName), detector: detector, aligner: aligner,
                                                    on: items, upscale: alignment.upscale, margin: alignment.margin,
                                                    fill: alignment.fillValue, batch: batch) { path, reason in
                 Mien.warn("unreadable: \(path): \(reason)")

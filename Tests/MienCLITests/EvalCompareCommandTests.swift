@@ -1,0 +1,128 @@
+import Foundation
+import MienTestSupport
+import Testing
+
+@Suite("mien eval --compare, run as a user would", .serialized)
+final class EvalCompareCommandTests {
+    let root: String
+    var faces: String { root + "/faces" }
+
+    /// A small ImageFolder: nine gray 48x48 pictures from FFmpeg's test sources in
+    /// four class folders, and one file that is not an image.
+    init() throws {
+        root = NSTemporaryDirectory() + "mien-eval-compare-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let pictures = [
+            ("happy/a.png", "testsrc=size=48x48"), ("happy/b.png", "smptebars=size=48x48"),
+            ("happy/c.png", "cellauto=rule=30:size=48x48"), ("sad/d.png", "mandelbrot=size=48x48"),
+            ("sad/e.png", "rgbtestsrc=size=48x48"), ("angry/f.png", "testsrc2=size=48x48"),
+            ("angry/g.png", "cellauto=rule=110:size=48x48"), ("neutral/h.png", "color=c=gray:size=48x48"),
+            ("neutral/i.png", "life=size=48x48:seed=3"),
+        ]
+        for folder in ["happy", "sad", "angry", "neutral"] {
+            try FileManager.default.createDirectory(atPath: root + "/faces/" + folder, withIntermediateDirectories: true)
+        }
+        for (file, source) in pictures {
+            try Tool.ffmpeg(["-f", "lavfi", "-i", source, "-frames:v", "1", "-pix_fmt", "gray", root + "/faces/" + file])
+        }
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: root + "/faces/sad/broken.png"))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func object(_ output: Tool.Output) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "\(output.text)")
+    }
+
+    /// The paired figures agree with each classifier evaluated alone by `mien eval`.
+    @Test func jsonAgreesWithEachClassifierAlone() throws {
+        let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "mini-xception",
+                                         "--json", "--batch", "4"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        #expect(report["n"] as? Int == 9 && report["images"] as? Int == 10)
+        #expect(report["excluded"] as? [String] == [faces + "/sad/broken.png"])
+        #expect(output.stderr.contains("unreadable: \(faces)/sad/broken.png"))
+        #expect(output.stderr.contains("1 of 10 images could not be read and are left out of both"))
+        let a = try #require(report["a"] as? [String: Any]), b = try #require(report["b"] as? [String: Any])
+        #expect(a["configuration"] as? String == "expression-net:fp32" && a["precision"] as? String == "fp32")
+        #expect(b["name"] as? String == "mini-xception")
+        for (side, name) in [(a, "expression-net"), (b, "mini-xception")] {
+            let alone = try object(try MienBinary.run(["eval", "--dataset", faces, "--json", "--classifier", name]))
+            #expect(side["correct"] as? Int == alone["correct"] as? Int, "\(name)")
+            #expect(side["accuracy"] as? Double == alone["accuracy"] as? Double, "\(name)")
+            let interval = try #require(side["interval"] as? [Double])
+            let accuracy = try #require(side["accuracy"] as? Double)
+            #expect(interval.count == 2 && interval[0] <= accuracy && accuracy <= interval[1], "\(name): \(interval)")
+        }
+        let table = try #require(report["agreement"] as? [String: Int])
+        let bothRight = try #require(table["both_right"]), aOnly = try #require(table["a_right_b_wrong"])
+        let bOnly = try #require(table["a_wrong_b_right"]), bothWrong = try #require(table["both_wrong"])
+        #expect(bothRight + aOnly + bOnly + bothWrong == 9)
+        #expect(bothRight + aOnly == a["correct"] as? Int && bothRight + bOnly == b["correct"] as? Int)
+        let test = try #require(report["mcnemar"] as? [String: Any])
+        #expect(test["b"] as? Int == aOnly && test["c"] as? Int == bOnly && test["discordant"] as? Int == aOnly + bOnly)
+        let p = try #require(test["p_value"] as? Double)
+        #expect(p > 0 && p <= 1 && test["significant"] as? Bool == (p < 0.05))
+        let difference = try #require(report["difference"] as? [String: Any])
+        #expect(abs((difference["value"] as? Double ?? .nan) - Double(bOnly - aOnly) / 9) < 1e-12)
+        let bootstrap = try #require(report["bootstrap"] as? [String: Any])
+        #expect(bootstrap["resamples"] as? Int == 2000 && bootstrap["seed"] as? Int == 1 && bootstrap["level"] as? Double == 0.95)
+        // The same seed gives the same intervals; the batch size changes nothing.
+        let again = try object(try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "mini-xception",
+                                                   "--json"]))
+        for key in ["a", "b", "difference"] {
+            #expect((again[key] as? [String: Any])?["interval"] as? [Double] == (report[key] as? [String: Any])?["interval"] as? [Double])
+        }
+    }
+
+    @Test func textShowsTheTableAndThePValue() throws {
+        let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "mini-xception", "expression-net",
+                                         "--bootstrap", "500", "--seed", "7"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let text = output.text
+        #expect(text.hasPrefix("A mini-xception:fp32 against B expression-net:fp32 on \(faces): 9 images (1 unreadable, left out of both)"))
+        #expect(text.contains("95% interval") && text.contains("B - A"))
+        #expect(text.contains("agreement     B right  B wrong\nA right "))
+        #expect(text.contains("\nA wrong "))
+        #expect(text.contains("McNemar's exact test on the "))
+        #expect(text.contains("At α = 0.05: "))
+        #expect(text.contains("500 resamples of the images, seed 7"))
+    }
+
+    @Test func theSameModelTwiceAgreesEverywhere() throws {
+        let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "mini-xception", "mini-xception:fp32", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        let table = try #require(report["agreement"] as? [String: Int])
+        #expect(table["a_right_b_wrong"] == 0 && table["a_wrong_b_right"] == 0)
+        let test = try #require(report["mcnemar"] as? [String: Any])
+        #expect(test["p_value"] as? Double == 1 && test["significant"] as? Bool == false)
+        #expect((report["difference"] as? [String: Any])?["interval"] as? [Double] == [0, 0])
+        let text = try MienBinary.run(["eval", "--dataset", faces, "--compare", "mini-xception", "mini-xception"]).text
+        #expect(text.contains("p = 1.0000\nAt α = 0.05: no difference; A and B are right and wrong on exactly the same images."))
+    }
+
+    @Test func badConfigurationsAreErrors() throws {
+        let unknown = try MienBinary.run(["eval", "--dataset", faces, "--compare", "resnet", "mini-xception"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown classifier 'resnet'; known: expression-net, mini-xception"))
+        #expect(unknown.text.isEmpty)
+        let bogus = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net:bogus", "mini-xception"])
+        #expect(bogus.status == 64)
+        #expect(bogus.stderr.contains("'expression-net:bogus': unknown precision 'bogus'; known: fp32, int8"))
+        // mini-Xception has no int8 form (issue 13 quantizes expression-net); the error names the model.
+        let int8 = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "mini-xception:int8"])
+        #expect(int8.status == 1)
+        #expect(int8.stderr.contains("classifier 'mini-xception' has no int8 form"))
+        for bad in [["--compare", "expression-net"], ["--compare", "a", "b", "c"],
+                    ["--compare", "expression-net", "mini-xception", "--classifier", "mini-xception"],
+                    ["--compare", "expression-net", "mini-xception", "--precision", "int8"],
+                    ["--compare", "expression-net", "mini-xception", "--align"],
+                    ["--compare", "expression-net", "mini-xception", "--bootstrap", "50"], ["--seed", "3"], ["--bootstrap", "500"]] {
+            let output = try MienBinary.run(["eval", "--dataset", faces] + bad)
+            #expect(output.status == 64, "\(bad): \(output.stderr)")
+        }
+        let missing = try MienBinary.run(["eval", "--dataset", root + "/nowhere", "--compare", "expression-net", "mini-xception"])
+        #expect(missing.status == 1 && missing.stderr.contains("\(root)/nowhere: data set folder not found"))
+    }
+}
