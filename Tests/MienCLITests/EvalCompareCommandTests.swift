@@ -124,5 +124,11 @@ final class EvalCompareCommandTests {
         }
         let missing = try MienBinary.run(["eval", "--dataset", root + "/nowhere", "--compare", "expression-net", "mini-xception"])
         #expect(missing.status == 1 && missing.stderr.contains("\(root)/nowhere: data set folder not found"))
+        // Nothing readable: nothing to compare, and no report.
+        try FileManager.default.createDirectory(atPath: root + "/broken/sad", withIntermediateDirectories: true)
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: root + "/broken/sad/x.png"))
+        let unreadable = try MienBinary.run(["eval", "--dataset", root + "/broken", "--compare", "expression-net", "mini-xception"])
+        #expect(unreadable.status == 1 && unreadable.text.isEmpty)
+        #expect(unreadable.stderr.contains("\(root)/broken: none of the 1 images could be read"))
     }
 }

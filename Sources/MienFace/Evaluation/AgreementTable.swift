@@ -44,8 +44,6 @@ public struct AgreementTable: Sendable, Equatable, Codable {
     public var bCorrect: Int { bothRight + aWrongBRight }
     /// Images the two disagree on (one right, one wrong).
     public var discordant: Int { aRightBWrong + aWrongBRight }
-    /// Images on which the two have the same outcome.
-    public var concordant: Int { bothRight + bothWrong }
 
     enum CodingKeys: String, CodingKey {
         case bothRight = "both_right", aRightBWrong = "a_right_b_wrong", aWrongBRight = "a_wrong_b_right", bothWrong = "both_wrong"
