@@ -102,6 +102,17 @@ final class EvalCompareCommandTests {
         #expect(text.contains("p = 1.0000\nAt α = 0.05: no difference; A and B are right and wrong on exactly the same images."))
     }
 
+    /// Issue 13's A/B test: the same model in float32 and in int8.
+    @Test func floatAgainstInt8() throws {
+        let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net:int8", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        #expect((report["b"] as? [String: Any])?["configuration"] as? String == "expression-net:int8")
+        #expect((report["b"] as? [String: Any])?["precision"] as? String == "int8")
+        let table = try #require(report["agreement"] as? [String: Int])
+        #expect(table.values.reduce(0, +) == 9)
+    }
+
     @Test func badConfigurationsAreErrors() throws {
         let unknown = try MienBinary.run(["eval", "--dataset", faces, "--compare", "resnet", "mini-xception"])
         #expect(unknown.status == 1)

@@ -27,6 +27,7 @@ struct ClassifierConfigurationTests {
     @Test func loadsThroughTheRegistry() throws {
         #expect(try ClassifierConfiguration(name: "mini-xception").load().name == "mini-xception")
         #expect(throws: ClassifierError.self) { try ClassifierConfiguration(name: "resnet").load() }
+        #expect(try ClassifierConfiguration(parsing: "expression-net:int8").load().name == "expression-net")
         // A model without an int8 form says so.
         for entry in ClassifierRegistry.entries where entry.loadInt8 == nil {
             #expect(throws: ClassifierError.self) { try ClassifierConfiguration(name: entry.name, precision: .int8).load() }
