@@ -2,8 +2,8 @@ import Testing
 
 @testable import MienNN
 
-/// The int8 convolution's paths (AVX-512 VNNI where the CPU has it, portable C
-/// otherwise) give exactly the bits of the plain reference: the int32 sums are
+/// The int8 convolution's paths (AVX-512 VNNI, AVX2 and portable C, each
+/// where the CPU has it) give exactly the bits of the plain reference: the int32 sums are
 /// exact and every path rounds once, the same way.
 @Suite("Int8 convolution: every path bit-exact against the plain reference")
 struct QuantizedConv2DTests {
@@ -23,7 +23,7 @@ struct QuantizedConv2DTests {
     ]
 
     /// Paths this machine can run.
-    static var paths: [QuantizedConv2D.Path] { QuantizedConv2D.hasVNNI ? [.auto, .portable, .vnni] : [.auto, .portable] }
+    static var paths: [QuantizedConv2D.Path] { QuantizedConv2D.availablePaths }
 
     /// A deterministic generator (SplitMix64).
     struct Numbers {

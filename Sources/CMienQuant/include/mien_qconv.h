@@ -5,9 +5,10 @@
 // sum is turned into float32 once, fma(float(acc), multiplier[c], offset[c]),
 // then either kept as float32 or rounded half to even and clamped to 0..255.
 //
-// Three paths compute the same bits: AVX-512 VNNI (vpdpbusd), a portable C
-// path over the same packed weights, and a plain reference over the unpacked
-// weights. `mien_qconv_run` picks VNNI when the CPU has it.
+// Four paths compute the same bits: AVX-512 VNNI (vpdpbusd), AVX2 (bytes
+// widened to 16 bits, vpmaddwd), portable C over the same packed weights, and
+// a plain reference over the unpacked weights. `mien_qconv_run` picks the
+// fastest the CPU has.
 #ifndef MIEN_QCONV_H
 #define MIEN_QCONV_H
 
@@ -20,9 +21,10 @@ extern "C" {
 
 /// Which code computes a convolution.
 typedef enum {
-    MIEN_QCONV_AUTO = 0,       ///< VNNI when the CPU has AVX-512 VNNI, else portable
+    MIEN_QCONV_AUTO = 0,       ///< VNNI, else AVX2, else portable: the fastest the CPU has
     MIEN_QCONV_PORTABLE = 1,   ///< plain C over the packed weights (any CPU)
     MIEN_QCONV_VNNI = 2,       ///< AVX-512 VNNI; only where mien_qconv_has_vnni()
+    MIEN_QCONV_AVX2 = 3,       ///< AVX2 (vpmaddwd on widened bytes); only where mien_qconv_has_avx2()
 } mien_qconv_path;
 
 /// A convolution's shape and its packed weights.
@@ -46,6 +48,9 @@ void mien_qconv_pack(const int8_t *weights, int out_channels, int in_channels, i
 
 /// Whether this CPU runs the VNNI path (AVX-512 F, BW, VL and VNNI).
 int mien_qconv_has_vnni(void);
+
+/// Whether this CPU runs the AVX2 path (AVX2 and FMA).
+int mien_qconv_has_avx2(void);
 
 /// Bytes of scratch `mien_qconv_run` needs for one image of h x w with `in_stride` bytes a pixel.
 size_t mien_qconv_scratch_size(const mien_qconv *conv, int height, int width, int in_stride);

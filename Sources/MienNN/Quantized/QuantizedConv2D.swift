@@ -7,24 +7,33 @@ import CMienQuant
 /// also the ReLU) as the next layer's uint8 input.
 ///
 /// The work is done by `CMienQuant`: an AVX-512 VNNI kernel where the CPU has
-/// it, else portable C over the same packed weights; both give exactly the
-/// bits of `reference` (plain loops over the unpacked weights).
+/// it, else an AVX2 one, else portable C over the same packed weights; all give
+/// exactly the bits of `reference` (plain loops over the unpacked weights).
 public struct QuantizedConv2D: @unchecked Sendable {
-    /// Which code runs the convolution (`auto`: VNNI when the CPU has it).
+    /// Which code runs the convolution (`auto`: the fastest this CPU has).
     public enum Path: Sendable, CaseIterable {
-        case auto, portable, vnni
+        case auto, portable, vnni, avx2
 
         var c: mien_qconv_path {
             switch self {
             case .auto: MIEN_QCONV_AUTO
             case .portable: MIEN_QCONV_PORTABLE
             case .vnni: MIEN_QCONV_VNNI
+            case .avx2: MIEN_QCONV_AVX2
             }
         }
     }
 
     /// Whether this CPU has AVX-512 VNNI (the fast path).
     public static let hasVNNI: Bool = mien_qconv_has_vnni() != 0
+    /// Whether this CPU has AVX2 and FMA (the path for CPUs without VNNI).
+    public static let hasAVX2: Bool = mien_qconv_has_avx2() != 0
+
+    /// The paths this CPU can run.
+    public static var availablePaths: [Path] { [.auto, .portable] + (hasAVX2 ? [.avx2] : []) + (hasVNNI ? [.vnni] : []) }
+
+    /// The path `auto` takes here, in words.
+    public static var autoPathName: String { hasVNNI ? "AVX-512 VNNI" : hasAVX2 ? "AVX2" : "portable C" }
 
     /// int8 weights `[Cout, Cin, kh, kw]`.
     public let weights: [Int8]
@@ -91,6 +100,7 @@ public struct QuantizedConv2D: @unchecked Sendable {
         precondition(x.channels == inChannels, "int8 convolution expects \(inChannels) channels, got \(x.channels)")
         precondition(x.stride >= (inChannels + 3) / 4 * 4, "a pixel's stride must hold whole groups of 4 channels")
         precondition(path != .vnni || Self.hasVNNI, "this CPU has no AVX-512 VNNI")
+        precondition(path != .avx2 || Self.hasAVX2, "this CPU has no AVX2")
         guard x.count > 0 else { return }
         packed.withUnsafeBufferPointer { pk in
             multiplier.withUnsafeBufferPointer { m in
