@@ -74,7 +74,9 @@ let package = Package(
         .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
         // The int8 convolution kernels (C: AVX-512 VNNI intrinsics chosen at run time,
         // portable C otherwise); optimised in debug builds too, like MienNN's loops.
-        .target(name: "CMienQuant", cSettings: [.unsafeFlags(["-O3"])]),
+        // -ffp-contract=off: no fused multiply-add where the C loops must give the
+        // bits of their Swift references (the kernels call fmaf where they mean it).
+        .target(name: "CMienQuant", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "MienNN", dependencies: ["COpenBLAS", "CMienQuant"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
         .target(

@@ -122,6 +122,9 @@ def expression_net_worker(seconds: float) -> dict:
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     session = ort.InferenceSession(os.path.join(HERE, "expression_net.onnx"), options,
                                    providers=["CPUExecutionProvider"])
+    # The int8 QDQ model of Models/quantize_expression_net.py (the same scales as Mien's int8 form).
+    int8 = ort.InferenceSession(os.path.join(HERE, "expression_net_int8.onnx"), options,
+                                providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(0)
     results = {}
     for batch in (1, 64):
@@ -132,7 +135,8 @@ def expression_net_worker(seconds: float) -> dict:
             with torch.no_grad():
                 model(xt).softmax(1)
 
-        for name, fn in (("torch", torch_call), ("onnxruntime", lambda: session.run(["probabilities"], {"pixels": x}))):
+        for name, fn in (("torch", torch_call), ("onnxruntime", lambda: session.run(["probabilities"], {"pixels": x})),
+                         ("onnxruntime_int8", lambda: int8.run(["probabilities"], {"pixels": x}))):
             times = timed_runs(fn, seconds, min_runs=5, warmup=3)
             results[f"{name}_b{batch}"] = {"faces_per_s": batch / statistics.median(times),
                                            "median_ms": 1e3 * statistics.median(times)}
@@ -198,11 +202,11 @@ def main() -> int:
 
     e = run_worker(["--worker", "expression-net", "--seconds", str(args.seconds)])
     print(f"\nexpression-net, one thread (median of timed calls; torch {e['torch']}, onnxruntime {e['onnxruntime']})")
-    print(f"{'runtime':>12s} {'batch':>5s} {'faces/s':>9s} {'ms/call':>8s}")
-    for name in ("torch", "onnxruntime"):
+    print(f"{'runtime':>16s} {'batch':>5s} {'faces/s':>9s} {'ms/call':>8s}")
+    for name in ("torch", "onnxruntime", "onnxruntime_int8"):
         for batch in (1, 64):
             r = e["results"][f"{name}_b{batch}"]
-            print(f"{name:>12s} {batch:5d} {r['faces_per_s']:9.1f} {r['median_ms']:8.2f}")
+            print(f"{name:>16s} {batch:5d} {r['faces_per_s']:9.1f} {r['median_ms']:8.2f}")
     return 0
 
 

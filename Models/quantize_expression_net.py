@@ -233,6 +233,91 @@ def accuracy(forward, images: torch.Tensor, labels: torch.Tensor, batch: int = 2
     return float((p == labels).float().mean()), p
 
 
+# ---------------------------------------------------------------- ONNX QDQ
+
+class QDQModule(torch.nn.Module):
+    """The int8 scheme with fake-quantize operations, which torch.onnx writes as
+    QuantizeLinear/DequantizeLinear pairs (the QDQ format): pixels [N,1,48,48]
+    in [0,1] -> probabilities [N,7]."""
+
+    def __init__(self, quantized: Quantized):
+        super().__init__()
+        self.q = quantized
+
+    @staticmethod
+    def act(x, scale):
+        return torch.fake_quantize_per_tensor_affine(x, float(scale), 0, 0, 255)
+
+    @staticmethod
+    def weight(w, scale):
+        zero = torch.zeros(scale.shape[0], dtype=torch.int32)
+        return torch.fake_quantize_per_channel_affine(w, scale, zero, 0, -128, 127)
+
+    def forward(self, pixels):
+        f, s = self.q.f, self.q.s
+        x = (pixels - 0.5) / 0.25
+        x = self.act(torch.relu(F.conv2d(x, *f.stem, padding=1)), s["stem"])
+        n = len(f.blocks)
+        for k, (b, q) in enumerate(zip(f.blocks, self.q.q)):
+            (w1, sw1), b1 = q["conv1"], b["conv1"][1]
+            w1f = self.weight(b["conv1"][0], sw1)
+            mid = self.act(torch.relu(F.conv2d(x, w1f, b1, stride=b["stride"], padding=1)), s[f"block{k + 1}.mid"])
+            (w2, sw2), b2 = q["conv2"], b["conv2"][1]
+            body = Folded.se(b["se"], F.conv2d(mid, self.weight(b["conv2"][0], sw2), b2, padding=1))
+            if q["shortcut"] is None:
+                skip = x
+            else:
+                (ws, sws), bs = q["shortcut"], b["shortcut"][1]
+                skip = F.conv2d(x, self.weight(b["shortcut"][0], sws), bs, stride=b["stride"])
+            x = torch.relu(body + skip)
+            if k + 1 < n:
+                x = self.act(x, s[f"block{k + 1}.out"])
+        return F.linear(x.mean((2, 3)), *f.fc).softmax(1)
+
+
+def export_onnx(quantized: Quantized, images: torch.Tensor, sim_pred: torch.Tensor) -> dict:
+    """Writes the QDQ model and checks ONNX Runtime's classes against the
+    integer simulation's on ``images``: at least 99.5% the same."""
+    import onnxruntime as ort
+    module = QDQModule(quantized).eval()
+    for b in quantized.f.blocks:
+        b["se"].requires_grad_(False)
+    with torch.no_grad():
+        torch.onnx.export(module, torch.zeros(1, 1, 48, 48), str(ONNX), opset_version=13,
+                          input_names=["pixels"], output_names=["probabilities"],
+                          dynamic_axes={"pixels": {0: "batch"}, "probabilities": {0: "batch"}},
+                          do_constant_folding=True)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(ONNX), options, providers=["CPUExecutionProvider"])
+    got = []
+    for i in range(0, len(images), 256):
+        pixels = images[i:i + 256].float().numpy() / 255
+        got.append(session.run(["probabilities"], {"pixels": pixels})[0].argmax(1))
+    got = torch.from_numpy(np.concatenate(got))
+    agreement = float((got == sim_pred).float().mean())
+    print(f"ONNX Runtime {ort.__version__} on {ONNX.name}: same class as the integer simulation on {agreement:.2%} of PublicTest")
+    if agreement < 0.995:
+        raise SystemExit(f"{ONNX}: ONNX Runtime agrees with the integer simulation on only {agreement:.2%} (< 99.5%)")
+    return {"onnxruntime": ort.__version__, "agreement_with_int8_simulation": agreement}
+
+
+def write_reference(quantized: Quantized) -> None:
+    """Swift's parity vectors: the 16 reference faces, their uint8 stem output
+    (NCHW) and the exact (float64) simulation's logits and probabilities."""
+    faces, labels = reference_faces()
+    trace: dict = {}
+    logits = quantized.forward(torch.from_numpy(faces[:, None]), trace).double()
+    safetensors_io.save({
+        "faces": faces,
+        "stem_q": trace["stem_q"].to(torch.uint8).numpy(),
+        "logits": logits.float().numpy(),
+        "probabilities": logits.softmax(1).float().numpy(),
+    }, str(REFERENCE), {"faces": " | ".join(labels), "made_by": "Models/quantize_expression_net.py",
+                        "scales": SCALES.name})
+    print(f"wrote {REFERENCE.relative_to(MODELS.parent)}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--methods", nargs="*", default=["max", "p99.999", "p99.99", "p99.9", "mse"],
@@ -280,8 +365,13 @@ def main(argv=None) -> int:
                        "agreement_with_float32": best["agreement_with_fp32"]},
         "methods": [{k: v for k, v in r.items() if k != "scales"} for r in table],
     }
+    exact = Quantized(folded, best["scales"], torch.float64)
+    exact_acc, exact_pred = accuracy(exact.forward, px, py)
+    result["publictest"]["int8_simulated"] = exact_acc
+    result["onnx"] = export_onnx(exact, px, exact_pred)
     SCALES.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {SCALES.relative_to(MODELS.parent)}")
+    print(f"wrote {SCALES.relative_to(MODELS.parent)} (exact simulation: PublicTest {exact_acc:.4%})")
+    write_reference(exact)
     return 0
 
 

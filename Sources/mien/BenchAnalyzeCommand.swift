@@ -35,6 +35,9 @@ extension Mien {
         @Option(help: "Face detector (\(DetectorKind.names)).")
         var detector: DetectorKind = .default
 
+        @Option(parsing: .upToNextOption, help: "Classifier precisions to run, each in turn (default: the classifier's default).")
+        var precision: [Precision] = []
+
         @Flag(help: "Skip the Python reference.")
         var noReference = false
 
@@ -45,9 +48,12 @@ extension Mien {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-bench-\(getpid())").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            print("mien analyze on \(file): \(threads) threads, \(detector.rawValue), \(classifier), min face \(minFace)")
-            for rate in [nil, fps] {
-                let settings = AnalysisSettings(fps: rate, minFace: minFace, detector: detector, classifier: classifier)
+            let precisions = precision.isEmpty ? [AnalysisSettings.defaultPrecision(for: classifier)] : precision
+            for (rate, arithmetic) in [nil, fps].flatMap({ rate in precisions.map { (rate, $0) } }) {
+                print("mien analyze on \(file): \(threads) threads, \(detector.rawValue), \(classifier) \(arithmetic), min face \(minFace)")
+                let settings = AnalysisSettings(fps: rate, minFace: minFace, detector: detector, classifier: classifier,
+                                                precision: arithmetic)
+                try settings.validate()
                 let models = try AnalysisModels(settings: settings)
                 let analysis = InputAnalysis(
                     analyzer: ShardAnalyzer(models: models, settings: settings, threads: threads),

@@ -45,9 +45,12 @@ extension Mien {
 
         func run() throws {
             print("Mien, one thread")
-            for name in ClassifierRegistry.names where !detectorOnly {
-                let classifier = try ClassifierRegistry.load(name)
-                print("  classifier \(classifier.name) (\(classifier.multiplyAdds) multiply-adds per face)")
+            let forms = ClassifierRegistry.entries.flatMap { entry in
+                [(entry.name, Precision.fp32)] + (entry.loadInt8 == nil ? [] : [(entry.name, Precision.int8)])
+            }
+            for (name, precision) in forms where !detectorOnly {
+                let classifier = try ClassifierRegistry.load(name, precision: precision)
+                print("  classifier \(classifier.name) \(precision) (\(classifier.multiplyAdds) multiply-adds per face)")
                 for batch in [1, 64] {
                     let result = try ClassifierBenchmark.run(classifier: classifier, batch: batch, seconds: seconds)
                     print(String(format: "    batch %3d  %8.0f faces/s", batch, result.facesPerSecond))

@@ -1,3 +1,5 @@
+import CMienQuant
+
 /// A batch of uint8 activations in NHWC order with zero point 0: the value of
 /// a byte `q` is `q * scale`. Each pixel holds `stride` bytes, of which the
 /// first `channels` are real (the rest are zero: the int8 kernels read whole
@@ -23,15 +25,21 @@ public struct QuantizedBatch: Sendable, Equatable {
     public init(quantizing x: Tensor, scale: Float, stride: Int) {
         let (n, c, h, w) = x.nchw
         self.init(count: n, height: h, width: w, channels: c, stride: stride)
-        let plane = h * w
         x.data.withUnsafeBufferPointer { xp in
             bytes.withUnsafeMutableBufferPointer { out in
-                for b in 0..<n {
-                    for ch in 0..<c {
-                        let source = xp.baseAddress! + (b * c + ch) * plane
-                        for p in 0..<plane { out[(b * plane + p) * stride + ch] = Self.quantize(source[p], scale) }
-                    }
-                }
+                mien_quantize_nchw(xp.baseAddress!, Int32(n), Int32(c), Int32(h * w), scale, out.baseAddress!, Int32(stride))
+            }
+        }
+    }
+
+    /// The same by plain loops, for tests.
+    public init(referenceQuantizing x: Tensor, scale: Float, stride: Int) {
+        let (n, c, h, w) = x.nchw
+        self.init(count: n, height: h, width: w, channels: c, stride: stride)
+        let plane = h * w
+        for b in 0..<n {
+            for ch in 0..<c {
+                for p in 0..<plane { bytes[(b * plane + p) * stride + ch] = Self.quantize(x.data[(b * c + ch) * plane + p], scale) }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CMienQuant
 import MienNN
 
 /// One `BasicBlock` of expression-net in int8: the convolutions in integers,
@@ -46,38 +47,44 @@ struct QuantizedBasicBlock: Sendable {
 
     /// The block's float32 output, NHWC with `conv2.outStride` values a pixel, and its size.
     func floatOutput(_ x: QuantizedBatch) -> (values: [Float], height: Int, width: Int) {
-        let mid = conv1(x)
-        var body = conv2.floatOutput(mid)
-        let (n, h, w, c, stride) = (x.count, mid.height, mid.width, conv2.outChannels, conv2.outStride)
-        let plane = h * w
-        let skip = shortcut?.floatOutput(x)
-        let gates = excite.map { Self.gates($0, body, count: n, plane: plane, channels: c, stride: stride) }
-        body.withUnsafeMutableBufferPointer { y in
-            for b in 0..<n {
-                for p in 0..<plane {
-                    let at = (b * plane + p) * stride
-                    for ch in 0..<c {
-                        let residual = skip?[at + ch] ?? Float(x.bytes[(b * plane + p) * x.stride + ch]) * inputScale
-                        let gated = gates.map { y[at + ch] * $0.data[b * c + ch] } ?? y[at + ch]
-                        y[at + ch] = max(gated + residual, 0)
-                    }
-                }
-            }
-        }
+        var (body, h, w) = convolved(x)
+        finish(&body, x, plane: h * w, into: nil, scale: 1)
         return (body, h, w)
     }
 
     /// The block's output quantized to uint8 at `scale` for the next block.
     func callAsFunction(_ x: QuantizedBatch, outputScale scale: Float) -> QuantizedBatch {
-        let (values, h, w) = floatOutput(x)
-        let stride = conv2.outStride
-        var y = QuantizedBatch(count: x.count, height: h, width: w, channels: conv2.outChannels, stride: stride)
-        y.bytes.withUnsafeMutableBufferPointer { out in
-            for p in 0..<(x.count * h * w) {
-                for ch in 0..<conv2.outChannels { out[p * stride + ch] = QuantizedBatch.quantize(values[p * stride + ch], scale) }
+        var (body, h, w) = convolved(x)
+        var y = QuantizedBatch(count: x.count, height: h, width: w, channels: conv2.outChannels, stride: conv2.outStride)
+        y.bytes.withUnsafeMutableBufferPointer { finish(&body, x, plane: h * w, into: $0.baseAddress!, scale: scale) }
+        return y
+    }
+
+    /// conv2(conv1(x)): the float32 body, NHWC, and its size.
+    private func convolved(_ x: QuantizedBatch) -> ([Float], Int, Int) {
+        let mid = conv1(x)
+        return (conv2.floatOutput(mid), mid.height, mid.width)
+    }
+
+    /// relu(body * gates + skip) over `body`, written back or quantized `into` (`mien_block_finish`).
+    private func finish(_ body: inout [Float], _ x: QuantizedBatch, plane: Int, into out: UnsafeMutablePointer<UInt8>?, scale: Float) {
+        let (n, c, stride) = (x.count, conv2.outChannels, conv2.outStride)
+        let skip = shortcut?.floatOutput(x)
+        let gates = excite.map { Self.gates($0, body, count: n, plane: plane, channels: c, stride: stride) }
+        body.withUnsafeMutableBufferPointer { y in
+            x.bytes.withUnsafeBufferPointer { xb in
+                func call(_ skip: UnsafePointer<Float>?, _ gates: UnsafePointer<Float>?) {
+                    mien_block_finish(y.baseAddress!, skip, xb.baseAddress!, Int32(x.stride), inputScale, gates, Int32(n),
+                                      Int32(plane), Int32(c), Int32(stride), out, scale)
+                }
+                switch (skip, gates) {
+                case let (s?, g?): s.withUnsafeBufferPointer { sp in g.data.withUnsafeBufferPointer { call(sp.baseAddress!, $0.baseAddress!) } }
+                case let (s?, nil): s.withUnsafeBufferPointer { call($0.baseAddress!, nil) }
+                case let (nil, g?): g.data.withUnsafeBufferPointer { call(nil, $0.baseAddress!) }
+                case (nil, nil): call(nil, nil)
+                }
             }
         }
-        return y
     }
 
     /// Squeeze-excitation's gates `[N, C]` of NHWC `body`.
@@ -85,13 +92,11 @@ struct QuantizedBasicBlock: Sendable {
         excite.expand(excite.reduce(mean(body, count: n, plane: plane, channels: c, stride: stride)))
     }
 
-    /// Each image's channel means `[N, C]` of NHWC values.
+    /// Each image's channel means `[N, C]` of NHWC values (`mien_channel_mean`).
     static func mean(_ values: [Float], count n: Int, plane: Int, channels c: Int, stride: Int) -> Tensor {
         Tensor(shape: [n, c]) { out in
-            for b in 0..<n {
-                for ch in 0..<c { out[b * c + ch] = 0 }
-                for p in 0..<plane { for ch in 0..<c { out[b * c + ch] += values[(b * plane + p) * stride + ch] } }
-                for ch in 0..<c { out[b * c + ch] /= Float(plane) }
+            values.withUnsafeBufferPointer {
+                mien_channel_mean($0.baseAddress!, Int32(n), Int32(plane), Int32(c), Int32(stride), out.baseAddress!)
             }
         }
     }
