@@ -92,6 +92,17 @@ final class RenderCommandTests {
         #expect(frame.isNear(90, 240, RenderClips.background, tolerance: 12))
     }
 
+    /// On a terminal (a pseudo-terminal from `script`) a progress bar of frames is drawn; in a pipe, none.
+    @Test func progressBarOnATerminalOnly() throws {
+        let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
+        let command = [MienBinary.path, "render", clips.gray, "--timeline", timeline, "-o", root + "/tty.mp4"].joined(separator: " ")
+        let terminal = try Tool.run("script", ["-qec", command, "/dev/null"])
+        #expect(terminal.status == 0, "\(terminal.stderr)")
+        #expect(terminal.text.contains("] ") && terminal.text.contains("/50 frames, 0:00 elapsed"), "\(terminal.text)")
+        let piped = try render(clips.gray, timeline, root + "/pipe.mp4")
+        #expect(piped.status == 0 && !piped.stderr.contains("/50 frames"), "\(piped.stderr)")
+    }
+
     /// MPEG-4 Part 2 on request, and Matroska keeps PCM audio that MP4 cannot hold.
     @Test func mpeg4IntoMatroskaWithPCMAudio() throws {
         let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")

@@ -2,8 +2,8 @@ import MienFace
 import MienMedia
 
 /// Draws a timeline record's faces on a frame: each face's box in its track's
-/// colour, and above it (inside the box's top when there is no room) a label
-/// in that colour, `#TRACK EMOTION NN%`: the track id, the emotion and its
+/// colour, and above it (below it when there is no room or another label is
+/// there, else inside its top) a label in that colour, `#TRACK EMOTION NN%`: the track id, the emotion and its
 /// probability in percent. A smoothed timeline (`--smooth`) shows the smoothed
 /// emotion and its smoothed probability. Sizes follow the frame: lines
 /// `max(2, side / 200)` pixels wide (rounded down to even) and the 5x7 font
@@ -43,32 +43,52 @@ public struct FaceOverlay {
         return "#\(face.track) \(emotion.rawValue) \(percent)%"
     }
 
-    /// Draws every face of `faces` on `image` (`.rgb`, displayed pixels as the boxes are).
+    /// Draws every face of `faces` on `image` (`.rgb`, displayed pixels as the boxes are):
+    /// the boxes first, then the labels, so no box line crosses a label.
     public func draw(_ faces: [FaceRecord], on image: inout PixelImage) {
-        for face in faces {
-            let color = Self.color(track: face.track)
-            // Corners on even pixels and even line widths keep the lines' colour through 4:2:0
-            // encoding, whose colour samples cover 2x2 pixels.
-            let x = Self.even(face.box[0]), y = Self.even(face.box[1])
-            let width = max(2, Self.even(face.box[0] + face.box[2]) - x), height = max(2, Self.even(face.box[1] + face.box[3]) - y)
-            image.strokeRectangle(x: x, y: y, width: width, height: height, thickness: thickness, color: color)
-            drawLabel(Self.label(face), color: color, boxX: x, boxY: y, on: &image)
+        // Corners on even pixels and even line widths keep the lines' colour through 4:2:0
+        // encoding, whose colour samples cover 2x2 pixels.
+        let corners = faces.map { face in (x: Self.even(face.box[0]), y: Self.even(face.box[1])) }
+        var boxes: [Box] = []
+        for (face, corner) in zip(faces, corners) {
+            let box = Box(x: corner.x, y: corner.y, width: max(2, Self.even(face.box[0] + face.box[2]) - corner.x),
+                          height: max(2, Self.even(face.box[1] + face.box[3]) - corner.y))
+            image.strokeRectangle(x: box.x, y: box.y, width: box.width, height: box.height, thickness: thickness,
+                                  color: Self.color(track: face.track))
+            boxes.append(box)
+        }
+        var placed: [Box] = []
+        for (face, box) in zip(faces, boxes) {
+            placed.append(drawLabel(Self.label(face), color: Self.color(track: face.track), box: box, avoiding: placed, on: &image))
         }
     }
 
     /// `value` rounded to the nearest even integer.
     private static func even(_ value: Double) -> Int { 2 * Int((value / 2).rounded()) }
 
-    /// A filled tag of `color` holding the text, above the box when it fits, else inside its top.
-    private func drawLabel(_ text: String, color: RGBColor, boxX: Int, boxY: Int, on image: inout PixelImage) {
+    /// A filled tag of `color` holding the text: above the box, else (off the frame, or over
+    /// a label already drawn) below it, else inside its top. Returns where it went.
+    private func drawLabel(_ text: String, color: RGBColor, box: Box, avoiding placed: [Box], on image: inout PixelImage) -> Box {
         let padding = scale
         let size = BitmapFont.size(of: text, scale: scale)
-        let tagWidth = (size.width + 2 * padding + 1) / 2 * 2, tagHeight = (size.height + 2 * padding + 1) / 2 * 2
-        let tagY = boxY - tagHeight >= 0 ? boxY - tagHeight : max(0, boxY)
-        let tagX = min(max(0, boxX), max(0, image.width - tagWidth))
-        image.fill(x: tagX, y: tagY, width: tagWidth, height: tagHeight, color: color)
+        let width = (size.width + 2 * padding + 1) / 2 * 2, height = (size.height + 2 * padding + 1) / 2 * 2
+        let x = min(max(0, box.x), max(0, image.width - width))
+        let candidates = [box.y - height, box.y + box.height, max(0, box.y)].map { Box(x: x, y: $0, width: width, height: height) }
+        let fits = { (tag: Box) in tag.y >= 0 && tag.y + tag.height <= image.height && !placed.contains { $0.overlaps(tag) } }
+        let tag = candidates.first(where: fits) ?? candidates[candidates[0].y >= 0 ? 0 : 2]
+        image.fill(x: tag.x, y: tag.y, width: tag.width, height: tag.height, color: color)
         let luma = 0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue)
         let ink = luma > 128 ? RGBColor(0, 0, 0) : RGBColor(255, 255, 255)
-        BitmapFont.draw(text, on: &image, x: tagX + padding, y: tagY + padding, scale: scale, color: ink)
+        BitmapFont.draw(text, on: &image, x: tag.x + padding, y: tag.y + padding, scale: scale, color: ink)
+        return tag
+    }
+
+    /// A rectangle in pixels.
+    struct Box {
+        var x, y, width, height: Int
+
+        func overlaps(_ other: Box) -> Bool {
+            x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height
+        }
     }
 }
