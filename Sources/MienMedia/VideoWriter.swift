@@ -51,6 +51,11 @@ public final class VideoWriter {
             throw MediaError(.invalidRequest, path: path,
                 "cannot tell the container from the file name; end it with .mp4, .mov or .mkv")
         }
+        let formatName = String(cString: format.pointee.name)
+        if (format.pointee.flags & AVFMT_NOFILE) != 0 || ["image2", "gif", "apng", "webp"].contains(formatName) {
+            throw MediaError(.invalidRequest, path: path,
+                "the \(formatName) muxer writes images, not a video; end the name with .mp4, .mov or .mkv")
+        }
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial-\(getpid()).\(url.pathExtension)").path
@@ -68,6 +73,10 @@ public final class VideoWriter {
             let globalHeader = (format.pointee.flags & AVFMT_GLOBALHEADER) != 0
             encoder = try VideoEncoder(choice: codec, width: info.width, height: info.height, timeBase: timeBase,
                                        frameRate: rate, globalHeader: globalHeader, path: path)
+            guard avformat_query_codec(format, encoder.context.pointee.codec_id, FF_COMPLIANCE_NORMAL) != 0 else {
+                throw MediaError(.encodeFailed, path: path,
+                    "the \(formatName) container cannot hold \(String(cString: avcodec_get_name(encoder.context.pointee.codec_id))) video; end the name with .mp4, .mov or .mkv")
+            }
             videoStream = try Self.addStream(to: context, path: path)
             try FFmpegResult.check(avcodec_parameters_from_context(videoStream.pointee.codecpar, encoder.context),
                                    .encodeFailed, path: path, "cannot describe the video stream")
@@ -76,9 +85,10 @@ public final class VideoWriter {
             audio = if let audioSource { try AudioPassthrough(path: audioSource, options: options) } else { nil }
             if let audio {
                 let codecID = audio.stream.pointee.codecpar.pointee.codec_id
-                guard avformat_query_codec(format, codecID, FF_COMPLIANCE_NORMAL) == 1 else {
+                // 1: it can, 0: it cannot, negative: the muxer does not say (then its header decides).
+                guard avformat_query_codec(format, codecID, FF_COMPLIANCE_NORMAL) != 0 else {
                     throw MediaError(.encodeFailed, path: path,
-                        "the \(String(cString: format.pointee.name)) container cannot hold the input's \(audio.codecName) audio; "
+                        "the \(formatName) container cannot hold the input's \(audio.codecName) audio; "
                         + "write .mkv or .mov instead, or leave the audio out (--no-audio)")
                 }
                 let stream = try Self.addStream(to: context, path: path)

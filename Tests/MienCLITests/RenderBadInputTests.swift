@@ -90,6 +90,9 @@ final class RenderBadInputTests {
         try expectRefused([clips.gray, "--timeline", timeline, "-o", root], ["is a folder"])
         try expectRefused([clips.gray, "--timeline", timeline, "-o", root + "/out.xyz"], ["out.xyz", "cannot tell the container"])
         try expectRefused([clips.gray, "--timeline", timeline, "-o", clips.gray], ["is the input video"])
+        try expectRefused([clips.gray, "--timeline", timeline, "-o", root + "/frame%03d.png"], ["image2 muxer writes images, not a video"])
+        try expectRefused([clips.gray, "--timeline", timeline, "-o", root + "/out.webm"], ["webm container cannot hold", "video"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasSuffix(".png") || $0.hasSuffix(".webm") }.isEmpty)
     }
 
     @Test func audioTheContainerCannotHold() throws {
