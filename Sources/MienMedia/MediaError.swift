@@ -1,4 +1,4 @@
-/// An error from reading media: what went wrong, with which input, and why.
+/// An error from reading or writing media: what went wrong, with which file, and why.
 ///
 /// Every failure the media module reports is a `MediaError`. Its `description`
 /// names the input and the cause in one line, for example
@@ -41,6 +41,10 @@ public struct MediaError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let decodeFailed = Code(rawValue: "decode_failed")
         /// A caller asked for something invalid (an empty time range, for example).
         public static let invalidRequest = Code(rawValue: "invalid_request")
+        /// An output file cannot be created or written (missing folder, no permission, full disk).
+        public static let cannotWrite = Code(rawValue: "cannot_write")
+        /// Encoding or muxing an output failed, or the output container cannot hold a stream.
+        public static let encodeFailed = Code(rawValue: "encode_failed")
     }
 
     /// The kind of failure.

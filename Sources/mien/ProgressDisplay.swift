@@ -3,7 +3,8 @@ import Foundation
 import MienJobs
 
 /// A one-line progress display on stderr, redrawn in place at most 5 times a
-/// second: inputs and shards done of total, elapsed time and time left. Only when stderr is a terminal; nil otherwise, so logs
+/// second: inputs and shards done of total (or a bar of frames done), elapsed
+/// time and time left. Only when stderr is a terminal; nil otherwise, so logs
 /// and pipes stay clean.
 final class ProgressDisplay {
     private var started: UInt64 = 0
@@ -33,6 +34,25 @@ final class ProgressDisplay {
             line += ", ETA " + Self.clock(Double(shards - finished) / rate)
         } else if firstFinished == nil {
             firstFinished = (finished, now)
+        }
+        draw(line)
+    }
+
+    /// A bar for `done` of `total` items (frames of `mien render`), with the
+    /// rate, elapsed time and time left; `total` is the header's count, so the
+    /// bar stops at 99% until `done` reaches it.
+    func bar(done: Int, total: Int, unit: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if started == 0 { started = now }
+        guard now - lastDraw > 200_000_000 else { return }
+        lastDraw = now
+        let fraction = total > 0 ? min(Double(done) / Double(total), done >= total ? 1 : 0.99) : 0
+        let filled = Int(fraction * 30)
+        let elapsed = Double(now - started) / 1e9
+        var line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] "
+            + String(format: "%3d%%", Int(fraction * 100)) + " \(done)/\(total) \(unit), " + Self.clock(elapsed) + " elapsed"
+        if elapsed > 0.5 && done > 0 && total > done {
+            line += String(format: ", %.1f \(unit)/s, ETA ", Double(done) / elapsed) + Self.clock(Double(total - done) * elapsed / Double(done))
         }
         draw(line)
     }

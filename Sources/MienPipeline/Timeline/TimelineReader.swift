@@ -23,7 +23,8 @@ public final class TimelineReader {
     private var start = 0
     private var scanned = 0
     private var atEnd = false
-    private var lineNumber = 0
+    /// The line number (from 1, blank lines counted) of the record `next()` returned last; 0 before the first.
+    public private(set) var lineNumber = 0
     private let decoder = JSONDecoder()
 
     /// Opens `path` for reading.
