@@ -16,7 +16,9 @@ extension Mien {
                 video is missing), and each track's emotion shares. Everything is inline (SVG charts, \
                 PNG thumbnails as data: URIs): nothing loads from the network. At most 60 tracks per video \
                 are charted (those with the most faces); all are in the shares table. Writes \
-                DIR/report.html unless --out is given (written atomically).
+                DIR/report.html unless --out is given (written atomically). Exit code 1, with a message \
+                naming the file, for a folder without timelines, a damaged timeline, a timeline that does not \
+                match its meta file, or a video whose size or duration differ from what its meta file recorded.
                 """
         )
 

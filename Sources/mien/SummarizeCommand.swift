@@ -11,13 +11,15 @@ extension Mien {
             discussion: """
                 One row per track per window (per video with no --window) in which the track is on \
                 screen: time on screen and samples, each emotion's share of the track's faces and mean \
-                probability, the dominant emotion, valence (P(happy) minus P(angry)+P(disgust)+P(fear)+P(sad)) \
-                and how often the emotion changed; the same again from the smoothed probabilities \
+                probability, the dominant emotion, valence (the mean of P(happy) minus P(angry), P(disgust), \
+                P(fear) and P(sad), -1 to 1) and how often the emotion changed; the same again from the smoothed probabilities \
                 (smoothed_* columns, empty when the timeline is not smoothed). A timeline line lasts until \
                 the next line. A folder stands for every *.timeline.jsonl in it. Timelines are read one line \
                 at a time, and checked against the meta file beside them. Columns: Jobs/schema/README.md. \
                 The format follows --out's name (.jsonl or .json: JSON Lines, else CSV) unless --format is \
-                given; without --out, CSV (or --format) goes to stdout.
+                given; without --out, CSV (or --format) goes to stdout. Exit code 1, with a message naming \
+                the file, for a damaged timeline line, a folder without timelines, or a timeline that does \
+                not match its meta file (then --out is not written).
                 """
         )
 
