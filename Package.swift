@@ -42,6 +42,7 @@ func targetCPU() -> [SwiftSetting] {
 /// Module graph (arrows are imports):
 ///   CFFmpeg <- MienMedia <- mien
 ///   COpenBLAS, CMienQuant <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
+///   MienPipeline, MienMedia, Mustache <- MienAnalytics <- mien (summaries and HTML reports of timelines)
 /// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS and CMienQuant.
 let package = Package(
     name: "Mien",
@@ -59,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -89,6 +91,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        .target(
+            name: "MienAnalytics",
+            dependencies: ["MienPipeline", "MienMedia", "MienFace", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MienService", dependencies: ["MienJobs", "MienPipeline", "MienMedia"]),
         .executableTarget(
             name: "mien",
@@ -99,6 +104,7 @@ let package = Package(
                 "MienPipeline",
                 "MienJobs",
                 "MienService",
+                "MienAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,6 +114,7 @@ let package = Package(
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienTestSupport"]),
+        .testTarget(name: "MienAnalyticsTests", dependencies: ["MienAnalytics", "MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienJobsTests", dependencies: ["MienJobs", "MienTestSupport"]),
     ]
 )
