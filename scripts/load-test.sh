@@ -9,17 +9,16 @@
 # Traffic goes to 127.0.0.1 only; wrk stops by itself after SECONDS.
 #
 # Usage: bash scripts/load-test.sh [SECONDS]
-# The mien binary: MIEN_BIN, else the release build (.build/release/mien),
-# else the debug one. Connections: PREDICT_CONNECTIONS (default 4),
+# The mien binary: MIEN_BIN, else the newer of .build/release/mien and
+# .build/debug/mien. Connections: PREDICT_CONNECTIONS (default 4),
 # STATUS_CONNECTIONS (default 16).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-15}"
 bin="${MIEN_BIN:-}"
 if [[ -z "$bin" ]]; then
-    for candidate in "$root/.build/release/mien" "$root/.build/debug/mien"; do
-        if [[ -x "$candidate" ]]; then bin="$candidate"; break; fi
-    done
+    # The newer of the two builds (an old release build may predate `serve`).
+    bin="$(ls -t "$root/.build/release/mien" "$root/.build/debug/mien" 2>/dev/null | head -n 1 || true)"
 fi
 [[ -x "$bin" ]] || { echo "load-test: no mien binary (swift build -c release --product mien, or set MIEN_BIN)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "load-test: wrk is missing (bash scripts/install-deps.sh)" >&2; exit 1; }
