@@ -54,11 +54,11 @@ public final class ServerMetrics: Sendable {
             shards["remaining", default: 0] += max(0, job.shards - job.done - job.dead)
         }
         for (state, count) in states {
-            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "mien_jobs", helpText: "Jobs in the store by state."),
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "mien_jobs", unitName: "", helpText: "Jobs in the store by state."),
                                labels: [("state", state)]).set(Double(count))
         }
         for (state, count) in shards {
-            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "mien_shards", helpText: "Shards of jobs not cancelled, by state."),
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "mien_shards", unitName: "", helpText: "Shards of jobs not cancelled, by state."),
                                labels: [("state", state)]).set(Double(count))
         }
     }
