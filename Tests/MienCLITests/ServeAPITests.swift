@@ -28,6 +28,20 @@ struct ServeAPITests {
         #expect(metrics.text.contains(#"mien_shards{state="done"} 0"#), "\(metrics.text)")
     }
 
+    @Test func aTokensFileMustHoldDigestsNotTokens() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-serve-tokens-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (text, problem) in [("a-plain-secret-token\n", "line 1: expected sha256:HEX"), ("# none\n\n", "holds no token"),
+                                ("sha256:abc\n", "line 1: expected sha256:HEX")] {
+            try text.write(toFile: folder + "/tokens", atomically: true, encoding: .utf8)
+            let run = try MienBinary.run(["serve", "--store", "sqlite:" + folder + "/jobs.sqlite", "--listen", "127.0.0.1:0",
+                                          "--input-root", folder, "--tokens", folder + "/tokens"])
+            #expect(run.status == 1, "\(text): \(run.stderr)")
+            #expect(run.stderr.contains(problem), "\(text): \(run.stderr)")
+        }
+    }
+
     @Test func everyV1RouteNeedsAValidToken() async throws {
         let server = try ServedMien()
         let routes: [(String, String)] = [("GET", "/v1/jobs"), ("POST", "/v1/jobs"), ("GET", "/v1/jobs/abc"),
