@@ -90,11 +90,20 @@ extension Mien {
             abstract: "Make a job's dead shards pending again, with a fresh attempt budget.")
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Argument(help: "Job id.")
         var job: String
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
+            if let client = try serverOptions.client() {
+                let answer = try await serverCall { try await client.post("/v1/jobs/\(APIClient.segment(job))/retry", json: nil) }
+                let revived = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["revived"] as? Int ?? 0
+                Mien.warn("job \(job): \(revived) dead shard\(revived == 1 ? "" : "s") pending again")
+                return
+            }
             try await storeOptions.using { store in
                 do {
                     let revived = try await store.retryDead(in: job)
@@ -110,11 +119,19 @@ extension Mien {
             abstract: "Cancel a job: its shards are no longer handed to workers (running ones finish).")
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Argument(help: "Job id.")
         var job: String
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
+            if let client = try serverOptions.client() {
+                _ = try await serverCall { try await client.post("/v1/jobs/\(APIClient.segment(job))/cancel", json: nil) }
+                Mien.warn("job \(job) cancelled")
+                return
+            }
             try await storeOptions.using { store in
                 do { try await store.cancel(job) } catch let error as JobStoreError { throw Fatal(error.message) }
                 Mien.warn("job \(job) cancelled")
