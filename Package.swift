@@ -43,6 +43,7 @@ func targetCPU() -> [SwiftSetting] {
 ///   CFFmpeg <- MienMedia <- mien
 ///   COpenBLAS, CMienQuant <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
 ///   MienPipeline, MienMedia, Mustache <- MienAnalytics <- mien (summaries and HTML reports of timelines)
+///   MienJobs <- MienService <- MienServer (the HTTP API, Hummingbird) <- mien
 /// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS and CMienQuant.
 let package = Package(
     name: "Mien",
@@ -61,6 +62,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -95,6 +98,14 @@ let package = Package(
             name: "MienAnalytics",
             dependencies: ["MienPipeline", "MienMedia", "MienFace", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "MienService", dependencies: ["MienJobs", "MienPipeline", "MienMedia"]),
+        .target(
+            name: "MienServer",
+            dependencies: [
+                "MienJobs", "MienService", "MienPipeline", "MienMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "mien",
             dependencies: [
@@ -105,6 +116,7 @@ let package = Package(
                 "MienJobs",
                 "MienService",
                 "MienAnalytics",
+                "MienServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,8 +125,8 @@ let package = Package(
         .testTarget(name: "MienNNTests", dependencies: ["MienNN", "MienTestSupport"]),
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
-        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienTestSupport"]),
         .testTarget(name: "MienAnalyticsTests", dependencies: ["MienAnalytics", "MienPipeline", "MienTestSupport"]),
+        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienService", "MienPipeline", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienJobsTests", dependencies: ["MienJobs", "MienTestSupport"]),
     ]
 )

@@ -8,13 +8,14 @@
 # and the PostgreSQL server (the job store tests start a throwaway one from
 # /usr/lib/postgresql/*/bin), and Debian's CPU PyTorch, PyYAML and Pillow
 # (Models/training/data.py decodes PNGs with it) for the unit tests of the
-# classifier's training code (Models/training/tests), and Chromium (headless:
-# the test that opens `mien report`'s page and takes a screenshot of it). Safe to run again: it
+# classifier's training code (Models/training/tests), Chromium (headless:
+# the test that opens `mien report`'s page and takes a screenshot of it), and
+# wrk (the bounded loopback load test of `mien serve`, scripts/load-test.sh). Safe to run again: it
 # installs only what is missing.
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
-          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil chromium)
+          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil chromium wrk)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes .venv-tools/ at the repository root: a venv of Debian's
 # /usr/bin/python3 with the pinned packages of Tests/tools/requirements.txt
-# (kubernetes-validate, PyYAML, dockerfile-parse), for the tests' offline
-# checks of Deploy/ (Tests/tools/validate_deploy.py), and pandas and duckdb,
+# (kubernetes-validate, PyYAML, dockerfile-parse, schemathesis), for the tests' offline
+# checks of Deploy/ (Tests/tools/validate_deploy.py) and of the HTTP API
+# against Jobs/api/openapi.yaml (schemathesis), and pandas and duckdb,
 # for the test that runs the README's examples of reading timelines and summaries. Safe to run again: it
 # does nothing when the venv already holds what requirements.txt pins.
 #
@@ -33,6 +34,6 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
 else
     echo "tools-venv: pip install -r Tests/tools/requirements.txt"
     "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements"
-    "$venv/bin/python" -c "import kubernetes_validate, yaml, dockerfile_parse, pandas, duckdb"
+    "$venv/bin/python" -c "import kubernetes_validate, yaml, dockerfile_parse, pandas, duckdb, schemathesis"
     echo "$wanted" > "$stamp"
 fi

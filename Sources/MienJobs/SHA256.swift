@@ -72,3 +72,10 @@ extension JobSubmission {
     /// is idempotent by key alone.
     public var jobID: JobID { String(SHA256.hex(Array(key.utf8)).prefix(16)) }
 }
+
+/// SHA-256 for other modules: the server keeps its bearer tokens only as
+/// these digests (a token is long and random, so a plain digest suffices).
+public enum SHA256Digest {
+    /// The digest of `bytes` in lowercase hexadecimal, 64 characters.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String { SHA256.hex(bytes) }
+}

@@ -26,6 +26,9 @@ public struct JobCollector: Sendable {
         public var written: [TimelineMeta] = []
         /// Videos still running (not written).
         public var running: [String] = []
+
+        /// An empty report.
+        public init() {}
     }
 
     /// Collects every finished video of `job` (or only those in `only`, by video id).

@@ -45,7 +45,7 @@ public struct JobPlanner: Sendable {
             do {
                 let info = try VideoProber.probe(input, options: mediaOptions)
                 payload.probe = info
-                shards = try planner.plan(info).map { try PayloadCoding.encode($0) }
+                shards = try planner.plan(info).map { try PayloadCoding.encode(ShardPayload(task: $0, probe: info)) }
             } catch let error as MediaError {
                 payload.failure = ErrorSummary(code: error.code.rawValue, message: error.description)
             }

@@ -17,24 +17,45 @@ public final class ShardProcessor: @unchecked Sendable {
     /// The model folder, or nil to find it.
     public let modelDirectory: String?
 
+    /// How an input whose payload carries no probe is probed (`VideoProber.probe`; tests count the calls).
+    let probe: @Sendable (String, MediaOpenOptions) throws -> VideoInfo
+
     /// Creates a processor.
-    public init(threads: Int, modelDirectory: String? = nil) {
-        self.threads = max(1, threads)
-        self.modelDirectory = modelDirectory
+    public convenience init(threads: Int, modelDirectory: String? = nil) {
+        self.init(threads: threads, modelDirectory: modelDirectory, probe: { path, options in
+            try VideoProber.probe(path, options: options)
+        })
     }
 
-    /// Analyses the leased shard. The input is probed again here: the worker
-    /// checks it can open it, and needs nothing from the coordinator but the lease.
+    /// Creates a processor that probes with `probe`.
+    public init(threads: Int, modelDirectory: String? = nil,
+                probe: @escaping @Sendable (String, MediaOpenOptions) throws -> VideoInfo) {
+        self.threads = max(1, threads)
+        self.modelDirectory = modelDirectory
+        self.probe = probe
+    }
+
+    /// Analyses the leased shard. The input is probed once per job, by the
+    /// coordinator: its figures come in the shard's payload (`ShardPayload`),
+    /// so the worker opens the input only to decode its range. A payload
+    /// without them (a job stored by an older version) is probed here.
     /// - Parameter shouldStop: polled between batches of frames; once it says
     ///   true the shard is abandoned with `AnalysisError` code `.interrupted`.
     /// - Throws: `ServiceError` for unreadable payloads, `AnalysisError` when
     ///   models cannot be loaded or a stop came, `MediaError` when the input cannot be opened.
     public func process(_ lease: ShardLease, shouldStop: () -> Bool = { false }) throws -> Data {
         let settings = try PayloadCoding.decode(JobSettings.self, from: lease.settings, what: "job settings")
-        let task = try PayloadCoding.decode(ShardTask.self, from: lease.payload, what: "shard description")
+        let payload = try PayloadCoding.decode(ShardPayload.self, from: lease.payload, what: "shard description")
+        let task = payload.task
         if shouldStop() { throw AnalysisError(.interrupted, "\(lease.input): stopped before the shard was started") }
         let options = MediaOpenOptions(allowNetwork: settings.allowNetwork, allowPlaylists: settings.allowPlaylists)
-        let info = try VideoProber.probe(lease.input, options: options)
+        let info: VideoInfo
+        if var carried = payload.probe {
+            carried.path = lease.input  // as the worker opens it (the coordinator may have had a relative path)
+            info = carried
+        } else {
+            info = try probe(lease.input, options)
+        }
         let analyzer = try analyzer(for: settings, key: lease.settings)
         let result = try analyzer.analyze(info, task: task, options: options, shouldStop: shouldStop)
         return try PayloadCoding.encode(result)

@@ -126,7 +126,7 @@ public final class WorkerService: Sendable {
     }
 
     /// Runs blocking work on a dispatch thread, off the concurrency pool.
-    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+    public static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: Result { try body() }) }
         }

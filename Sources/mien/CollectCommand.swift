@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MienJobs
 import MienPipeline
+import MienServer
 import MienService
 
 extension Mien {
@@ -20,6 +21,7 @@ extension Mien {
         )
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Option(name: .long, help: ArgumentHelp("Output folder (created if missing).", valueName: "DIR"))
         var out: String
@@ -27,21 +29,58 @@ extension Mien {
         @Argument(help: "Job id.")
         var job: String
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
-            try await storeOptions.using { store in
-                do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                    throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
-                }
-                let collector = JobCollector(store: store, writer: TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)"))
-                let report: JobCollector.Report
-                do { report = try await collector.collect(job) } catch let error as JobStoreError { throw Fatal(error.message) }
-                var summary = AnalyzeSummary(threads: 0)
-                for meta in report.written { summary.add(meta) }
-                Mien.warn(summary.table(outputDirectory: out))
-                for input in report.running { Mien.warn("  still running: \(input)") }
-                if !report.running.isEmpty { throw ExitCode(3) }
-                if summary.problemCount > 0 { throw ExitCode(2) }
+            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+                throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
             }
+            let writer = TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)")
+            let report: JobCollector.Report
+            if let client = try serverOptions.client() {
+                report = try await serverCall { try await Self.fetch(job, with: client, into: writer) }
+            } else {
+                report = try await storeOptions.using { store in
+                    do { return try await JobCollector(store: store, writer: writer).collect(job) } catch let error as JobStoreError {
+                        throw Fatal(error.message)
+                    }
+                }
+            }
+            var summary = AnalyzeSummary(threads: 0)
+            for meta in report.written { summary.add(meta) }
+            Mien.warn(summary.table(outputDirectory: out))
+            for input in report.running { Mien.warn("  still running: \(input)") }
+            if !report.running.isEmpty { throw ExitCode(3) }
+            if summary.problemCount > 0 { throw ExitCode(2) }
+        }
+
+        /// `collect` over the API: each finished video's meta file and timeline,
+        /// byte for byte what the server's collector wrote, into the writer's folder.
+        static func fetch(_ job: String, with client: APIClient, into writer: TimelineWriter) async throws -> JobCollector.Report {
+            let status = try ReportJSON.decode(StatusReport.self, from: try await client.get("/v1/jobs/" + APIClient.segment(job)).body)
+            var report = JobCollector.Report()
+            for video in status.videos {
+                let base = "/v1/jobs/\(APIClient.segment(job))/videos/\(APIClient.segment(video.name))"
+                let metaBytes: Data
+                do {
+                    guard video.state != "running" else { throw APIClientError("running", status: 409) }
+                    metaBytes = try await client.get(base + "/meta").body
+                } catch let error as APIClientError where error.status == 409 {
+                    report.running.append(video.input)
+                    continue
+                }
+                let meta: TimelineMeta
+                do { meta = try JSONDecoder().decode(TimelineMeta.self, from: metaBytes) } catch {
+                    throw Fatal("\(video.name): the server's meta file cannot be read: \(error)")
+                }
+                let paths = writer.paths(name: video.name)
+                if meta.timeline != nil {
+                    try AtomicFile.write(try await client.get(base + "/timeline").body, to: paths.timeline)
+                }
+                try AtomicFile.write(metaBytes, to: paths.meta)
+                report.written.append(meta)
+            }
+            return report
         }
     }
 
@@ -51,11 +90,20 @@ extension Mien {
             abstract: "Make a job's dead shards pending again, with a fresh attempt budget.")
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Argument(help: "Job id.")
         var job: String
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
+            if let client = try serverOptions.client() {
+                let answer = try await serverCall { try await client.post("/v1/jobs/\(APIClient.segment(job))/retry", json: nil) }
+                let revived = (try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any])?["revived"] as? Int ?? 0
+                Mien.warn("job \(job): \(revived) dead shard\(revived == 1 ? "" : "s") pending again")
+                return
+            }
             try await storeOptions.using { store in
                 do {
                     let revived = try await store.retryDead(in: job)
@@ -71,11 +119,19 @@ extension Mien {
             abstract: "Cancel a job: its shards are no longer handed to workers (running ones finish).")
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Argument(help: "Job id.")
         var job: String
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
+            if let client = try serverOptions.client() {
+                _ = try await serverCall { try await client.post("/v1/jobs/\(APIClient.segment(job))/cancel", json: nil) }
+                Mien.warn("job \(job) cancelled")
+                return
+            }
             try await storeOptions.using { store in
                 do { try await store.cancel(job) } catch let error as JobStoreError { throw Fatal(error.message) }
                 Mien.warn("job \(job) cancelled")

@@ -9,7 +9,7 @@ struct Mien: AsyncParsableCommand {
         abstract: "Batch facial-expression analysis of recorded video.",
         version: "0.1.0",
         subcommands: [
-            Analyze.self, Export.self, Render.self, Summarize.self, Report.self, Submit.self, Worker.self, Status.self, Collect.self,
+            Analyze.self, Export.self, Render.self, Summarize.self, Report.self, Submit.self, Worker.self, Serve.self, Status.self, Collect.self,
             Retry.self, Cancel.self,
             Probe.self, Detect.self, Eval.self, Bench.self,
         ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MienJobs
+import MienServer
 import MienService
 
 extension Mien {
@@ -12,6 +13,7 @@ extension Mien {
         )
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
 
         @Flag(help: "Print one JSON object.")
         var json = false
@@ -19,16 +21,25 @@ extension Mien {
         @Argument(help: "Job id (as submit printed it).")
         var job: String?
 
+        func validate() throws { try serverOptions.validate(against: storeOptions) }
+
         func run() async throws {
+            if let client = try serverOptions.client() {
+                let path = job.map { "/v1/jobs/" + APIClient.segment($0) } ?? "/v1/jobs"
+                let answer = try await serverCall { try await client.get(path) }
+                if json { print(String(decoding: answer.body, as: UTF8.self)); return }
+                if job != nil {
+                    print(try ReportJSON.decode(StatusReport.self, from: answer.body).table())
+                } else {
+                    printList(try ReportJSON.decode([JobSummary].self, from: answer.body))
+                }
+                return
+            }
             try await storeOptions.using { store in
                 guard let job else {
                     let jobs = try await store.jobs()
                     if json { print(try Self.jsonLine(jobs)); return }
-                    if jobs.isEmpty { print("no jobs") }
-                    for j in jobs {
-                        print("\(j.id)  \(ISO8601DateFormatter().string(from: j.created))  \(j.videos) videos  "
-                              + "\(j.done)/\(j.shards) shards done  \(j.dead) dead\(j.cancelled ? "  cancelled" : "")")
-                    }
+                    printList(jobs)
                     return
                 }
                 let progress: JobProgress
@@ -38,68 +49,24 @@ extension Mien {
             }
         }
 
+        /// One line per job, newest first.
+        func printList(_ jobs: [JobSummary]) {
+            if jobs.isEmpty { print("no jobs") }
+            for j in jobs {
+                print("\(j.id)  \(ISO8601DateFormatter().string(from: j.created))  \(j.videos) videos  "
+                      + "\(j.done)/\(j.shards) shards done  \(j.dead) dead\(j.cancelled ? "  cancelled" : "")")
+            }
+        }
+
+        /// The JSON `--json` prints (and the API answers): `ReportJSON`.
         static func jsonLine<T: Encodable>(_ value: T) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+            String(decoding: try ReportJSON.encode(value), as: UTF8.self)
         }
     }
 }
 
-/// A job's progress for people (`table`) and programs (JSON).
-struct StatusReport: Encodable {
-    struct Video: Encodable {
-        let name: String
-        let input: String
-        let state: String
-        let shards: Int
-        let done: Int
-        let running: Int
-        let dead: Int
-        let errors: [String]
-    }
-
-    let job: String
-    let created: Date
-    let cancelled: Bool
-    let shards: Int
-    let done: Int
-    let dead: Int
-    /// Shards finished per minute over the last ten minutes of completions.
-    let shardsPerMinute: Double?
-    /// Seconds until the remaining shards are done at that rate.
-    let etaSeconds: Double?
-    let videos: [Video]
-
-    enum CodingKeys: String, CodingKey {
-        case job, created, cancelled, shards, done, dead, videos
-        case shardsPerMinute = "shards_per_minute", etaSeconds = "eta_seconds"
-    }
-
-    init(_ p: JobProgress) {
-        job = p.job
-        created = p.created
-        cancelled = p.cancelled
-        videos = p.videos.map {
-            Video(name: $0.name, input: $0.input, state: $0.state.rawValue, shards: $0.shards, done: $0.done,
-                  running: $0.leased, dead: $0.dead, errors: $0.errors)
-        }
-        shards = videos.reduce(0) { $0 + $1.shards }
-        done = videos.reduce(0) { $0 + $1.done }
-        dead = videos.reduce(0) { $0 + $1.dead }
-        let recent = p.completions.filter { $0 > Date().addingTimeInterval(-600) }.sorted()
-        if recent.count >= 2, let first = recent.first, let last = recent.last, last > first {
-            let rate = Double(recent.count - 1) / last.timeIntervalSince(first) * 60
-            shardsPerMinute = rate
-            let remaining = shards - done - dead
-            etaSeconds = remaining > 0 && !cancelled ? Double(remaining) / rate * 60 : 0
-        } else {
-            shardsPerMinute = nil
-            etaSeconds = nil
-        }
-    }
-
+extension StatusReport {
+    /// The report for people.
     func table() -> String {
         var lines = ["job \(job): \(done)/\(shards) shards done, \(dead) dead\(cancelled ? ", cancelled" : "")"]
         if let shardsPerMinute, let etaSeconds {

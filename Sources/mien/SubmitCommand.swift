@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MienJobs
 import MienPipeline
+import MienServer
 import MienService
 
 extension Mien {
@@ -20,6 +21,7 @@ extension Mien {
         )
 
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var serverOptions: ServerOptions
         @OptionGroup var analysis: AnalysisOptions
         @OptionGroup var sharding: ShardingOptions
         @OptionGroup var input: InputOptions
@@ -27,29 +29,52 @@ extension Mien {
         @Flag(help: "Make a new job even when the same one was submitted before.")
         var new = false
 
-        @Argument(help: "Video or image files, folders of them, or http(s) URLs.")
+        @Argument(help: "Video or image files, folders of them, or http(s) URLs (with --server: paths under the server's input root).")
         var inputs: [String]
+
+        func validate() throws {
+            try serverOptions.validate(against: storeOptions)
+            if serverOptions.server != nil && (input.allowNetwork || input.allowPlaylists) {
+                throw ValidationError("--allow-network and --allow-playlists are not available with --server: its inputs are files under its input root.")
+            }
+        }
 
         func run() async throws {
             let job = try JobSettings(analysis: analysis.settings(), allowNetwork: input.allowNetwork,
                                       allowPlaylists: input.allowPlaylists, shardSeconds: sharding.shardSeconds,
                                       warmUp: sharding.warmUp)
+            if let client = try serverOptions.client() {
+                let body = try Self.requestBody(inputs: inputs, job: job, maxAttempts: sharding.maxAttempts, new: new)
+                let answer = try await serverCall { try await client.post("/v1/jobs", json: body) }
+                report(try ReportJSON.decode(JobSubmitter.Outcome.self, from: answer.body))
+                return
+            }
             let expanded = InputExpansion.expand(inputs)
             for folder in expanded.emptyFolders { Mien.warn("warning: \(folder): folder holds no files") }
             guard !expanded.files.isEmpty else { throw Fatal("no input files") }
             try await storeOptions.using { store in
-                let names = OutputNaming.names(for: expanded.files, outputDirectory: nil)
-                let submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
-                    .submission(inputs: expanded.files, names: names, nonce: new ? UUID().uuidString : nil)
-                let (id, created) = try await store.submit(submission)
-                let shards = submission.videos.reduce(0) { $0 + $1.shards.count }
-                let failed = submission.videos.filter { $0.failure != nil }
-                for video in failed { Mien.warn("failed: \(video.failure ?? video.input)") }
-                Mien.warn(created
-                    ? "submitted job \(id): \(submission.videos.count) inputs, \(shards) shards\(failed.isEmpty ? "" : ", \(failed.count) inputs failed")"
-                    : "job \(id) was already submitted with these inputs and settings; nothing added")
-                print(id)
+                let submitter = JobSubmitter(planner: JobPlanner(settings: job, maxAttempts: sharding.maxAttempts))
+                report(try await submitter.submit(expanded.files, to: store, new: new))
             }
+        }
+
+        /// Failures and the summary on stderr, the job id on stdout.
+        func report(_ outcome: JobSubmitter.Outcome) {
+            for failure in outcome.failed { Mien.warn("failed: \(failure)") }
+            Mien.warn(outcome.summaryLine)
+            print(outcome.id)
+        }
+
+        /// The body of `POST /v1/jobs` for these inputs and settings.
+        static func requestBody(inputs: [String], job: JobSettings, maxAttempts: Int, new: Bool) throws -> Data {
+            let analysis = try JSONSerialization.jsonObject(with: PayloadCoding.encode(job.analysis))
+            let body: [String: Any] = [
+                "inputs": inputs,
+                "settings": ["analysis": analysis],
+                "sharding": ["shard_seconds": job.shardSeconds, "warm_up": job.warmUp, "max_attempts": maxAttempts],
+                "new": new,
+            ]
+            return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         }
     }
 }

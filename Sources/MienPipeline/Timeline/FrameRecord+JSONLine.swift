@@ -20,9 +20,15 @@ extension FrameRecord {
 
 extension FaceRecord {
     /// The face as a JSON object, fields in schema order.
-    func jsonObject() -> String {
+    func jsonObject() -> String { jsonObject(track: true) }
+
+    /// The face of a single image (`POST /v1/predict`): the timeline's fields
+    /// and order, written the same way, without `track` (an image has no tracks).
+    public func imageJSONObject() -> String { jsonObject(track: false) }
+
+    func jsonObject(track includeTrack: Bool) -> String {
         var object = JSONLine()
-        object.add("track", track)
+        if includeTrack { object.add("track", track) }
         object.add("box", json: JSONLine.array(box.map { JSONLine.number($0, decimals: FrameRecord.pixelDecimals) }))
         object.add("score", score, decimals: FrameRecord.scoreDecimals)
         object.add("landmarks", json: JSONLine.array(landmarks.map { point in

@@ -1,0 +1,173 @@
+import Foundation
+import Hummingbird
+import MienJobs
+import MienPipeline
+import MienService
+import NIOCore
+
+/// The `/v1/jobs` routes: submit, list, status, cancel, retry, and a
+/// finished video's timeline and meta file. They go through the same code as
+/// `mien submit`, `status` and `collect` (`JobSubmitter`, `StatusReport`,
+/// `JobCollector`), so the answers are what those commands print or write.
+struct JobRoutes: Sendable {
+    let store: any JobStore
+    let root: InputRoot
+    let generator: String
+    let limits: ServerLimits
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.post("jobs") { request, context in try await submit(request, context) }
+        group.get("jobs") { _, _ in
+            let jobs = try await storeCall { try await store.jobs() }
+            return JSONResponse.make(try ReportJSON.encode(jobs))
+        }
+        group.get("jobs/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let progress = try await storeCall { try await store.status(of: id) }
+            return JSONResponse.make(try ReportJSON.encode(StatusReport(progress)))
+        }
+        group.post("jobs/:id/cancel") { _, context in
+            let id = try context.parameters.require("id")
+            try await storeCall { try await store.cancel(id) }
+            return JSONResponse.make(try ReportJSON.encode(["id": id]))
+        }
+        group.post("jobs/:id/retry") { _, context in
+            let id = try context.parameters.require("id")
+            let revived = try await storeCall { try await store.retryDead(in: id) }
+            return JSONResponse.make(try ReportJSON.encode(RetryAnswer(id: id, revived: revived)))
+        }
+        group.get("jobs/:id/videos/:name/meta") { _, context in
+            let collected = try await collect(try context.parameters.require("id"), try context.parameters.require("name"))
+            defer { collected.remove() }
+            guard let meta = FileManager.default.contents(atPath: collected.paths.meta) else {
+                throw APIError(.internalServerError, "internal error: the meta file was not written")
+            }
+            return JSONResponse.make(meta)
+        }
+        group.get("jobs/:id/videos/:name/timeline") { _, context in
+            let name = try context.parameters.require("name")
+            let collected = try await collect(try context.parameters.require("id"), name)
+            guard collected.meta.timeline != nil, let file = FileHandle(forReadingAtPath: collected.paths.timeline) else {
+                collected.remove()
+                throw APIError(.notFound, "video \(name) failed and has no timeline; its meta file says why")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
+                defer {
+                    try? file.close()
+                    collected.remove()
+                }
+                while let chunk = try file.read(upToCount: 1 << 16), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    struct RetryAnswer: Encodable {
+        let id: String
+        let revived: Int
+    }
+
+    /// `POST /v1/jobs`: 201 with the new job, 200 when the same job was submitted before.
+    func submit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body = try await Body.collect(request, limit: limits.jsonBytes)
+        let job = try JobRequest.parse(Data(body.readableBytesView))
+        var located: [String] = []
+        for input in job.inputs { located.append(try root.locate(input)) }
+        let expanded = InputExpansion.expand(located)
+        for file in expanded.files { try root.check(found: file) }
+        guard !expanded.files.isEmpty else { throw APIError(.badRequest, "the inputs hold no files") }
+        let submitter = JobSubmitter(planner: JobPlanner(settings: job.jobSettings, maxAttempts: job.maxAttempts))
+        let store = self.store, new = job.new
+        let files = expanded.files
+        var outcome = try await Deadline.run(limits.requestSeconds, "submitting the job") {
+            do { return try await submitter.submit(files, to: store, new: new) } catch { throw answer(for: error) }
+        }
+        outcome.failed = outcome.failed.map(root.redact)
+        return JSONResponse.make(try ReportJSON.encode(outcome), status: outcome.created ? .created : .ok)
+    }
+
+    /// A video's files, collected as `mien collect` writes them, in a folder of their own.
+    struct Collected: Sendable {
+        let folder: String
+        let paths: (timeline: String, meta: String)
+        let meta: TimelineMeta
+        func remove() { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// Collects the video named `name` of `job` into a new scratch folder.
+    /// - Throws: 404 for an unknown job or name, 409 while the video still runs.
+    func collect(_ job: String, _ name: String) async throws -> Collected {
+        let progress: JobProgress
+        do { progress = try await store.status(of: job) } catch { throw answer(for: error) }
+        guard let video = progress.videos.first(where: { $0.name == name }) else {
+            throw APIError(.notFound, "job \(job) has no video named \(name)")
+        }
+        if video.state == .running {
+            throw APIError(.conflict, "video \(name) is still running; its files can be fetched once its shards are done")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-serve-collect-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let writer = TimelineWriter(outputDirectory: folder, generator: generator)
+        let written = await Self.collectVideo(video.id, of: job, from: store, with: writer, limit: limits.requestSeconds)
+        switch written {
+        case .success(let meta?):
+            return Collected(folder: folder, paths: writer.paths(name: name), meta: meta)
+        case .success(nil):
+            try? FileManager.default.removeItem(atPath: folder)
+            throw APIError(.conflict, "video \(name) is still running")
+        case .failure(let error):
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+    }
+
+    /// `JobCollector` on one video, within `limit` seconds: its meta record,
+    /// or nil when it is still running.
+    static func collectVideo(_ video: VideoID, of job: String, from store: any JobStore, with writer: TimelineWriter,
+                             limit: Double) async -> Result<TimelineMeta?, any Error> {
+        do {
+            let report = try await Deadline.run(limit, "collecting the video") {
+                try await JobCollector(store: store, writer: writer).collect(job, only: [video])
+            }
+            return .success(report.written.first)
+        } catch {
+            return .failure(answer(for: error))
+        }
+    }
+}
+
+/// Runs a store call, turning its errors into answers: 404 for an unknown
+/// job or video (not the store's message, which names the store), 503 when the store
+/// is unreachable or silent, 500 otherwise (the details go to the log).
+func storeCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch { throw answer(for: error) }
+}
+
+/// The answer for a store's error (see `storeCall`); other errors as they are.
+func answer(for error: any Error) -> any Error {
+    guard let error = error as? JobStoreError else { return error }
+    switch error.code {
+    case .unknownJob: return APIError(.notFound, "no such job")
+    case .unknownVideo: return APIError(.notFound, "no such video")
+    case .unavailable, .timedOut: return APIError(.serviceUnavailable, "the job store is unavailable; try again later")
+    default: return error
+    }
+}
+
+/// Reading request bodies with a size limit.
+enum Body {
+    /// The whole body, refused with 413 past `limit` bytes (before reading
+    /// when Content-Length says so).
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the body is over the limit of \(limit) bytes")
+        }
+    }
+}

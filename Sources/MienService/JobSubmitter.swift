@@ -1,0 +1,62 @@
+import Foundation
+import MienJobs
+import MienPipeline
+
+/// `mien submit`'s work once the inputs are files: name the outputs, probe
+/// and plan (`JobPlanner`), store the job. `mien submit --store` and
+/// `POST /v1/jobs` both go through here, so the same files and settings give
+/// the same job either way.
+public struct JobSubmitter: Sendable {
+    /// The planner (settings and attempt budget).
+    public let planner: JobPlanner
+
+    /// Creates a submitter.
+    public init(planner: JobPlanner) {
+        self.planner = planner
+    }
+
+    /// What a submission did.
+    public struct Outcome: Codable, Sendable, Equatable {
+        /// The job's id.
+        public var id: JobID
+        /// Whether the job was created now (false: it had been submitted before).
+        public var created: Bool
+        /// Inputs in the job.
+        public var inputs: Int
+        /// Shards in the job.
+        public var shards: Int
+        /// The inputs that could not be probed, with why.
+        public var failed: [String]
+
+        /// Creates an outcome.
+        public init(id: JobID, created: Bool, inputs: Int, shards: Int, failed: [String]) {
+            self.id = id
+            self.created = created
+            self.inputs = inputs
+            self.shards = shards
+            self.failed = failed
+        }
+
+        /// The line `mien submit` writes to stderr after the failures.
+        public var summaryLine: String {
+            created
+                ? "submitted job \(id): \(inputs) inputs, \(shards) shards\(failed.isEmpty ? "" : ", \(failed.count) inputs failed")"
+                : "job \(id) was already submitted with these inputs and settings; nothing added"
+        }
+    }
+
+    /// Plans `files` (files, not folders; as the workers will open them) and stores the job.
+    /// - Parameter new: make a new job even when the same one was submitted before.
+    public func submit(_ files: [String], to store: any JobStore, new: Bool = false) async throws -> Outcome {
+        let names = OutputNaming.names(for: files, outputDirectory: nil)
+        let planner = self.planner, nonce = new ? UUID().uuidString : nil
+        // Probing blocks (FFmpeg reads the files): a dispatch thread, not the concurrency pool.
+        let submission = try await WorkerService.runBlocking {
+            try planner.submission(inputs: files, names: names, nonce: nonce)
+        }.get()
+        let (id, created) = try await store.submit(submission)
+        return Outcome(id: id, created: created, inputs: submission.videos.count,
+                       shards: submission.videos.reduce(0) { $0 + $1.shards.count },
+                       failed: submission.videos.compactMap(\.failure))
+    }
+}
