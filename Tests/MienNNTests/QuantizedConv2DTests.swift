@@ -1,3 +1,4 @@
+import MienTestSupport
 import Testing
 
 @testable import MienNN
@@ -25,17 +26,11 @@ struct QuantizedConv2DTests {
     /// Paths this machine can run.
     static var paths: [QuantizedConv2D.Path] { QuantizedConv2D.availablePaths }
 
-    /// A deterministic generator (SplitMix64).
+    /// Integers from the test support's SplitMix64 generator.
     struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        var generator: SplitMix
+        init(state: UInt64) { generator = SplitMix(seed: state) }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(generator.next() % UInt64(range.count)) }
     }
 
     static func conv(_ c: Case, seed: UInt64, multiplier: Float = 0) -> (QuantizedConv2D, QuantizedBatch) {

@@ -88,11 +88,11 @@ enum FixtureRecipes {
     }
 }
 
-/// A tiny deterministic random generator, so corrupt fixtures are the same on every run.
-struct SplitMix {
+/// A tiny deterministic random generator (SplitMix64), so fixtures are the same on every run.
+public struct SplitMix {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -89,9 +89,16 @@ public struct ExpressionNet: EmotionClassifier {
 
     /// Softmax of the logits of a few faces, averaged with their mirror images' when `flipAveraging`.
     func chunkProbabilities(_ x: Tensor) -> Tensor {
+        Self.probabilities(x, flipAveraging: flipAveraging) { logits($0) }
+    }
+
+    /// Softmax of `logits(x)`, or with `flipAveraging` the mean of the faces' and
+    /// their mirror images' (both through one call of `logits`). Shared by the
+    /// float32 and int8 forms.
+    static func probabilities(_ x: Tensor, flipAveraging: Bool, logits: (Tensor) -> Tensor) -> Tensor {
         guard flipAveraging else { return Softmax.apply(logits(x)) }
         let n = x.shape[0]
-        let both = Softmax.apply(logits(Tensor.concatenate([x, Self.mirrored(x)])))
+        let both = Softmax.apply(logits(Tensor.concatenate([x, mirrored(x)])))
         let k = both.shape[1]
         return Tensor(shape: [n, k]) { out in
             for i in 0..<(n * k) { out[i] = (both.data[i] + both.data[n * k + i]) / 2 }

@@ -100,16 +100,8 @@ public struct QuantizedExpressionNet: EmotionClassifier {
         guard n > 0 else { return Softmax.apply(logits(input)) }
         var parts: [Tensor] = []
         for first in stride(from: 0, to: n, by: Self.chunk) {
-            let x = input.batch(first..<min(n, first + Self.chunk))
-            guard flipAveraging else {
-                parts.append(Softmax.apply(logits(x)))
-                continue
-            }
-            let both = Softmax.apply(logits(Tensor.concatenate([x, ExpressionNet.mirrored(x)])))
-            let (m, k) = (x.shape[0], both.shape[1])
-            parts.append(Tensor(shape: [m, k]) { out in
-                for i in 0..<(m * k) { out[i] = (both.data[i] + both.data[m * k + i]) / 2 }
-            })
+            parts.append(ExpressionNet.probabilities(input.batch(first..<min(n, first + Self.chunk)),
+                                                     flipAveraging: flipAveraging) { logits($0) })
         }
         return parts.count == 1 ? parts[0] : Tensor.concatenate(parts)
     }
