@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MienFace
+import MienNN
 
 @Suite("Paired comparison of two classifiers")
 struct PairedComparisonTests {

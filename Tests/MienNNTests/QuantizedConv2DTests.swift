@@ -26,10 +26,10 @@ struct QuantizedConv2DTests {
     /// Paths this machine can run.
     static var paths: [QuantizedConv2D.Path] { QuantizedConv2D.availablePaths }
 
-    /// Integers from the test support's SplitMix64 generator.
+    /// Integers from MienNN's SplitMix64 generator.
     struct Numbers {
-        var generator: SplitMix
-        init(state: UInt64) { generator = SplitMix(seed: state) }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
         mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(generator.next() % UInt64(range.count)) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MienNN
 
 /// How each fixture of `Fixtures` is made. Every clip is small (well under 100 KB).
 enum FixtureRecipes {
@@ -44,7 +45,7 @@ enum FixtureRecipes {
         try writeHalf(of: dir + "/full.mp4", to: dir + "/truncated_moov_last.mp4")
 
         var corrupt = try Data(contentsOf: URL(fileURLWithPath: dir + "/faststart.mp4"))
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for i in Int(Double(corrupt.count) * 0.45)..<Int(Double(corrupt.count) * 0.6) {
             corrupt[i] = UInt8(truncatingIfNeeded: generator.next())
         }
@@ -88,15 +89,3 @@ enum FixtureRecipes {
     }
 }
 
-/// A tiny deterministic random generator (SplitMix64), so fixtures are the same on every run.
-public struct SplitMix {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,5 @@
+import MienNN
+
 /// Two classifiers compared on the same images (`mien eval --compare A B`):
 /// each one's accuracy with a percentile bootstrap interval, the difference
 /// B - A with its paired interval, the 2x2 agreement table and McNemar's exact
