@@ -6,12 +6,13 @@ import Testing
 
 /// Job files and timelines whose numbers sit at the values that break
 /// arithmetic (0, 1, 0xFFFF, 2^31 - 1, 2^31, 2^32 - 1, 2^63, huge, negative,
-/// NaN, infinity): each gives an `AnalysisError` naming the file and the
+/// NaN, infinity, base-60 numbers such as 1:30 and ones too large for Int): each gives an `AnalysisError` naming the file and the
 /// field, or a value every later step can use; never a trap.
 @Suite("Crafted job files and timelines give clear errors, never a trap")
 struct CraftedInputTests {
     static let numbers = ["0", "1", "0xFFFF", "2147483647", "2147483648", "4294967295", "9223372036854775807",
-                          "9223372036854775808", "1e308", "1e309", "-1", "-9223372036854775809", ".nan", ".inf", "-.inf", "0.5"]
+                          "9223372036854775808", "1e308", "1e309", "-1", "-9223372036854775809", ".nan", ".inf", "-.inf", "0.5",
+                          "1:30", "9223372036854775807:1", "1:1:1:1:1:1:1:1:1:1:1"]
 
     static let jobKeys = ["fps", "min_face", "track_iou", "track_max_gap", "min_track_samples"]
 

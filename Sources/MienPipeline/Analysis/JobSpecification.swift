@@ -11,7 +11,8 @@ import Yams
 ///   smooth: "ema:0.5"
 /// ```
 /// Unknown keys are errors, so a misspelt setting is never silently ignored.
-/// YAML aliases (`*name`) are refused (see `YAMLAliasScan`).
+/// YAML aliases (`*name`) are refused (see `YAMLAliasScan`), and so are base-60
+/// numbers too large for an integer (see `YAMLBaseSixtyGuard`).
 /// Options given on the command line override the file's values.
 public struct JobSpecification: Sendable, Equatable, Decodable {
     /// What the job is for, in words.
@@ -53,7 +54,20 @@ public struct JobSpecification: Sendable, Equatable, Decodable {
                 + "job files cannot use YAML aliases (*name); write the value out (or quote text that starts with *)")
         }
         let job: JobSpecification
-        do { job = try YAMLDecoder().decode(JobSpecification.self, from: text) } catch let error as DecodingError {
+        do {
+            // Composed with the resolver `YAMLDecoder` itself uses, then checked
+            // for base-60 numbers that would trap Yams (`YAMLBaseSixtyGuard`).
+            let node = try Yams.compose(yaml: text, Resolver.basic.appending(.merge)) ?? ""
+            if let number = YAMLBaseSixtyGuard.firstOverflow(in: node) {
+                let place = number.line.map { "line \($0), column \(number.column ?? 1): " } ?? ""
+                let key = number.path.isEmpty ? "" : "\(number.path): "
+                throw AnalysisError(.badJobFile, "\(path): \(place)\(key)\"\(number.text)\" is too large a number "
+                    + "(YAML reads a:b:c as base 60); quote it if it is text")
+            }
+            job = try YAMLDecoder().decode(JobSpecification.self, from: node)
+        } catch let error as AnalysisError {
+            throw error
+        } catch let error as DecodingError {
             throw AnalysisError(.badJobFile, "\(path): \(TimelineFile.describe(error))")
         } catch {
             throw AnalysisError(.badJobFile, "\(path): not a valid YAML job: \(error)")
