@@ -82,7 +82,10 @@ let package = Package(
         // -ffp-contract=off: no fused multiply-add where the C loops must give the
         // bits of their Swift references (the kernels call fmaf where they mean it).
         .target(name: "CMienQuant", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
-        .target(name: "MienNN", dependencies: ["COpenBLAS", "CMienQuant"], swiftSettings: codeGeneration()),
+        // YuNet's float32 pointwise and depthwise 3x3 kernels (AVX-512 / AVX2 intrinsics
+        // chosen at run time, portable C with fmaf otherwise; every path the same bits).
+        .target(name: "CMienFloat", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "MienNN", dependencies: ["COpenBLAS", "CMienQuant", "CMienFloat"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
         .target(
             name: "MienPipeline", dependencies: ["MienFace", "MienNN", "MienMedia", .product(name: "Yams", package: "Yams")],

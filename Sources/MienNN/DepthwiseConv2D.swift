@@ -1,3 +1,5 @@
+import CMienFloat
+
 /// Depthwise 2-D convolution (one filter per channel, multiplier 1) over NCHW
 /// input, with optional bias and fused activation. Weights are `[C, 1, kh, kw]`.
 ///
@@ -39,9 +41,20 @@ public struct DepthwiseConv2D: Sendable {
     }
 
     /// The convolution, fast path.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, path: .auto) }
+
+    /// Whether the C kernel (`CMienFloat`) runs this convolution: 3x3, stride 1,
+    /// zero padding 1 on every side ("same"), ReLU or no activation.
+    var runsInC: Bool {
+        kernel == (3, 3) && stride == (1, 1) && padding == .symmetric(1) && (activation == nil || activation == .relu)
+    }
+
+    /// The convolution, with `path` choosing the C kernel's code where it runs
+    /// (tests compare the paths; `auto` is the fastest).
+    public func callAsFunction(_ x: Tensor, path: FloatKernelPath) -> Tensor {
         let (n, c, h, w) = x.nchw
         precondition(c == channels, "depthwise convolution expects \(channels) channels, got \(c) (input \(x.shape))")
+        if runsInC { return runC(x, path: path) }
         let (oh, ow) = outputSize(height: h, width: w)
         let (kh, kw) = kernel, (sh, sw) = stride
         var y = Tensor(shape: [n, c, oh, ow], initializingWith: { _ in })
@@ -93,6 +106,24 @@ public struct DepthwiseConv2D: Sendable {
         }
         }
         return y
+    }
+
+    /// The 3x3 "same" convolution through `mien_depthwise3x3_f32`, one image at a time.
+    private func runC(_ x: Tensor, path: FloatKernelPath) -> Tensor {
+        let (n, c, h, w) = x.nchw
+        let bias = self.bias ?? [Float](repeating: 0, count: c)
+        return Tensor(shape: [n, c, h, w]) { y in
+            weight.data.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    x.data.withUnsafeBufferPointer { xp in
+                        for b in 0..<n where h > 0 && w > 0 {
+                            mien_depthwise3x3_f32(xp.baseAddress! + b * c * h * w, Int32(c), Int32(h), Int32(w), wp.baseAddress!,
+                                                  bp.baseAddress!, y.baseAddress! + b * c * h * w, activation == .relu ? 1 : 0, path.c)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The convolution by its definition, for tests.

@@ -48,6 +48,39 @@ public enum OpBenchmark {
         conv("P-Net heads 32->6 1x1 @104x188", 1, 32, (104, 188), 6, 1)
         conv("R-Net conv2 28->48 3x3 @11, 64 crops", n, 28, (11, 11), 48, 3)
         conv("O-Net conv2 32->64 3x3 @23, 16 crops", 16, 32, (23, 23), 64, 3)
+        // YuNet at 1920x1088: its pointwise and depthwise kernels (C, the fastest path
+        // this CPU has) beside the portable C path, which gives the same bits.
+        func yunetPointwise(_ name: String, _ cin: Int, _ cout: Int, _ hw: (Int, Int)) {
+            let op = PointwiseConv(weight: random([cout, cin]), bias: random([cout]).data, relu: false)
+            let x = random([1, cin, hw.0, hw.1])
+            rows.append(measure(name, cin * cout * hw.0 * hw.1, minimumSeconds,
+                                fast: { _ = op(x) }, reference: withReference ? { _ = op(x, path: .portable) } : nil))
+        }
+        func yunetDepthwise(_ name: String, _ c: Int, _ hw: (Int, Int)) {
+            let op = DepthwiseConv2D(weight: random([c, 1, 3, 3]), bias: random([c]).data, padding: .symmetric(1), activation: .relu)
+            let x = random([1, c, hw.0, hw.1])
+            rows.append(measure(name, c * 9 * hw.0 * hw.1, minimumSeconds,
+                                fast: { _ = op(x) }, reference: withReference ? { _ = op(x, path: .portable) } : nil))
+        }
+        // A whole unit fused (`SeparableKernel`) beside its two convolutions run one after the other.
+        func yunetUnit(_ name: String, _ cin: Int, _ cout: Int, _ hw: (Int, Int)) {
+            let pw = PointwiseConv(weight: random([cout, cin]), bias: random([cout]).data)
+            let dw = DepthwiseConv2D(weight: random([cout, 1, 3, 3]), bias: random([cout]).data, padding: .symmetric(1), activation: .relu)
+            let fused = SeparableKernel(pointwise: pw, depthwise: dw)
+            let x = random([1, cin, hw.0, hw.1])
+            rows.append(measure(name, (cin + 9) * cout * hw.0 * hw.1, minimumSeconds,
+                                fast: { _ = fused(x) }, reference: withReference ? { _ = dw(pw(x)) } : nil))
+        }
+        yunetUnit("YuNet unit 16->16 @72x960 (ref: unfused)", 16, 16, (72, 960))
+        yunetUnit("YuNet unit 32->64 @40x480 (ref: unfused)", 32, 64, (40, 480))
+        yunetUnit("YuNet unit 64->64 @136x240 (ref: unfused)", 64, 64, (136, 240))
+        yunetPointwise("YuNet stem 27->16 (unfolded) @72x960", 27, 16, (72, 960))
+        yunetPointwise("YuNet pointwise 16->16 @72x960", 16, 16, (72, 960))
+        yunetDepthwise("YuNet depthwise 16ch @72x960", 16, (72, 960))
+        yunetPointwise("YuNet pointwise 32->64 @40x480", 32, 64, (40, 480))
+        yunetDepthwise("YuNet depthwise 64ch @40x480", 64, (40, 480))
+        yunetPointwise("YuNet pointwise 64->64 @136x240", 64, 64, (136, 240))
+        yunetDepthwise("YuNet depthwise 64ch @136x240", 64, (136, 240))
         let pool = MaxPool2D(kernel: (3, 3), stride: (2, 2), padding: .same(height: 60, width: 60, kernel: (3, 3), stride: (2, 2)))
         let px = random([n, 16, 60, 60])
         rows.append(measure("max-pool 3x3/2 16ch @60", n * 16 * 30 * 30 * 9, minimumSeconds,

@@ -98,9 +98,10 @@ struct SilentStoreCommandTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try SilentStore()
         defer { store.proxy.stop() }
-        // float32: the shard must last past a heartbeat (1 s) after the silence
-        // begins; the int8 classifier can finish the whole shard before one.
-        let job = try await submit(store, ["--fps", "25", "--precision", "fp32"])
+        // MTCNN and float32: the shard must last past a heartbeat (1 s) after the
+        // silence begins; the int8 classifier behind the streamed YuNet can finish
+        // the whole shard before one.
+        let job = try await submit(store, ["--fps", "25", "--precision", "fp32", "--detector", "mtcnn"])
 
         let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--lease", "3", "--exit-when-idle"],
                                    name: "silent-worker", in: root)

@@ -9,6 +9,8 @@ struct SeparableUnit: Sendable {
     let depthwise: DepthwiseConv2D
     /// `pointwise` for the fast path (`PointwiseConv`: few channels, no GEMM packing).
     let fastPointwise: PointwiseConv
+    /// Both convolutions as one pass (`SeparableKernel`), the fast path.
+    let fused: SeparableKernel
 
     /// Loads `PREFIX.pw.weight` `[out, in]`, `PREFIX.pw.bias`, `PREFIX.dw.weight` `[out, 3, 3]` and `PREFIX.dw.bias`.
     init(_ loader: WeightLoader, _ prefix: String, inputs: Int, outputs: Int, relu: Bool) throws(NNError) {
@@ -28,6 +30,7 @@ struct SeparableUnit: Sendable {
         self.depthwise = depthwise
         fastPointwise = PointwiseConv(weight: pointwise.weight.reshaped([pointwise.outChannels, pointwise.inChannels]),
                                       bias: pointwise.bias ?? [Float](repeating: 0, count: pointwise.outChannels))
+        fused = SeparableKernel(pointwise: fastPointwise, depthwise: depthwise)
     }
 
     /// Several units side by side on the same input, as one: their pointwise
@@ -46,8 +49,11 @@ struct SeparableUnit: Sendable {
         return SeparableUnit(pointwise: pw, depthwise: dw)
     }
 
-    /// The unit, fast paths.
-    func callAsFunction(_ x: Tensor) -> Tensor { depthwise(fastPointwise(x)) }
+    /// The unit, fast path: both convolutions in one pass.
+    func callAsFunction(_ x: Tensor) -> Tensor { fused(x) }
+
+    /// The unit as two separate fast convolutions (the same bits as the fused pass).
+    func unfused(_ x: Tensor) -> Tensor { depthwise(fastPointwise(x)) }
 
     /// The unit through both convolutions' references, for tests.
     func reference(_ x: Tensor) -> Tensor { depthwise.reference(pointwise.reference(x)) }

@@ -66,7 +66,7 @@ public struct YuNetDetector: Sendable {
     /// - Throws: `NNError.badInput` for a gray or empty image.
     public func detect(_ image: PixelImage) throws(NNError) -> [FaceDetection] {
         try Self.check(image)
-        let levels = network.run(height: Self.padded(image.height), rows: { Self.input(image, rows: $0) })
+        let levels = network.run(image)
         let minSide = Double(settings.minFaceSize)
         return decoder.faces(levels)
             .filter { max($0.width, $0.height) >= minSide }
@@ -94,8 +94,8 @@ public struct YuNetDetector: Sendable {
         }
     }
 
-    /// Rows `rows` of the padded input (`[1, 3, rows.count, W']`): only these
-    /// exist at a time when the network runs in bands.
+    /// Rows `rows` of the padded input (`[1, 3, rows.count, W']`). The detector
+    /// itself never makes the float input: its first layers stream from the pixels.
     static func input(_ image: PixelImage, rows: Range<Int>) -> Tensor {
         let (w, h) = (image.width, image.height)
         let pw = padded(w), ph = rows.count

@@ -1,3 +1,4 @@
+import MienMedia
 import MienNN
 
 /// YuNet-s (libfacedetection, 2023; 54,608 parameters), the network alone:
@@ -35,6 +36,9 @@ struct YuNetNetwork: Sendable {
     /// Per level, the four heads stacked: channel 0 cls, 1 obj, 2-5 bbox, 6-15 kps.
     let heads: [SeparableUnit]
     let pool = MaxPool2D(kernel: (2, 2), stride: (2, 2))
+    /// model0 to model2 with both pools, streamed row by row from the pixels
+    /// (`RowStream`): the fast path's high-resolution layers.
+    let front: RowStream
 
     /// Loads the weights at `path` (names as `Models/convert_yunet.py` writes them).
     /// - Throws: `NNError` naming the file and the tensor when one is missing, mis-shaped or left over.
@@ -64,6 +68,11 @@ struct YuNetNetwork: Sendable {
             heads.append(.stacked(parts))
         }
         self.heads = heads
+        front = RowStream(stem: fastStem, layers: [
+            .separable(stemUnit.fused), .maxPool2(channels: 16),
+            .separable(stages[0][0].fused), .separable(stages[0][1].fused),
+            .separable(stages[1][0].fused), .separable(stages[1][1].fused), .maxPool2(channels: 64),
+        ])
         try loader.finish()
     }
 
@@ -80,56 +89,45 @@ struct YuNetNetwork: Sendable {
 
     /// The feature maps on the way, for parity checks layer by layer.
     struct Trace {
-        /// model0's output (1/2 scale), or nil when the first layers ran in bands.
-        var stem: Tensor?
+        /// model0's output (1/2 scale).
+        var stem: Tensor
         var fb1: Tensor
         var heads: [Tensor]
     }
 
-    /// The fast path runs the high-resolution layers in bands of rows (`RowBands`):
-    /// model0 and the first pool (1/2 scale, 16 channels) in bands of this many
-    /// rows of its 1/4-scale output. One zero-padded 3x3 layer spoils a row at a
-    /// cut on each side of the 1/2-scale map, so one output row of halo.
-    static let firstBands = RowBands(stride: 4, halo: 1, bandRows: 16)
-    /// model1, model2 and the second pool (1/4 scale, up to 64 channels): four
-    /// depthwise layers spoil four 1/4-scale rows, two after the pool.
-    static let secondBands = RowBands(stride: 2, halo: 2, bandRows: 16)
-
-    /// The forward pass, keeping the stem's output (after model0) and the neck's fb1.
-    /// `lap`, if given, is called with each step's name as soon as it is done (for profiling).
-    func trace(_ image: Tensor, reference: Bool = false, banded: Bool = true, lap: ((String) -> Void)? = nil) -> Trace {
+    /// The forward pass on a float image, layer after layer, keeping the stem's
+    /// output (after model0) and the neck's fb1. `lap`, if given, is called with
+    /// each step's name as soon as it is done (for profiling).
+    func trace(_ image: Tensor, reference: Bool = false, lap: ((String) -> Void)? = nil) -> Trace {
         let (_, c, h, w) = image.nchw
         precondition(c == 3 && h % 32 == 0 && w % 32 == 0, "YuNet takes [1, 3, H, W] with H, W multiples of 32, got \(image.shape)")
         func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
         func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
-        var stemOut: Tensor?
-        var x: Tensor
-        if reference || !banded {
-            let conv = reference ? stem.reference(image) : stem(image)
-            lap?("model0 conv")
-            stemOut = unit(stemUnit, conv)
-            lap?("model0 unit")
-            x = pooled(stemOut!)
-            lap?("pool 1")
-            x = unit(stages[0][1], unit(stages[0][0], x))
-            lap?("model1")
-            x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
-            lap?("model2 + pool")
-        } else {
-            x = Self.firstBands.run(image, firstStage)
-            lap?("model0 + pool")
-            x = Self.secondBands.run(x, secondStage)
-            lap?("model1-2 + pool")
-        }
+        let conv = reference ? stem.reference(image) : fastStem.unfolded(image, as: stem)
+        lap?("model0 conv")
+        let stemOut = unit(stemUnit, conv)
+        lap?("model0 unit")
+        var x = pooled(stemOut)
+        lap?("pool 1")
+        x = unit(stages[0][1], unit(stages[0][0], x))
+        lap?("model1")
+        x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
+        lap?("model2 + pool")
         let (fb1, outputs) = tail(x, reference: reference, lap: lap)
         return Trace(stem: stemOut, fb1: fb1, heads: outputs)
     }
 
-    /// model0 and the first pool, fast path (run in bands by `firstBands`).
-    private func firstStage(_ band: Tensor) -> Tensor { pool(stemUnit(fastStem.unfolded(band, as: stem))) }
-
-    /// model1, model2 and the second pool, fast path (run in bands by `secondBands`).
-    private func secondStage(_ band: Tensor) -> Tensor { pool(stages[1][1](stages[1][0](stages[0][1](stages[0][0](band))))) }
+    /// The fast path from 8-bit pixels (`.rgb` or `.rgbPlanar`), padded with zeros
+    /// to multiples of 32: model0 to model2 streamed (`front`), then the rest.
+    /// The same bits as `trace` of the image's float input.
+    func run(_ image: PixelImage, lap: ((String) -> Void)? = nil) -> [Tensor] {
+        let x = image.pixels.withUnsafeBufferPointer { pixels in
+            front(pixels: pixels, planar: image.layout == .rgbPlanar, width: image.width, height: image.height,
+                  paddedWidth: YuNetDetector.padded(image.width), paddedHeight: YuNetDetector.padded(image.height))
+        }
+        lap?("model0-2 + pools, streamed")
+        return tail(x, reference: false, lap: lap).heads
+    }
 
     /// From model3 on: the neck's fb1 and the three levels' head outputs.
     private func tail(_ x: Tensor, reference: Bool, lap: ((String) -> Void)?) -> (fb1: Tensor, heads: [Tensor]) {
@@ -154,12 +152,5 @@ struct YuNetNetwork: Sendable {
 
     private func run(_ image: Tensor, reference: Bool) -> [Tensor] {
         trace(image, reference: reference).heads
-    }
-
-    /// The fast path on an input `height` rows high that `rows(range)` gives a
-    /// band at a time (`[1, 3, range.count, W]`): the whole float image never exists.
-    func run(height: Int, rows: (Range<Int>) -> Tensor) -> [Tensor] {
-        let x = Self.firstBands.run(height: height, rows: rows, firstStage)
-        return tail(Self.secondBands.run(x, secondStage), reference: false, lap: nil).heads
     }
 }

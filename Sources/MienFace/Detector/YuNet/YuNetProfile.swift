@@ -3,8 +3,8 @@ import MienMedia
 import MienNN
 
 extension YuNetDetector {
-    /// Milliseconds of each step of `detect` on `image` (input, the network's
-    /// layers in groups, decoding), means over `repeats` runs after one warm-up.
+    /// Milliseconds of each step of `detect` on `image` (the network's layers in
+    /// groups, decoding), means over `repeats` runs after one warm-up.
     public func profile(_ image: PixelImage, repeats: Int = 5) throws(NNError) -> [(step: String, ms: Double)] {
         var totals: [(String, Double)] = []
         for run in 0...max(1, repeats) {
@@ -15,9 +15,8 @@ extension YuNetDetector {
                 steps.append((name, Double(now - last) / 1e6))
                 last = now
             }
-            let input = try Self.input(image)
-            lap("input")
-            let levels = network.trace(input, lap: lap).heads
+            try Self.check(image)
+            let levels = network.run(image, lap: lap)
             _ = decoder.faces(levels)
             lap("decode")
             guard run > 0 else { continue }
