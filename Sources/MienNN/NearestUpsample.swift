@@ -23,7 +23,9 @@ public enum NearestUpsample {
     /// `fine + upsample2x(coarse)`, fast path. `fine` is `[N, C, H, W]` and
     /// `coarse` `[N, C, ceil(H / 2), ceil(W / 2)]` (an odd `H` or `W` drops the
     /// upsampled map's last row or column, as a pyramid over an odd size does).
-    public static func addUpsampled2x(_ coarse: Tensor, to fine: Tensor) -> Tensor {
+    /// `fine` is consumed: given its last reference (`consume x`), the sum is
+    /// made in its storage instead of a copy.
+    public static func addUpsampled2x(_ coarse: Tensor, to fine: consuming Tensor) -> Tensor {
         let (n, c, h, w) = fine.nchw
         let (cn, cc, ch, cw) = coarse.nchw
         precondition(cn == n && cc == c && ch == (h + 1) / 2 && cw == (w + 1) / 2,

@@ -133,7 +133,7 @@ struct YuNetNetwork: Sendable {
     private func tail(_ x: Tensor, reference: Bool, lap: ((String) -> Void)?) -> (fb1: Tensor, heads: [Tensor]) {
         func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
         func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
-        func add(_ coarse: Tensor, _ fine: Tensor) -> Tensor {
+        func add(_ coarse: Tensor, _ fine: consuming Tensor) -> Tensor {
             reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
         }
         var fb1 = unit(stages[2][1], unit(stages[2][0], x))
@@ -142,8 +142,9 @@ struct YuNetNetwork: Sendable {
         var fb3 = unit(stages[4][1], unit(stages[4][0], pooled(fb2)))
         lap?("model4-5")
         fb3 = unit(laterals[2], fb3)
-        fb2 = unit(laterals[1], add(fb3, fb2))
-        fb1 = unit(laterals[0], add(fb2, fb1))
+        // The sums are made in fb2's and fb1's own storage (consumed), not in copies.
+        fb2 = unit(laterals[1], add(fb3, consume fb2))
+        fb1 = unit(laterals[0], add(fb2, consume fb1))
         lap?("neck")
         let outputs = zip(heads, [fb1, fb2, fb3]).map { unit($0.0, $0.1) }
         lap?("heads")
