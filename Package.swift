@@ -77,14 +77,14 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
-        // The int8 convolution kernels (C: AVX-512 VNNI intrinsics chosen at run time,
-        // portable C otherwise); optimised in debug builds too, like MienNN's loops.
-        // -ffp-contract=off: no fused multiply-add where the C loops must give the
-        // bits of their Swift references (the kernels call fmaf where they mean it).
-        .target(name: "CMienQuant", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
-        // YuNet's float32 pointwise and depthwise 3x3 kernels (AVX-512 / AVX2 intrinsics
+        // C kernels, optimised in debug builds too, like MienNN's loops; -ffp-contract=off:
+        // no fused multiply-add where the C loops must give the bits of their references
+        // (the kernels call fmaf where they mean it). CMienFloat: YuNet's float32
+        // pointwise and depthwise 3x3 kernels and row stream (AVX-512 / AVX2 intrinsics
         // chosen at run time, portable C with fmaf otherwise; every path the same bits).
+        // CMienQuant: the int8 convolutions (AVX-512 VNNI, AVX2, portable C).
         .target(name: "CMienFloat", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "CMienQuant", dependencies: ["CMienFloat"], cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         .target(name: "MienNN", dependencies: ["COpenBLAS", "CMienQuant", "CMienFloat"], swiftSettings: codeGeneration()),
         .target(name: "MienFace", dependencies: ["MienNN", "MienMedia"], swiftSettings: codeGeneration()),
         .target(

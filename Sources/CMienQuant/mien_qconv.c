@@ -1,5 +1,6 @@
 // Quantized convolution: see include/mien_qconv.h.
 #include "mien_qconv.h"
+#include "mien_fconv.h"
 
 #include <math.h>
 #include <string.h>
@@ -36,14 +37,7 @@ int mien_qconv_has_vnni(void) {
 #endif
 }
 
-int mien_qconv_has_avx2(void) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-    return 0;
-#endif
-}
+int mien_qconv_has_avx2(void) { return mien_fconv_has_avx2(); }  // AVX2 and FMA, as the float kernels check
 
 int mien_qconv_out_size(const mien_qconv *conv, int size, int kernel) {
     return (size + 2 * conv->pad - kernel) / conv->stride + 1;
