@@ -3,12 +3,13 @@ import MienFace
 
 /// What `mien eval --align` and `--measure-template` print.
 enum AlignedEvalReport {
-    /// The three accuracies of an aligned evaluation, as text or one JSON object.
-    static func render(_ r: AlignedEvaluation.Result, aligner: FaceAligner, images: Int, json: Bool) -> String {
+    /// The three accuracies of an aligned evaluation of `classifier` at `precision`, as text or one JSON object.
+    static func render(_ r: AlignedEvaluation.Result, classifier: String, precision: Precision, aligner: FaceAligner,
+                       images: Int, json: Bool) -> String {
         let template = aligner.template
         if json {
             let object: [String: Any] = [
-                "template": template.name, "points": template.points.map { [$0.x, $0.y] }, "crop_size": aligner.size,
+                "classifier": classifier, "precision": precision.rawValue, "template": template.name, "points": template.points.map { [$0.x, $0.y] }, "crop_size": aligner.size,
                 "sampling": aligner.sampling.rawValue, "images": images, "undetected": r.undetected,
                 "unreadable": r.unreadable.count, "aligned_accuracy": r.aligned.accuracy,
                 "plain_accuracy_on_detected": r.plainOnDetected.accuracy, "fallback_accuracy": r.withFallback.accuracy,
@@ -22,7 +23,7 @@ enum AlignedEvalReport {
         func line(_ title: String, _ m: ConfusionMatrix) -> String {
             String(format: "%@ %.2f%% (%d of %d)\n", title, m.accuracy * 100, m.correct, m.total)
         }
-        var out = "template \(template.name), \(aligner.size)x\(aligner.size), \(aligner.sampling.rawValue) sampling: "
+        var out = "\(classifier) \(precision.rawValue), template \(template.name), \(aligner.size)x\(aligner.size), \(aligner.sampling.rawValue) sampling: "
         out += "\(images) images, \(r.undetected) without a face, \(r.unreadable.count) unreadable\n"
         out += line("aligned, images with a face:     ", r.aligned)
         out += line("plain crops, same images:        ", r.plainOnDetected)

@@ -86,7 +86,8 @@ extension Mien {
             }
             if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             if !compare.isEmpty { return try runComparison(folder) }
-            let model = try ClassifierRegistry.load(classifier ?? ClassifierRegistry.defaultName, precision: precision ?? .fp32)
+            let name = classifier ?? ClassifierRegistry.defaultName, arithmetic = precision ?? .fp32
+            let model = try ClassifierRegistry.load(name, precision: arithmetic)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
                 Mien.warn("unreadable: \(path): \(reason)")
             }
@@ -134,12 +135,15 @@ extension Mien {
                 return
             }
             let aligner = alignment.aligner
-            let result = try AlignedEvaluation.run(try ClassifierRegistry.load(classifier ?? ClassifierRegistry.defaultName), detector: detector, aligner: aligner,
+            let name = classifier ?? ClassifierRegistry.defaultName, arithmetic = precision ?? .fp32
+            let model = try ClassifierRegistry.load(name, precision: arithmetic)
+            let result = try AlignedEvaluation.run(model, detector: detector, aligner: aligner,
                                                    on: items, upscale: alignment.upscale, margin: alignment.margin,
                                                    fill: alignment.fillValue, batch: batch) { path, reason in
                 Mien.warn("unreadable: \(path): \(reason)")
             }
-            print(AlignedEvalReport.render(result, aligner: aligner, images: items.count, json: json), terminator: "")
+            print(AlignedEvalReport.render(result, classifier: name, precision: arithmetic, aligner: aligner, images: items.count,
+                                           json: json), terminator: "")
         }
     }
 }

@@ -101,6 +101,10 @@ final class EvalCommandTests {
         // The default detector, YuNet, aligns to the template measured for its landmarks.
         let yunet = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json"]))
         #expect(yunet["template"] as? String == "fer2013-yunet")
+        #expect(report["classifier"] as? String == "expression-net" && report["precision"] as? String == "fp32")
+        // --precision reaches the aligned evaluation.
+        let int8 = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--precision", "int8"]))
+        #expect(int8["precision"] as? String == "int8" && int8["fallback_total"] as? Int == 4)
         #expect(report["crop_size"] as? Int == 48 && report["sampling"] as? String == "supersampled")
         for key in ["aligned_accuracy", "plain_accuracy_on_detected", "fallback_accuracy"] { #expect(report[key] is Double, "\(key)") }
 
