@@ -27,7 +27,9 @@ int mien_fconv_has_avx512(void);
 /// Whether this CPU runs the AVX2 path (AVX2 and FMA).
 int mien_fconv_has_avx2(void);
 
-/// The path MIEN_FCONV_AUTO takes on this CPU.
+/// The path MIEN_FCONV_AUTO takes on this CPU: the fastest it has, or a slower
+/// one named by the environment variable MIEN_FLOAT_KERNELS ("avx2", "portable"),
+/// read once, for timing what other machines run.
 mien_fconv_path mien_fconv_best_path(void);
 
 /// y[o][p] = bias[o] + sum over i = 0 ..< in_channels of w[o][i] * x[i][p], each

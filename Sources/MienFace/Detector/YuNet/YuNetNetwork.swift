@@ -36,8 +36,8 @@ struct YuNetNetwork: Sendable {
     /// Per level, the four heads stacked: channel 0 cls, 1 obj, 2-5 bbox, 6-15 kps.
     let heads: [SeparableUnit]
     let pool = MaxPool2D(kernel: (2, 2), stride: (2, 2))
-    /// model0 to model2 with both pools, streamed row by row from the pixels
-    /// (`RowStream`): the fast path's high-resolution layers.
+    /// model0 to model3 with both pools, streamed row by row from the pixels
+    /// (`RowStream`) to fb1: the fast path's high-resolution layers.
     let front: RowStream
 
     /// Loads the weights at `path` (names as `Models/convert_yunet.py` writes them).
@@ -72,6 +72,7 @@ struct YuNetNetwork: Sendable {
             .separable(stemUnit.fused), .maxPool2(channels: 16),
             .separable(stages[0][0].fused), .separable(stages[0][1].fused),
             .separable(stages[1][0].fused), .separable(stages[1][1].fused), .maxPool2(channels: 64),
+            .separable(stages[2][0].fused), .separable(stages[2][1].fused),
         ])
         try loader.finish()
     }
@@ -113,31 +114,32 @@ struct YuNetNetwork: Sendable {
         lap?("model1")
         x = pooled(unit(stages[1][1], unit(stages[1][0], x)))
         lap?("model2 + pool")
-        let (fb1, outputs) = tail(x, reference: reference, lap: lap)
-        return Trace(stem: stemOut, fb1: fb1, heads: outputs)
+        let fb1 = unit(stages[2][1], unit(stages[2][0], x))
+        lap?("model3")
+        let (neck1, outputs) = tail(fb1, reference: reference, lap: lap)
+        return Trace(stem: stemOut, fb1: neck1, heads: outputs)
     }
 
     /// The fast path from 8-bit pixels (`.rgb` or `.rgbPlanar`), padded with zeros
-    /// to multiples of 32: model0 to model2 streamed (`front`), then the rest.
+    /// to multiples of 32: model0 to model3 streamed (`front`), then the rest.
     /// The same bits as `trace` of the image's float input.
     func run(_ image: PixelImage, lap: ((String) -> Void)? = nil) -> [Tensor] {
-        let x = image.pixels.withUnsafeBufferPointer { pixels in
+        let fb1 = image.pixels.withUnsafeBufferPointer { pixels in
             front(pixels: pixels, planar: image.layout == .rgbPlanar, width: image.width, height: image.height,
                   paddedWidth: YuNetDetector.padded(image.width), paddedHeight: YuNetDetector.padded(image.height))
         }
-        lap?("model0-2 + pools, streamed")
-        return tail(x, reference: false, lap: lap).heads
+        lap?("model0-3 + pools, streamed")
+        return tail(fb1, reference: false, lap: lap).heads
     }
 
-    /// From model3 on: the neck's fb1 and the three levels' head outputs.
-    private func tail(_ x: Tensor, reference: Bool, lap: ((String) -> Void)?) -> (fb1: Tensor, heads: [Tensor]) {
+    /// From model3's output (fb1) on: the neck's fb1 and the three levels' head outputs.
+    private func tail(_ backboneFb1: Tensor, reference: Bool, lap: ((String) -> Void)?) -> (fb1: Tensor, heads: [Tensor]) {
         func unit(_ u: SeparableUnit, _ x: Tensor) -> Tensor { reference ? u.reference(x) : u(x) }
         func pooled(_ x: Tensor) -> Tensor { reference ? pool.reference(x) : pool(x) }
         func add(_ coarse: Tensor, _ fine: consuming Tensor) -> Tensor {
             reference ? NearestUpsample.addUpsampled2xReference(coarse, to: fine) : NearestUpsample.addUpsampled2x(coarse, to: fine)
         }
-        var fb1 = unit(stages[2][1], unit(stages[2][0], x))
-        lap?("model3")
+        var fb1 = backboneFb1
         var fb2 = unit(stages[3][1], unit(stages[3][0], pooled(fb1)))
         var fb3 = unit(stages[4][1], unit(stages[4][0], pooled(fb2)))
         lap?("model4-5")
