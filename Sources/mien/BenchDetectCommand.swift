@@ -75,9 +75,11 @@ extension Mien {
                 let detector = try YuNetDetector(settings: .init(minFaceSize: minFace))
                 guard let image = try Self.firstFrame(profile) else { throw Fatal("\(profile): no frame") }
                 let steps = try detector.profile(image)
-                print("YuNet on \(profile) (\(image.width)x\(image.height)), one thread:")
-                for (step, ms) in steps { print(String(format: "  %-14@ %7.2f ms", step, ms)) }
-                print(String(format: "  %-14@ %7.2f ms", "total", steps.reduce(0) { $0 + $1.ms }))
+                print("YuNet on \(profile) (\(image.width)x\(image.height)), one thread, \(FloatKernelPath.best) kernels:")
+                // (String(format:)'s %-28@ ignores the width on Linux.)
+                func row(_ step: String, _ ms: Double) -> String { "  " + step.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%8.2f ms", ms) }
+                for (step, ms) in steps { print(row(step, ms)) }
+                print(row("total", steps.reduce(0) { $0 + $1.ms }))
                 return
             }
             let kinds = try kinds(), levels = try levels()
