@@ -1,4 +1,5 @@
 import Foundation
+import MienNN
 import MienFace
 import MienPipeline
 import MienTestSupport
@@ -52,16 +53,22 @@ struct AnalysisSettingsTests {
         try AnalysisSettings(minFace: 10, detector: .yunet).validate()    // YuNet's finest level has stride 8
     }
 
-    /// int8 by default where the classifier has an int8 form, fp32 otherwise;
-    /// meta.json records the precision that ran.
+    /// int8 by default where the classifier has an int8 form and the CPU has
+    /// AVX-512 VNNI, fp32 otherwise; meta.json records the precision that ran.
     @Test func precisionDefaultsToTheClassifiersInt8Form() throws {
-        #expect(AnalysisSettings().resolvedPrecision == .int8)
+        #expect(AnalysisSettings.defaultPrecision(for: "expression-net", int8IsFast: true) == .int8)
+        #expect(AnalysisSettings.defaultPrecision(for: "expression-net", int8IsFast: false) == .fp32)
+        #expect(AnalysisSettings.defaultPrecision(for: "mini-xception", int8IsFast: true) == .fp32)
+        let here: Precision = QuantizedConv2D.hasVNNI ? .int8 : .fp32
+        #expect(AnalysisSettings().resolvedPrecision == here)
         #expect(AnalysisSettings(classifier: "mini-xception").resolvedPrecision == .fp32)
         #expect(try Self.decode("analysis:\n  precision: fp32\n").analysis.precision == .fp32)
         #expect(throws: (any Error).self) { try Self.decode("analysis:\n  precision: int4\n") }
         #expect(throws: AnalysisError.self) { try AnalysisSettings(classifier: "mini-xception", precision: .int8).validate() }
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(AnalysisSettings())) as! [String: Any]
-        #expect(object["precision"] as? String == "int8")
+        #expect(object["precision"] as? String == here.rawValue)
+        // An explicit int8 is valid on any CPU (the AVX2 and portable paths give the same results, slower).
+        try AnalysisSettings(precision: .int8).validate()
     }
 
     @Test func settingsRoundTripThroughJSON() throws {

@@ -1,4 +1,5 @@
 import MienFace
+import MienNN
 import MienMedia
 
 /// Everything that decides what `mien analyze` computes for a video: the same
@@ -57,9 +58,16 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     }
 
     /// int8 where the classifier has an int8 form (it measured within half a
-    /// point of float32 on PublicTest, Models/README.md), else fp32.
+    /// point of float32 on PublicTest, Models/README.md) and this CPU runs the
+    /// int8 kernels fast (AVX-512 VNNI), else fp32: without VNNI the int8
+    /// convolutions alone take longer than the whole float32 network.
     public static func defaultPrecision(for classifier: String) -> Precision {
-        ClassifierRegistry.entries.first { $0.name == classifier }?.loadInt8 != nil ? .int8 : .fp32
+        defaultPrecision(for: classifier, int8IsFast: QuantizedConv2D.hasVNNI)
+    }
+
+    /// The default on a CPU where the int8 kernels are fast (`int8IsFast`) or not.
+    public static func defaultPrecision(for classifier: String, int8IsFast: Bool) -> Precision {
+        int8IsFast && ClassifierRegistry.entries.first { $0.name == classifier }?.loadInt8 != nil ? .int8 : .fp32
     }
 
     /// The precision the classifier runs in: `precision`, or the classifier's default.
@@ -83,7 +91,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
             throw AnalysisError(.badSettings,
                 "unknown classifier \"\(classifier)\"; known: \(ClassifierRegistry.names.joined(separator: ", "))")
         }
-        if resolvedPrecision == .int8 && Self.defaultPrecision(for: classifier) != .int8 {
+        if resolvedPrecision == .int8 && Self.defaultPrecision(for: classifier, int8IsFast: true) != .int8 {
             throw AnalysisError(.badSettings, "classifier \"\(classifier)\" has no int8 form; use precision fp32")
         }
         do { try smoothing.validate() } catch { throw AnalysisError(.badSettings, error.message) }
