@@ -36,17 +36,18 @@ int mien_fconv_has_avx2(void) {
 }
 
 mien_fconv_path mien_fconv_best_path(void) {
+    // Worked out once; threads that race to it all store the same value.
     static int best = 0;
-    if (!best) {
-        int path = mien_fconv_has_avx512() ? MIEN_FCONV_AVX512 : mien_fconv_has_avx2() ? MIEN_FCONV_AVX2 : MIEN_FCONV_PORTABLE;
-        // MIEN_FLOAT_KERNELS=avx2 or portable: a slower path than the CPU's best, to time
-        // what a machine without AVX-512 (or AVX2) runs. Never a path the CPU lacks.
-        const char *asked = getenv("MIEN_FLOAT_KERNELS");
-        if (asked && strcmp(asked, "portable") == 0) path = MIEN_FCONV_PORTABLE;
-        if (asked && strcmp(asked, "avx2") == 0 && path == MIEN_FCONV_AVX512) path = MIEN_FCONV_AVX2;
-        best = path;
-    }
-    return (mien_fconv_path)best;
+    int known = __atomic_load_n(&best, __ATOMIC_RELAXED);
+    if (known) return (mien_fconv_path)known;
+    int path = mien_fconv_has_avx512() ? MIEN_FCONV_AVX512 : mien_fconv_has_avx2() ? MIEN_FCONV_AVX2 : MIEN_FCONV_PORTABLE;
+    // MIEN_FLOAT_KERNELS=avx2 or portable: a slower path than the CPU's best, to time
+    // what a machine without AVX-512 (or AVX2) runs. Never a path the CPU lacks.
+    const char *asked = getenv("MIEN_FLOAT_KERNELS");
+    if (asked && strcmp(asked, "portable") == 0) path = MIEN_FCONV_PORTABLE;
+    if (asked && strcmp(asked, "avx2") == 0 && path == MIEN_FCONV_AVX512) path = MIEN_FCONV_AVX2;
+    __atomic_store_n(&best, path, __ATOMIC_RELAXED);
+    return (mien_fconv_path)path;
 }
 
 mien_fconv_path mien_fconv_resolve(mien_fconv_path path) {
