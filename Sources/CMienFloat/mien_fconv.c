@@ -357,6 +357,20 @@ void mien_depthwise3x3_f32(const float *x, int channels, int height, int width, 
     }
 }
 
+void mien_fconv_depthwise_ring_row(mien_fconv_path path, const float *pw_rows, int channels, int r, int height, int width,
+                                   const float *taps, const float *bias, int relu, float *out, long out_plane) {
+    long ring = 3L * width;
+    for (int c = 0; c < channels; c++) {
+        const float *slots = pw_rows + c * ring;
+        const float *rows[3] = {
+            r >= 1 ? slots + (long)((r - 1) % 3) * width : NULL,
+            slots + (long)(r % 3) * width,
+            r + 1 < height ? slots + (long)((r + 1) % 3) * width : NULL,
+        };
+        mien_fconv_depthwise_row(path, rows, width, taps + c * 9, bias[c], out + c * out_plane, relu);
+    }
+}
+
 long mien_separable_scratch_floats(int out_channels, int width) { return 3L * out_channels * width; }
 
 void mien_separable_f32(const float *pw_weight, const float *pw_bias, int in_channels, int out_channels,
@@ -373,14 +387,7 @@ void mien_separable_f32(const float *pw_weight, const float *pw_bias, int in_cha
         }
         int r = i - 1;
         if (r < 0) continue;
-        for (int c = 0; c < out_channels; c++) {
-            const float *slots = scratch + c * ring;
-            const float *rows[3] = {
-                r >= 1 ? slots + (long)((r - 1) % 3) * width : NULL,
-                slots + (long)(r % 3) * width,
-                r + 1 < height ? slots + (long)((r + 1) % 3) * width : NULL,
-            };
-            mien_fconv_depthwise_row(chosen, rows, width, dw_taps + c * 9, dw_bias[c], y + (long)c * plane + (long)r * width, relu);
-        }
+        mien_fconv_depthwise_ring_row(chosen, scratch, out_channels, r, height, width, dw_taps, dw_bias, relu,
+                                      y + (long)r * width, plane);
     }
 }

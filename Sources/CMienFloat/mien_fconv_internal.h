@@ -15,4 +15,10 @@ void mien_fconv_pointwise_rows(mien_fconv_path path, const float *w, const float
 void mien_fconv_depthwise_row(mien_fconv_path path, const float *const rows[3], int w, const float *taps,
                               float bias, float *out, int relu);
 
+/// Output row r of a separable unit's depthwise step, every channel, from its pointwise
+/// rows in a 3-row ring (pw_rows [channels][3][width], row i in slot i % 3; rows outside
+/// 0 ..< height are zeros). Channel c's row goes to out + c * out_plane.
+void mien_fconv_depthwise_ring_row(mien_fconv_path path, const float *pw_rows, int channels, int r, int height, int width,
+                                   const float *taps, const float *bias, int relu, float *out, long out_plane);
+
 #endif

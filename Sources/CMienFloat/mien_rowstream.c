@@ -103,17 +103,8 @@ static void make_separable(const context *ctx, stage *s, int r) {
         mien_fconv_pointwise_rows(ctx->path, l->pw_weight, l->pw_bias, l->out_channels, l->in_channels, x,
                                   (long)in->ring * in->width, s->pw_rows + (long)(i % 3) * w, pw_plane, w, 0);
     }
-    long plane = (long)s->ring * w;
-    float *out = s->rows + (long)(r % s->ring) * w;
-    for (int c = 0; c < l->out_channels; c++) {
-        const float *slots = s->pw_rows + c * pw_plane;
-        const float *rows[3] = {
-            r >= 1 ? slots + (long)((r - 1) % 3) * w : NULL,
-            slots + (long)(r % 3) * w,
-            r + 1 < s->height ? slots + (long)((r + 1) % 3) * w : NULL,
-        };
-        mien_fconv_depthwise_row(ctx->path, rows, w, l->dw_taps + c * 9, l->dw_bias[c], out + c * plane, l->relu);
-    }
+    mien_fconv_depthwise_ring_row(ctx->path, s->pw_rows, l->out_channels, r, s->height, w, l->dw_taps, l->dw_bias, l->relu,
+                                  s->rows + (long)(r % s->ring) * w, (long)s->ring * w);
 }
 
 static void make_pool(const context *ctx, stage *s, int r) {

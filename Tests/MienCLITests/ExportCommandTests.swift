@@ -5,14 +5,12 @@ import Testing
 /// `mien export --csv` on small hand-written timelines.
 @Suite("mien export, run as a user would")
 final class ExportCommandTests {
-    let root: String
+    let scratch: ScratchFolder
+    var root: String { scratch.path }
 
     init() throws {
-        root = NSTemporaryDirectory() + "mien-export-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("mien-export")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
 
     static let probs = #"{"angry":0.05,"disgust":0.05,"fear":0.05,"happy":0.7,"sad":0.05,"surprise":0.05,"neutral":0.05}"#
     static let probsCSV = "0.05,0.05,0.05,0.7,0.05,0.05,0.05"
@@ -36,19 +34,13 @@ final class ExportCommandTests {
     static let emotions = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
     static let landmarkColumns = ["left_eye", "right_eye", "nose", "mouth_left", "mouth_right"].flatMap { [$0 + "_x", $0 + "_y"] }
 
-    func write(_ text: String, _ name: String) throws -> String {
-        let path = root + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     func rows(_ output: Tool.Output) -> [[String]] {
         output.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
     @Test func oneRowPerFacePerTimestampAndOneForATimestampWithout() throws {
-        let output = try MienBinary.run(["export", "--csv", try write(Self.timeline(smoothed: false), "plain.timeline.jsonl")])
+        let output = try MienBinary.run(["export", "--csv", try scratch.write(Self.timeline(smoothed: false), "plain.timeline.jsonl")])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.text.hasSuffix("\n"))
         let rows = rows(output)
@@ -65,7 +57,7 @@ final class ExportCommandTests {
     }
 
     @Test func smoothedColumnsOnlyWhenSmoothed() throws {
-        let output = try MienBinary.run(["export", "--csv", try write(Self.timeline(smoothed: true), "smooth.timeline.jsonl")])
+        let output = try MienBinary.run(["export", "--csv", try scratch.write(Self.timeline(smoothed: true), "smooth.timeline.jsonl")])
         #expect(output.status == 0, "\(output.stderr)")
         let rows = rows(output)
         let smoothed = ["smoothed_emotion"] + Self.emotions.map { "s_" + $0 }
@@ -77,7 +69,7 @@ final class ExportCommandTests {
     }
 
     @Test func outputOptionWritesTheFile() throws {
-        let timeline = try write(Self.timeline(smoothed: false), "plain.timeline.jsonl")
+        let timeline = try scratch.write(Self.timeline(smoothed: false), "plain.timeline.jsonl")
         let file = root + "/out.csv"
         let output = try MienBinary.run(["export", "--csv", "-o", file, timeline])
         #expect(output.status == 0, "\(output.stderr)")
@@ -88,7 +80,7 @@ final class ExportCommandTests {
 
     @Test func badLineIsNamedWithItsNumber() throws {
         let text = Self.timeline(smoothed: false) + #"{"t":1,"frame":25,"frame_t":1,"status":"ok","faces":[{"track":0}]}"# + "\n"
-        let path = try write(text, "bad.timeline.jsonl")
+        let path = try scratch.write(text, "bad.timeline.jsonl")
         let output = try MienBinary.run(["export", "--csv", path])
         #expect(output.status == 1)
         #expect(output.stdout.isEmpty)
@@ -100,7 +92,7 @@ final class ExportCommandTests {
     func misshapenFaceIsRefusedRatherThanShiftingColumns(change: String, to replacement: String, problem: String) throws {
         let lines = Self.timeline(smoothed: false).split(separator: "\n").map(String.init)
         let broken = lines[0].replacingOccurrences(of: change, with: replacement)
-        let path = try write(([broken] + lines.dropFirst()).joined(separator: "\n") + "\n", "misshapen.timeline.jsonl")
+        let path = try scratch.write(([broken] + lines.dropFirst()).joined(separator: "\n") + "\n", "misshapen.timeline.jsonl")
         let output = try MienBinary.run(["export", "--csv", path])
         #expect(output.status == 1)
         #expect(output.stderr.contains("\(path): line 1 is not a timeline record: \(problem)"), "\(output.stderr)")
@@ -115,7 +107,7 @@ final class ExportCommandTests {
     }
 
     @Test func formatIsRequired() throws {
-        let output = try MienBinary.run(["export", try write(Self.timeline(smoothed: false), "plain.timeline.jsonl")])
+        let output = try MienBinary.run(["export", try scratch.write(Self.timeline(smoothed: false), "plain.timeline.jsonl")])
         #expect(output.status == 64 && output.stderr.contains("Choose a format: --csv."))
     }
 }

@@ -7,21 +7,13 @@ import Testing
 @Suite("mien render, bad input")
 final class RenderBadInputTests {
     let clips = RenderClips.shared
-    let root: String
+    let scratch: ScratchFolder
+    var root: String { scratch.path }
     let output: String
 
     init() throws {
-        root = NSTemporaryDirectory() + "mien-render-bad-\(getpid())-\(UUID().uuidString.prefix(8))"
-        output = root + "/out.mp4"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    func write(_ text: String, _ name: String) throws -> String {
-        let path = root + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        scratch = try ScratchFolder("mien-render-bad")
+        output = scratch.path + "/out.mp4"
     }
 
     var goodTimeline: String { RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]) }
@@ -39,52 +31,52 @@ final class RenderBadInputTests {
     }
 
     @Test func timestampsPastTheVideosEnd() throws {
-        let timeline = try write(goodTimeline + RenderClips.record(t: 4.2, frame: 105, faces: []) + "\n", "long.timeline.jsonl")
+        let timeline = try scratch.write(goodTimeline + RenderClips.record(t: 4.2, frame: 105, faces: []) + "\n", "long.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output],
                           [timeline, "line 11", "t = 4.2 s is past the end of \(clips.gray)", "another video"])
     }
 
     @Test func boxesOutsideTheFrame() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [500, 60, 80, 100], second: [0, 0, 10, 10]), "wide.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [500, 60, 80, 100], second: [0, 0, 10, 10]), "wide.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output], [timeline, "line 1", "outside", "320x240"])
     }
 
     @Test func aMetaFileOfAnotherVideo() throws {
-        let timeline = try write(goodTimeline, "other.timeline.jsonl")
+        let timeline = try scratch.write(goodTimeline, "other.timeline.jsonl")
         let meta = #"{"schema":"mien.timeline","schema_version":1,"status":"complete","input":{"path":"other.mp4","bytes":1234},"#
             + #""probe":{"width":640,"height":360,"duration":2.0}}"#
-        _ = try write(meta, "other.meta.json")
+        _ = try scratch.write(meta, "other.meta.json")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output],
                           ["made from other.mp4", "640x360", "\(clips.gray) is 320x240", "not the same video"])
         // Same size and duration, another file: the byte count tells.
-        _ = try write(meta.replacingOccurrences(of: "640", with: "320").replacingOccurrences(of: "360", with: "240"), "other.meta.json")
+        _ = try scratch.write(meta.replacingOccurrences(of: "640", with: "320").replacingOccurrences(of: "360", with: "240"), "other.meta.json")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output], ["1234 bytes", "not the same video"])
     }
 
     @Test func aDamagedLine() throws {
         let lines = goodTimeline.split(separator: "\n")
         let damaged = lines[0] + "\n" + lines[1].prefix(40) + "\n" + lines[2...].joined(separator: "\n") + "\n"
-        let timeline = try write(String(damaged), "damaged.timeline.jsonl")
+        let timeline = try scratch.write(String(damaged), "damaged.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output], [timeline, "line 2 is not a timeline record"])
     }
 
     @Test func timeGoingBackAndAnEmptyTimeline() throws {
         let lines = goodTimeline.split(separator: "\n")
-        let swapped = try write([lines[1], lines[0]].joined(separator: "\n") + "\n", "swapped.timeline.jsonl")
+        let swapped = try scratch.write([lines[1], lines[0]].joined(separator: "\n") + "\n", "swapped.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", swapped, "-o", output], [swapped, "line 2", "time order"])
-        let empty = try write("", "empty.timeline.jsonl")
+        let empty = try scratch.write("", "empty.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", empty, "-o", output], [empty, "no timeline records"])
     }
 
     @Test func missingInputAndTimeline() throws {
-        let timeline = try write(goodTimeline, "gray.timeline.jsonl")
+        let timeline = try scratch.write(goodTimeline, "gray.timeline.jsonl")
         let missing = root + "/missing.mp4"
         try expectRefused([missing, "--timeline", timeline, "-o", output], [missing])
         try expectRefused([clips.gray, "--timeline", root + "/none.timeline.jsonl", "-o", output], ["none.timeline.jsonl", "no such file"])
     }
 
     @Test func outputsThatCannotBeWritten() throws {
-        let timeline = try write(goodTimeline, "gray.timeline.jsonl")
+        let timeline = try scratch.write(goodTimeline, "gray.timeline.jsonl")
         try expectRefused([clips.gray, "--timeline", timeline, "-o", root + "/no/such/folder/out.mp4"], ["does not exist"])
         try expectRefused([clips.gray, "--timeline", timeline, "-o", timeline + "/out.mp4"], ["is not a folder"])
         try expectRefused([clips.gray, "--timeline", timeline, "-o", root], ["is a folder"])
@@ -96,7 +88,7 @@ final class RenderBadInputTests {
     }
 
     @Test func audioTheContainerCannotHold() throws {
-        let timeline = try write(goodTimeline, "gray.timeline.jsonl")
+        let timeline = try scratch.write(goodTimeline, "gray.timeline.jsonl")
         try expectRefused([clips.pcmAudio, "--timeline", timeline, "-o", output], ["cannot hold the input's pcm_s16le audio", "--no-audio"])
         let run = try MienBinary.run(["render", clips.pcmAudio, "--timeline", timeline, "-o", output, "--no-audio"])
         #expect(run.status == 0, "\(run.stderr)")

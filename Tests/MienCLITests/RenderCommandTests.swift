@@ -6,21 +6,13 @@ import Testing
 @Suite("mien render, run as a user would")
 final class RenderCommandTests {
     let clips = RenderClips.shared
-    let root: String
+    let scratch: ScratchFolder
+    var root: String { scratch.path }
     /// Box colours of tracks 0 and 1 (`FaceOverlay.palette`).
     static let green = [0, 230, 64], orange = [255, 140, 0]
 
     init() throws {
-        root = NSTemporaryDirectory() + "mien-render-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    func write(_ text: String, _ name: String) throws -> String {
-        let path = root + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        scratch = try ScratchFolder("mien-render")
     }
 
     func render(_ input: String, _ timeline: String, _ output: String, _ extra: [String] = []) throws -> Tool.Output {
@@ -29,7 +21,7 @@ final class RenderCommandTests {
 
     /// Frame count, every frame's time, duration and size are the input's, and the audio is copied packet for packet.
     @Test func keepsFramesTimingSizeAndAudio() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
         let output = root + "/out.mp4"
         let run = try render(clips.gray, timeline, output)
         #expect(run.status == 0, "\(run.stderr)")
@@ -51,7 +43,7 @@ final class RenderCommandTests {
     /// Box outlines are in the track's colour; inside and outside the boxes the frame is untouched;
     /// a face that appears at t = 1 s is drawn from the frame analysed then, not before.
     @Test func drawsEachBoxOnTheFramesItsRecordCovers() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
         let output = root + "/out.mp4"
         let run = try render(clips.gray, timeline, output)
         #expect(run.status == 0, "\(run.stderr)")
@@ -78,7 +70,7 @@ final class RenderCommandTests {
 
     /// A rotated input gives an upright output of the displayed size, boxes where the timeline (displayed pixels) puts them.
     @Test func drawsInDisplayedCoordinatesAndKeepsTheOrientation() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [40, 200, 100, 80], second: [150, 20, 60, 60]), "rot.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [40, 200, 100, 80], second: [150, 20, 60, 60]), "rot.timeline.jsonl")
         let output = root + "/rotated.mp4"
         let run = try render(clips.rotated, timeline, output)
         #expect(run.status == 0, "\(run.stderr)")
@@ -94,7 +86,7 @@ final class RenderCommandTests {
 
     /// On a terminal (a pseudo-terminal from `script`) a progress bar of frames is drawn; in a pipe, none.
     @Test func progressBarOnATerminalOnly() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
         let command = [MienBinary.path, "render", clips.gray, "--timeline", timeline, "-o", root + "/tty.mp4"].joined(separator: " ")
         let terminal = try Tool.run("script", ["-qec", command, "/dev/null"])
         #expect(terminal.status == 0, "\(terminal.stderr)")
@@ -105,7 +97,7 @@ final class RenderCommandTests {
 
     /// MPEG-4 Part 2 on request, and Matroska keeps PCM audio that MP4 cannot hold.
     @Test func mpeg4IntoMatroskaWithPCMAudio() throws {
-        let timeline = try write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
+        let timeline = try scratch.write(RenderClips.gridTimeline(first: [100, 60, 80, 100], second: [200, 150, 60, 60]), "gray.timeline.jsonl")
         let output = root + "/out.mkv"
         let run = try render(clips.pcmAudio, timeline, output, ["--codec", "mpeg4"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -5,21 +5,14 @@ import Testing
 /// `mien summarize` on `SyntheticTimeline.knownAnswer`, and on bad input.
 @Suite("mien summarize, run as a user would")
 final class SummarizeCommandTests {
-    let root: String
+    let scratch: ScratchFolder
+    var root: String { scratch.path }
 
     init() throws {
-        root = NSTemporaryDirectory() + "mien-summarize-\(getpid())-\(UUID().uuidString.prefix(8))"
+        scratch = try ScratchFolder("mien-summarize")
         try FileManager.default.createDirectory(atPath: root + "/out", withIntermediateDirectories: true)
-        try write(SyntheticTimeline.knownAnswer, "out/known.timeline.jsonl")
-        try write(SyntheticTimeline.knownAnswerMeta(name: "known"), "out/known.meta.json")
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    @discardableResult
-    func write(_ text: String, _ name: String) throws -> String {
-        try text.write(toFile: root + "/" + name, atomically: true, encoding: .utf8)
-        return root + "/" + name
+        try scratch.write(SyntheticTimeline.knownAnswer, "out/known.timeline.jsonl")
+        try scratch.write(SyntheticTimeline.knownAnswerMeta(name: "known"), "out/known.meta.json")
     }
 
     func table(_ text: String) -> [[String: String]] {
@@ -54,7 +47,7 @@ final class SummarizeCommandTests {
     @Test func damagedLineIsNamed() throws {
         var lines = SyntheticTimeline.knownAnswer.split(separator: "\n").map(String.init)
         lines[2] = String(lines[2].prefix(50))
-        let path = try write(lines.joined(separator: "\n") + "\n", "cut.timeline.jsonl")
+        let path = try scratch.write(lines.joined(separator: "\n") + "\n", "cut.timeline.jsonl")
         let output = try MienBinary.run(["summarize", path])
         #expect(output.status == 1)
         #expect(output.stderr.contains("\(path): line 3 is not a timeline record"), "\(output.stderr)")
@@ -70,7 +63,7 @@ final class SummarizeCommandTests {
     @Test func timelineThatDoesNotMatchItsMetaFileIsAnError() throws {
         try FileManager.default.removeItem(atPath: root + "/out/known.timeline.jsonl")
         let shorter = SyntheticTimeline.knownAnswer.split(separator: "\n").prefix(9).joined(separator: "\n") + "\n"
-        try write(shorter, "out/known.timeline.jsonl")
+        try scratch.write(shorter, "out/known.timeline.jsonl")
         let output = try MienBinary.run(["summarize", root + "/out", "--out", root + "/s.csv"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("does not match its meta file") && output.stderr.contains("counts 10 records, the timeline has 9"),

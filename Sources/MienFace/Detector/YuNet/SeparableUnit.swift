@@ -7,8 +7,6 @@ import MienNN
 struct SeparableUnit: Sendable {
     let pointwise: Conv2D
     let depthwise: DepthwiseConv2D
-    /// `pointwise` for the fast path (`PointwiseConv`: few channels, no GEMM packing).
-    let fastPointwise: PointwiseConv
     /// Both convolutions as one pass (`SeparableKernel`), the fast path.
     let fused: SeparableKernel
 
@@ -28,8 +26,8 @@ struct SeparableUnit: Sendable {
         precondition(pointwise.outChannels == depthwise.channels, "pointwise output must feed the depthwise convolution")
         self.pointwise = pointwise
         self.depthwise = depthwise
-        fastPointwise = PointwiseConv(weight: pointwise.weight.reshaped([pointwise.outChannels, pointwise.inChannels]),
-                                      bias: pointwise.bias ?? [Float](repeating: 0, count: pointwise.outChannels))
+        let fastPointwise = PointwiseConv(weight: pointwise.weight.reshaped([pointwise.outChannels, pointwise.inChannels]),
+                                          bias: pointwise.bias ?? [Float](repeating: 0, count: pointwise.outChannels))
         fused = SeparableKernel(pointwise: fastPointwise, depthwise: depthwise)
     }
 
@@ -51,9 +49,6 @@ struct SeparableUnit: Sendable {
 
     /// The unit, fast path: both convolutions in one pass.
     func callAsFunction(_ x: Tensor) -> Tensor { fused(x) }
-
-    /// The unit as two separate fast convolutions (the same bits as the fused pass).
-    func unfused(_ x: Tensor) -> Tensor { depthwise(fastPointwise(x)) }
 
     /// The unit through both convolutions' references, for tests.
     func reference(_ x: Tensor) -> Tensor { depthwise.reference(pointwise.reference(x)) }

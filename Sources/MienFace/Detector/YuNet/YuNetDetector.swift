@@ -76,9 +76,31 @@ public struct YuNetDetector: Sendable {
     /// The network input for `image`: `[1, 3, H', W']`, pixel values as floats in
     /// RGB planes, zero-padded at the bottom and right to `H'`, `W'`, the sides
     /// rounded up to multiples of 32.
+    /// The detector itself never makes it: its first layers stream from the
+    /// pixels (`YuNetNetwork.run`); tests and the layer-by-layer path take it.
     public static func input(_ image: PixelImage) throws(NNError) -> Tensor {
         try check(image)
-        return input(image, rows: 0..<padded(image.height))
+        let (w, h) = (image.width, image.height)
+        let pw = padded(w), ph = padded(h)
+        var x = Tensor(shape: [1, 3, ph, pw])
+        let planar = image.layout == .rgbPlanar
+        x.data.withUnsafeMutableBufferPointer { out in
+            image.pixels.withUnsafeBufferPointer { px in
+                for c in 0..<3 {
+                    for y in 0..<h {
+                        let dst = out.baseAddress! + (c * ph + y) * pw
+                        if planar {
+                            let src = px.baseAddress! + (c * h + y) * w
+                            for i in 0..<w { dst[i] = Float(src[i]) }
+                        } else {
+                            let src = px.baseAddress! + y * w * 3 + c
+                            for i in 0..<w { dst[i] = Float(src[3 &* i]) }
+                        }
+                    }
+                }
+            }
+        }
+        return x
     }
 
     /// A side rounded up to a multiple of 32.
@@ -92,31 +114,5 @@ public struct YuNetDetector: Sendable {
         guard image.width > 0 && image.height > 0 else {
             throw NNError(.badInput, "the face detector got an empty \(image.width)x\(image.height) image")
         }
-    }
-
-    /// Rows `rows` of the padded input (`[1, 3, rows.count, W']`). The detector
-    /// itself never makes the float input: its first layers stream from the pixels.
-    static func input(_ image: PixelImage, rows: Range<Int>) -> Tensor {
-        let (w, h) = (image.width, image.height)
-        let pw = padded(w), ph = rows.count
-        var x = Tensor(shape: [1, 3, ph, pw])
-        let planar = image.layout == .rgbPlanar
-        x.data.withUnsafeMutableBufferPointer { out in
-            image.pixels.withUnsafeBufferPointer { px in
-                for c in 0..<3 {
-                    for y in rows.clamped(to: 0..<h) {
-                        let dst = out.baseAddress! + (c * ph + y - rows.lowerBound) * pw
-                        if planar {
-                            let src = px.baseAddress! + (c * h + y) * w
-                            for i in 0..<w { dst[i] = Float(src[i]) }
-                        } else {
-                            let src = px.baseAddress! + y * w * 3 + c
-                            for i in 0..<w { dst[i] = Float(src[3 &* i]) }
-                        }
-                    }
-                }
-            }
-        }
-        return x
     }
 }
