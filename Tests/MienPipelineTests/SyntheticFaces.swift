@@ -1,20 +1,15 @@
 import Foundation
+import MienNN
 import MienPipeline
 
-/// SplitMix64: a tiny seeded generator, so every synthetic video is the same
-/// on every run and machine.
+/// MienNN's SplitMix64 with Gaussian samples, so every synthetic video is the
+/// same on every run and machine.
 struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
+    var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Standard normal sample (Box-Muller).
     mutating func gaussian() -> Double {
