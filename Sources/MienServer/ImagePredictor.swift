@@ -64,7 +64,9 @@ public struct ImagePredictor: Sendable {
         guard let frame = result.records.first, frame.status == .ok || frame.status == .damaged else {
             throw APIError(.unprocessableContent, "the \(kind == "jpg" ? "JPEG" : "PNG") image could not be decoded")
         }
-        return frame.faces
+        // An image is a timeline of one record: each face is a track of its own,
+        // kept by its score as the assemblers would (YuNet reports faces from 0.3).
+        return frame.faces.filter { $0.score >= analyzer.settings.trackMinScore }
     }
 
     /// `{"faces":[...]}` for `faces`.

@@ -22,13 +22,16 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Leave out faces whose track has fewer samples than this (often false faces; default 1: keep all).")
     var minTrackSamples: Int?
 
+    @Option(help: "Leave out faces whose track's mean detection score is lower than this (0 to 1; default 0.5).")
+    var trackMinScore: Double?
+
     @Option(help: "Face detector (\(DetectorKind.names); default \(DetectorKind.default.rawValue)).")
     var detector: DetectorKind?
 
     @Option(help: "Emotion classifier (\(ClassifierRegistry.names.joined(separator: ", "))).")
     var classifier: String?
 
-    @Option(help: "Classifier arithmetic: int8 or fp32 (default: int8 where the classifier has an int8 form).")
+    @Option(help: "Classifier arithmetic: int8 or fp32 (default: int8 where the classifier has an int8 form and the CPU has AVX-512 VNNI).")
     var precision: Precision?
 
     func validate() throws {
@@ -45,6 +48,7 @@ struct AnalysisOptions: ParsableArguments {
             if let minFace { settings.minFace = minFace }
             if let detector { settings.detector = detector }
             if let minTrackSamples { settings.minTrackSamples = minTrackSamples }
+            if let trackMinScore { settings.trackMinScore = trackMinScore }
             if let classifier { settings.classifier = classifier }
             if let precision { settings.precision = precision }
             settings.precision = settings.resolvedPrecision

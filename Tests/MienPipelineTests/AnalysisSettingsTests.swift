@@ -37,7 +37,8 @@ struct AnalysisSettingsTests {
     @Test(arguments: [
         AnalysisSettings(fps: 0), AnalysisSettings(fps: -1), AnalysisSettings(fps: .infinity),
         AnalysisSettings(minFace: 5), AnalysisSettings(minFace: 10, detector: .mtcnn), AnalysisSettings(minFace: 7, detector: .yunet),
-        AnalysisSettings(minTrackSamples: 0), AnalysisSettings(classifier: "resnet-1000"),
+        AnalysisSettings(minTrackSamples: 0), AnalysisSettings(trackMinScore: -0.1), AnalysisSettings(trackMinScore: 1.5),
+        AnalysisSettings(trackMinScore: .nan), AnalysisSettings(classifier: "resnet-1000"),
         AnalysisSettings(smoothing: .ema(timeConstant: -1)),
         AnalysisSettings(tracker: TrackerSettings(iouThreshold: 1.5)), AnalysisSettings(tracker: TrackerSettings(maxGap: -1)),
     ])
@@ -49,6 +50,8 @@ struct AnalysisSettingsTests {
         #expect(AnalysisSettings().detector == .yunet)
         #expect(try Self.decode("analysis:\n  detector: mtcnn\n").analysis.detector == .mtcnn)
         #expect(try Self.decode("analysis:\n  min_track_samples: 3\n").analysis.minTrackSamples == 3)
+        #expect(AnalysisSettings().trackMinScore == 0.5)
+        #expect(try Self.decode("analysis:\n  track_min_score: 0.7\n").analysis.trackMinScore == 0.7)
         #expect(throws: (any Error).self) { try Self.decode("analysis:\n  detector: haar\n") }
         try AnalysisSettings(minFace: 10, detector: .yunet).validate()    // YuNet's finest level has stride 8
     }
@@ -73,7 +76,8 @@ struct AnalysisSettingsTests {
 
     @Test func settingsRoundTripThroughJSON() throws {
         let settings = AnalysisSettings(fps: 2, minFace: 16, detector: .mtcnn, precision: .int8, smoothing: .hmm(stickiness: 0.9),
-                                        tracker: TrackerSettings(iouThreshold: 0.2, maxGap: 3), minTrackSamples: 2)
+                                        tracker: TrackerSettings(iouThreshold: 0.2, maxGap: 3), minTrackSamples: 2,
+                                        trackMinScore: 0.65)
         let data = try JSONEncoder().encode(settings)
         #expect(try JSONDecoder().decode(AnalysisSettings.self, from: data) == settings)
         let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]

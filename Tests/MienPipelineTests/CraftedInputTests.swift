@@ -14,7 +14,7 @@ struct CraftedInputTests {
                           "9223372036854775808", "1e308", "1e309", "-1", "-9223372036854775809", ".nan", ".inf", "-.inf", "0.5",
                           "1:30", "9223372036854775807:1", "1:1:1:1:1:1:1:1:1:1:1"]
 
-    static let jobKeys = ["fps", "min_face", "track_iou", "track_max_gap", "min_track_samples"]
+    static let jobKeys = ["fps", "min_face", "track_iou", "track_max_gap", "min_track_samples", "track_min_score"]
 
     @Test(arguments: jobKeys, numbers)
     func jobNumbers(key: String, value: String) {

@@ -85,6 +85,37 @@ struct ShardAnalyzerTests {
         #expect(throws: AnalysisError.self) { try AnalysisSettings(minTrackSamples: 0).validate() }
     }
 
+    /// YuNet reports faces from 0.3; a track is kept by its mean score. A real
+    /// face scoring 0.4 in one frame keeps that frame; a false face scoring
+    /// 0.35-0.6 (mean under 0.5) is left out, however many samples it has.
+    @Test func facesOfLowScoringTracksAreLeftOutAndCounted() throws {
+        var tracks = ShardTracks(start: 0)
+        var records: [FrameRecord] = []
+        let realScores = [0.9, 0.4, 0.85, 0.95], falseScores = [0.35, 0.6, 0.4, 0.45]
+        for (k, t) in [0.0, 0.5, 1.0, 1.5].enumerated() {
+            var real = Self.face(0, x: 100), fake = Self.face(1, x: 300)
+            real.score = realScores[k]
+            fake.score = falseScores[k]
+            records.append(FrameRecord(t: t, frame: nil, frameTime: t, status: .ok, faces: [real, fake]))
+            tracks.append(time: t, tracks: [0, 1], boxes: [FaceBox(x: 100, y: 10, width: 40, height: 50),
+                                                          FaceBox(x: 300, y: 10, width: 40, height: 50)])
+        }
+        let shard = ShardResult(task: ShardTask(index: 0, start: 0, end: 2, firstFrame: nil), records: records, tracks: tracks,
+                                decode: DecodeStats(), readError: nil, times: StageTimes())
+        let judged = try TimelineAssembler(settings: AnalysisSettings()).assembleCounting([shard])
+        #expect(judged.transientFaces == 4)
+        #expect(judged.records.map { $0.faces.map(\.score) } == realScores.map { [$0] }, "the 0.4 face of the real track stays")
+        let lenient = try TimelineAssembler(settings: AnalysisSettings(trackMinScore: 0.4)).assembleCounting([shard])
+        #expect(lenient.transientFaces == 0 && lenient.records.allSatisfy { $0.faces.count == 2 })
+        // One record (an image): each face is judged by its own score.
+        var single = shard
+        single.records = [records[1]]
+        let image = try TimelineAssembler(settings: AnalysisSettings(trackMinScore: 0.5)).assembleCounting([single])
+        #expect(image.transientFaces == 1 && image.records[0].faces.map(\.score) == [0.6])
+        #expect(try TimelineAssembler(settings: AnalysisSettings(trackMinScore: 0.4)).assembleCounting([single]).records[0].faces.map(\.score)
+                == [0.4, 0.6])
+    }
+
     @Test func timestampsGoingBackwardsStartNewTracks() throws {
         var stage = TrackingStage(settings: TrackerSettings(), start: 0)
         stage.startStream()

@@ -49,7 +49,8 @@ public enum DetectorKind: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Loads this detector from `modelDirectory` (nil: `ModelDirectory.locate()`)
     /// for faces of at least `minFaceSize` pixels. `yunetScoreThreshold` replaces
-    /// YuNet's default score threshold (benchmarks that sweep thresholds); MTCNN's
+    /// YuNet's default score threshold (analyses, which judge whole tracks, and
+    /// benchmarks that sweep thresholds); MTCNN's
     /// thresholds are its cascade's own and stay.
     /// - Throws: `ModelNotFound` or `NNError` naming the file and the cause.
     public func load(modelDirectory: String? = nil, minFaceSize: Int, yunetScoreThreshold: Double? = nil) throws -> any FaceDetector {

@@ -15,14 +15,17 @@ public struct AnalysisModels: Sendable {
     /// The folder the weights came from.
     public let directory: String
 
-    /// Loads the detector and the classifier `settings` name.
+    /// Loads the detector and the classifier `settings` name. YuNet runs at
+    /// `AnalysisSettings.candidateScore`: the timeline keeps a face by its
+    /// track's mean score (`trackMinScore`), not by the face's own.
     /// - Parameter directory: the model folder; nil finds it (`ModelDirectory.locate()`).
     /// - Throws: `AnalysisError.modelUnavailable` naming the file and the cause.
     public init(settings: AnalysisSettings, directory: String? = nil) throws(AnalysisError) {
         do {
             let folder = try directory ?? ModelDirectory.locate()
             self.directory = folder
-            detector = try settings.detector.load(modelDirectory: folder, minFaceSize: settings.minFace)
+            detector = try settings.detector.load(modelDirectory: folder, minFaceSize: settings.minFace,
+                                                  yunetScoreThreshold: AnalysisSettings.candidateScore)
             detectorKind = settings.detector
             classifier = try ClassifierRegistry.load(settings.classifier, precision: settings.resolvedPrecision)
         } catch {

@@ -12,7 +12,8 @@ import MienMedia
 ///    its faces counted per global track and, when smoothing is on, their
 ///    `(t, probabilities)` appended to a `SmoothingSpill` file, grouped per
 ///    track within the shard;
-/// 2. tracks shorter than `min_track_samples` are known; each other track is
+/// 2. transient tracks (shorter than `min_track_samples`, or scoring under
+///    `track_min_score` on average) are known; each other track is
 ///    read back from the spill, smoothed whole (`TrackSmoother`, exactly as
 ///    `TimelineAssembler` does) and its results written over its slots;
 ///    then every shard is loaded again and its records emitted with per-video
@@ -73,7 +74,7 @@ public struct StreamingTimelineAssembler: Sendable {
         var mappings: [[Int: Int]] = []
         var shardPieces: [[Int: (slot: Int, count: Int)]] = []  // per shard: global track -> its piece of the spill
         var pieces: [Int: [(slot: Int, count: Int)]] = [:]  // per global track, in time order
-        var samples: [Int: Int] = [:]
+        var tallies: [Int: TrackTally] = [:]
         var records = 0
         var lastStart = -Double.infinity
         for i in 0..<shardCount {
@@ -95,7 +96,7 @@ public struct StreamingTimelineAssembler: Sendable {
             for record in shard.records {
                 for face in record.faces {
                     let g = mapping[face.track] ?? face.track
-                    samples[g, default: 0] += 1
+                    tallies[g, default: TrackTally()].add(face)
                     if spill != nil { byTrack[g, default: []].append((record.t, face.probs)) }
                 }
             }
@@ -111,13 +112,11 @@ public struct StreamingTimelineAssembler: Sendable {
             shardPieces.append(slots)
         }
 
-        // Tracks too short to keep (an image, a single record, keeps all).
+        // Tracks left out: too short (not in an image) or scoring too low.
         var transient = Set<Int>()
-        if settings.minTrackSamples > 1 && records > 1 {
-            for (g, n) in samples where n < settings.minTrackSamples {
-                transient.insert(g)
-                summary.counts.transientFaces += n
-            }
+        for (g, tally) in tallies where tally.isTransient(settings: settings, records: records) {
+            transient.insert(g)
+            summary.counts.transientFaces += tally.samples
         }
 
         // Smoothing, one whole track at a time.

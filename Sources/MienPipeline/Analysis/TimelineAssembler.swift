@@ -2,7 +2,8 @@ import MienFace
 
 /// Turns a video's shard results into its timeline: shards in time order,
 /// shard-local track ids stitched into per-video ids (`TrackStitcher`), the
-/// faces of tracks shorter than `min_track_samples` left out, and each track's
+/// faces of tracks shorter than `min_track_samples` or with a mean score under
+/// `track_min_score` left out, and each track's
 /// probabilities smoothed over time (`TrackSmoother`).
 ///
 /// Everything in memory at once: the plain reference for
@@ -24,7 +25,8 @@ public struct TimelineAssembler: Sendable {
     }
 
     /// `assemble`, and how many faces were left out as transient (tracks shorter than
-    /// `settings.minTrackSamples`; their ids are not reused, so ids can have gaps).
+    /// `settings.minTrackSamples` or scoring under `settings.trackMinScore` on
+    /// average; their ids are not reused, so ids can have gaps).
     public func assembleCounting(_ shards: [ShardResult]) throws(AnalysisError) -> (records: [FrameRecord], transientFaces: Int) {
         let stitched = TrackStitcher(settings: settings.tracker).stitch(shards.map(\.tracks))
         let order = shards.indices.sorted { shards[$0].task.start < shards[$1].task.start }
@@ -38,21 +40,22 @@ public struct TimelineAssembler: Sendable {
                 records.append(record)
             }
         }
-        let transient = Self.dropTransient(&records, minSamples: settings.minTrackSamples)
+        let transient = Self.dropTransient(&records, settings: settings)
         try smooth(&records)
         return (records, transient)
     }
 
-    /// Removes the faces of tracks with fewer than `minSamples` faces, unless the
-    /// timeline has a single record (an image); returns how many were removed.
-    static func dropTransient(_ records: inout [FrameRecord], minSamples: Int) -> Int {
-        guard minSamples > 1 && records.count > 1 else { return 0 }
-        var samples: [Int: Int] = [:]
-        for record in records { for face in record.faces { samples[face.track, default: 0] += 1 } }
+    /// Removes the faces of the tracks `isTransient` judges; returns how many were removed.
+    static func dropTransient(_ records: inout [FrameRecord], settings: AnalysisSettings) -> Int {
+        var tally: [Int: TrackTally] = [:]
+        for record in records { for face in record.faces { tally[face.track, default: TrackTally()].add(face) } }
+        let count = records.count
+        let transient = Set(tally.filter { $0.value.isTransient(settings: settings, records: count) }.keys)
+        guard !transient.isEmpty else { return 0 }
         var dropped = 0
         for r in records.indices {
             let before = records[r].faces.count
-            records[r].faces.removeAll { samples[$0.track, default: 0] < minSamples }
+            records[r].faces.removeAll { transient.contains($0.track) }
             dropped += before - records[r].faces.count
         }
         return dropped

@@ -168,7 +168,8 @@ public struct TimelineCounts: Sendable, Hashable, Codable {
     /// Distinct track ids.
     public var tracks = 0
     /// Faces left out of the timeline because their track was shorter than
-    /// `min_track_samples` (likely false faces; not in `faces`).
+    /// `min_track_samples` or its mean score was under `track_min_score`
+    /// (likely false faces; not in `faces`).
     public var transientFaces = 0
 
     enum CodingKeys: String, CodingKey {
