@@ -57,6 +57,8 @@ def architecture(model_cfg: dict) -> dict:
             "strides": list(model_cfg.get("strides") or [2] * len(model_cfg["widths"])),
             "depths": list(model_cfg["depths"]), "se": bool(model_cfg.get("se", True)),
             "batch_norm_epsilon": BATCH_NORM_EPSILON}
+    if model_cfg.get("inner_widths") is not None:
+        arch["inner_widths"] = list(model_cfg["inner_widths"])      # a pruned network (Swift reads the tensors' shapes)
     return arch
 
 
@@ -169,8 +171,11 @@ def main(argv=None) -> int:
     model, ckpt = load_checkpoint(args.checkpoint)
     cfg = ckpt["config"]
     arch = architecture(cfg["model"])
-    if arch["block"] != "dense":
-        raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' only")
+    if arch["block"] not in ("dense", "ds"):
+        raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' and 'ds' only")
+    if arch["block"] == "ds":
+        print("note: the int8 form (quantize_expression_net.py, QuantizedExpressionNet) is built for 'dense' networks; "
+              "a shipped 'ds' network runs in fp32 until it has one", file=sys.stderr)
     if arch["input_size"] != 48:
         raise SystemExit(f"{args.checkpoint}: input size {arch['input_size']}; the export and Mien's aligner use 48x48")
     params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported

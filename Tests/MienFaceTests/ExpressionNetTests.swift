@@ -192,7 +192,9 @@ struct ExpressionNetLoadingTests {
             ("classes", nil, "'classes' is missing"),
             ("flip_averaging", "yes", "must be true or false"),
             ("architecture", "{not json", "not readable"),
-            ("architecture", #"{"block":"ds","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "only 'dense'"),
+            ("architecture", #"{"block":"cbam","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "only 'dense' and 'ds'"),
+            // A ds network read from a dense file: the first tensor it lacks is named.
+            ("architecture", #"{"block":"ds","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "stem.0.0.weight"),
             ("architecture", #"{"block":"dense","input_size":48,"stem":24,"widths":[24,48],"strides":[1],"depths":[1,1],"se":true,"batch_norm_epsilon":1e-5}"#, "unusable sizes"),
             // A smaller network than the tensors: the unused ones are named.
             ("architecture", #"{"block":"dense","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "fc.weight"),

@@ -8,7 +8,7 @@ import MienNN
 /// shortcut = x, or conv1x1(stride) when the shape changes
 /// y        = relu(body * SE(body) + shortcut)      (relu(body + shortcut) without SE)
 /// ```
-struct BasicBlock: Sendable {
+struct BasicBlock: ExpressionBlock {
     let conv1: Conv2D
     let conv2: Conv2D
     /// nil: the block has no squeeze-excitation.
@@ -28,10 +28,6 @@ struct BasicBlock: Sendable {
 
     func callAsFunction(_ x: Tensor) -> Tensor {
         let body = conv2(conv1(x))
-        let skip = shortcut.map { $0(x) } ?? x
-        if let excite { return excite(body, shortcut: skip) }
-        var y = Add.apply(body, skip)
-        y.data.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = max($0[i], 0) } }
-        return y
+        return Self.finish(body, shortcut: shortcut.map { $0(x) } ?? x, excite: excite)
     }
 }

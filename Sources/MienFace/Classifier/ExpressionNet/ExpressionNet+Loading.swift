@@ -5,7 +5,7 @@ extension ExpressionNet {
     /// The network's shape as `Models/training/export.py` writes it into the
     /// weight file's `architecture` metadata (the training config's `model` section).
     struct Architecture: Decodable, Equatable {
-        /// Only `dense` (ResNet basic blocks) is built here.
+        /// `dense` (ResNet basic blocks) or `ds` (depthwise-separable blocks).
         var block: String
         var inputSize: Int
         var stem: Int
@@ -42,18 +42,36 @@ extension ExpressionNet {
             let arch = try architecture(loader.file)
             let labels = try classes(loader.file)
             let eps = arch.batchNormEpsilon
-            let stem = try convolution(loader, "stem", 1, arch.stem, kernel: 3, stride: 1, relu: true, epsilon: eps)
-            var blocks: [BasicBlock] = []
+            let separable = arch.block == "ds"
+            let stem = ExpressionStem(
+                conv: try convolution(loader, separable ? "stem.0" : "stem", 1, arch.stem, kernel: 3, stride: 1, relu: true, epsilon: eps),
+                separable: separable ? (try depthwise(loader, "stem.1", arch.stem, stride: 1, epsilon: eps),
+                                        try convolution(loader, "stem.2", arch.stem, arch.stem, kernel: 1, stride: 1, relu: true, epsilon: eps))
+                    : nil)
+            var blocks: [any ExpressionBlock] = []
             var channels = arch.stem
             for (width, (depth, stride)) in zip(arch.widths, zip(arch.depths, arch.strides)) {
                 for i in 0..<depth {
                     let prefix = "blocks.\(blocks.count)", s = i == 0 ? stride : 1
-                    blocks.append(BasicBlock(
-                        conv1: try convolution(loader, prefix + ".body.0", channels, width, kernel: 3, stride: s, relu: true, epsilon: eps),
-                        conv2: try convolution(loader, prefix + ".body.1", width, width, kernel: 3, stride: 1, relu: false, epsilon: eps),
-                        excite: arch.se ? try squeezeExcite(loader, prefix + ".se", channels: width) : nil,
-                        shortcut: s == 1 && channels == width ? nil
-                            : try convolution(loader, prefix + ".shortcut", channels, width, kernel: 1, stride: s, relu: false, epsilon: eps)))
+                    let excite = arch.se ? try squeezeExcite(loader, prefix + ".se", channels: width) : nil
+                    let shortcut = s == 1 && channels == width ? nil
+                        : try convolution(loader, prefix + ".shortcut", channels, width, kernel: 1, stride: s, relu: false, epsilon: eps)
+                    if separable {
+                        // A pruned block is narrower between its pointwise convolutions: the width is the tensor's.
+                        let inner = try outputChannels(loader, prefix + ".body.1.0.weight")
+                        blocks.append(SeparableBlock(
+                            depthwise1: try depthwise(loader, prefix + ".body.0", channels, stride: s, epsilon: eps),
+                            pointwise1: try convolution(loader, prefix + ".body.1", channels, inner, kernel: 1, stride: 1, relu: true, epsilon: eps),
+                            depthwise2: try depthwise(loader, prefix + ".body.2", inner, stride: 1, epsilon: eps),
+                            pointwise2: try convolution(loader, prefix + ".body.3", inner, width, kernel: 1, stride: 1, relu: false, epsilon: eps),
+                            excite: excite, shortcut: shortcut))
+                    } else {
+                        let inner = try outputChannels(loader, prefix + ".body.0.0.weight")
+                        blocks.append(BasicBlock(
+                            conv1: try convolution(loader, prefix + ".body.0", channels, inner, kernel: 3, stride: s, relu: true, epsilon: eps),
+                            conv2: try convolution(loader, prefix + ".body.1", inner, width, kernel: 3, stride: 1, relu: false, epsilon: eps),
+                            excite: excite, shortcut: shortcut))
+                    }
                     channels = width
                 }
             }
@@ -78,8 +96,8 @@ extension ExpressionNet {
         do { arch = try JSONDecoder().decode(Architecture.self, from: Data(json.utf8)) } catch {
             throw NNError(.unreadableFile, "\(file.path): metadata 'architecture' is not readable: \(error)")
         }
-        guard arch.block == "dense" else {
-            throw NNError(.unreadableFile, "\(file.path): block '\(arch.block)' is not built by Mien (only 'dense')")
+        guard arch.block == "dense" || arch.block == "ds" else {
+            throw NNError(.unreadableFile, "\(file.path): block '\(arch.block)' is not built by Mien (only 'dense' and 'ds')")
         }
         guard arch.inputSize > 0, arch.stem > 0, !arch.widths.isEmpty, arch.widths.count == arch.depths.count,
               arch.widths.count == arch.strides.count, (arch.widths + arch.depths + arch.strides).allSatisfy({ $0 > 0 }) else {
@@ -117,13 +135,33 @@ extension ExpressionNet {
                             stride: Int, relu: Bool, epsilon: Float) throws(NNError) -> Conv2D {
         let conv = Conv2D(weight: try loader.tensor(prefix + ".0.weight", shape: [cout, cin, kernel, kernel]),
                           stride: (stride, stride), padding: .symmetric(kernel / 2), activation: relu ? .relu : nil)
-        let bn = prefix + ".1"
-        let norm = BatchNorm(gamma: try loader.vector(bn + ".weight", count: cout),
-                             beta: try loader.vector(bn + ".bias", count: cout),
-                             mean: try loader.vector(bn + ".running_mean", count: cout),
-                             variance: try loader.vector(bn + ".running_var", count: cout),
-                             epsilon: epsilon)
-        return norm.folded(into: conv)
+        return try batchNorm(loader, prefix + ".1", cout, epsilon: epsilon).folded(into: conv)
+    }
+
+    /// PyTorch's `BatchNorm2d` at `prefix` (weight, bias, running mean and variance).
+    static func batchNorm(_ loader: WeightLoader, _ bn: String, _ channels: Int, epsilon: Float) throws(NNError) -> BatchNorm {
+        BatchNorm(gamma: try loader.vector(bn + ".weight", count: channels),
+                  beta: try loader.vector(bn + ".bias", count: channels),
+                  mean: try loader.vector(bn + ".running_mean", count: channels),
+                  variance: try loader.vector(bn + ".running_var", count: channels),
+                  epsilon: epsilon)
+    }
+
+    /// PyTorch's `Sequential(Conv2d(groups=channels, 3x3, pad 1, bias=False), BatchNorm2d)`
+    /// at `prefix`, as one depthwise convolution with the batch norm folded in.
+    static func depthwise(_ loader: WeightLoader, _ prefix: String, _ channels: Int, stride: Int,
+                          epsilon: Float) throws(NNError) -> DepthwiseConv2D {
+        let conv = DepthwiseConv2D(weight: try loader.tensor(prefix + ".0.weight", shape: [channels, 1, 3, 3]),
+                                   stride: (stride, stride), padding: .symmetric(1))
+        return try batchNorm(loader, prefix + ".1", channels, epsilon: epsilon).folded(into: conv)
+    }
+
+    /// The output channels of the 4-d tensor `name` (a pruned block's inner width).
+    static func outputChannels(_ loader: WeightLoader, _ name: String) throws(NNError) -> Int {
+        guard let entry = loader.file.entries[name], entry.shape.count == 4, entry.shape[0] > 0 else {
+            throw NNError(.missingTensor, "\(loader.file.path): tensor '\(name)' is missing or not 4-d")
+        }
+        return entry.shape[0]
     }
 
     /// The squeeze-excitation at `prefix` (`fc1`, `fc2`: 1x1 convolutions with bias).

@@ -2,13 +2,14 @@ import Foundation
 import MienNN
 
 /// Mien's own expression classifier, trained on FER-2013 by `Models/training`
-/// (a residual CNN of ResNet basic blocks with squeeze-excitation): 48x48 gray
-/// faces in, 7 softmax probabilities out.
+/// (a residual CNN with squeeze-excitation, of ResNet basic blocks, `dense`, or
+/// of depthwise-separable blocks, `ds`): 48x48 gray faces in, 7 softmax
+/// probabilities out.
 ///
 /// ```
 /// [N, 1, 48, 48]        pixels mapped by (x / 255 - 0.5) / 0.25
-/// conv 3x3 pad 1 + ReLU                        stem
-/// BasicBlock per stage (first one strided)     e.g. 24 @48, 48 @24, 112 @12, 240 @6
+/// conv 3x3 pad 1 + ReLU                        stem (ds: then dw3x3, pw1x1 + ReLU)
+/// blocks per stage (first one strided)         BasicBlock or SeparableBlock, e.g. 24 @48, 48 @24, 112 @12, 240 @6
 /// global average pool, linear                  [N, 7] logits
 /// softmax                                      [N, 7]
 /// ```
@@ -27,10 +28,10 @@ public struct ExpressionNet: EmotionClassifier {
     public let weightFileBytes: Int
     public let weightFile: String
 
-    /// conv 3x3 + BN + ReLU.
-    let stem: Conv2D
+    /// conv 3x3 + BN + ReLU (ds: then the separable convolution).
+    let stem: ExpressionStem
     /// The residual blocks in order.
-    let blocks: [BasicBlock]
+    let blocks: [any ExpressionBlock]
     /// The linear classifier on the pooled features.
     let head: Dense
     /// Whether each face's probabilities are the mean of the face's and its
@@ -39,7 +40,7 @@ public struct ExpressionNet: EmotionClassifier {
     /// sets it; it doubles the work per face.
     public let flipAveraging: Bool
 
-    init(labels: [Emotion], inputSize: Int, stem: Conv2D, blocks: [BasicBlock], head: Dense, flipAveraging: Bool,
+    init(labels: [Emotion], inputSize: Int, stem: ExpressionStem, blocks: [any ExpressionBlock], head: Dense, flipAveraging: Bool,
          parameterCount: Int, weightFileBytes: Int, weightFile: String) {
         self.labels = labels
         self.flipAveraging = flipAveraging

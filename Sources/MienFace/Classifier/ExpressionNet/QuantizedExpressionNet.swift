@@ -34,16 +34,22 @@ public struct QuantizedExpressionNet: EmotionClassifier {
     static let chunk = 8
 
     /// The int8 form of `model` with `calibration`'s activation scales.
-    /// - Throws: `NNError` when a scale is missing or not positive.
+    /// - Throws: `NNError` when a scale is missing or not positive, or when the
+    ///   network is not a `dense` one (the int8 form has no depthwise-separable blocks).
     public init(_ model: ExpressionNet, calibration: Int8Calibration, calibrationFile: String) throws(NNError) {
+        let dense = model.blocks.compactMap { $0 as? BasicBlock }
+        guard model.stem.separable == nil, dense.count == model.blocks.count else {
+            throw NNError(.unreadableFile, "\(model.weightFile): the int8 form is built for 'dense' networks only, "
+                + "not for depthwise-separable blocks; use precision fp32")
+        }
         (labels, preprocessing, parameterCount) = (model.labels, model.preprocessing, model.parameterCount)
         (weightFileBytes, weightFile, flipAveraging) = (model.weightFileBytes, model.weightFile, model.flipAveraging)
         self.calibrationFile = calibrationFile
-        stem = model.stem
+        stem = model.stem.conv
         stemScale = try calibration.scale("stem", file: calibrationFile)
         var blocks: [QuantizedBasicBlock] = [], outputs: [Float?] = []
         var input = stemScale
-        for (k, block) in model.blocks.enumerated() {
+        for (k, block) in dense.enumerated() {
             let mid = try calibration.scale("block\(k + 1).mid", file: calibrationFile)
             blocks.append(QuantizedBasicBlock(block, inputScale: input, midScale: mid))
             if k + 1 < model.blocks.count {

@@ -1,0 +1,106 @@
+"""A small depthwise-separable ExpressionNet with random weights, and PyTorch's
+outputs for it: the fixture of Mien's Swift parity test for ``ds`` networks,
+so that the Swift side is checked before a trained ``ds`` model is shipped.
+
+    Models/.venv/bin/python -m Models.training.make_ds_test_model
+
+(run from the repository root). Writes
+
+    Models/reference/expression_net_ds_test.safetensors            weights and metadata, as export.py writes them
+    Models/reference/expression_net_ds_test_reference.safetensors  8 synthetic uint8 faces, the network's input,
+                                                                   logits, probabilities, stem and last block of face 0
+
+The network has a ds stem, a strided block with a 1x1 shortcut, an identity
+block, squeeze-excitation, and pruned inner widths (``inner_widths``), with
+batch-norm statistics drawn at random so that folding them is checked too.
+Both files are deterministic (seeded; ``safetensors_io`` writes the same bytes).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import data as D
+from .model import build_model, count_params_macs
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+WEIGHTS = REFERENCE / "expression_net_ds_test.safetensors"
+OUTPUTS = REFERENCE / "expression_net_ds_test_reference.safetensors"
+SEED = 20_261_206
+CONFIG = {"block": "ds", "stem": 8, "widths": [16, 24], "depths": [1, 2], "strides": [2, 2], "se": True,
+          "inner_widths": [12, 16, 24], "input_size": 48}
+
+
+def random_model() -> torch.nn.Module:
+    """``CONFIG``'s network with seeded weights and batch-norm statistics, in eval mode."""
+    torch.manual_seed(SEED)
+    model = build_model(CONFIG)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.normal_(0, 0.2)
+                module.running_mean.normal_(0, 0.2)
+                module.running_var.uniform_(0.5, 2.0)
+    return model.eval()
+
+
+def faces() -> tuple[np.ndarray, list[str]]:
+    """8 uint8 48x48 images: a flat gray, a ramp, a checkerboard and 5 blurred noises."""
+    ramp = np.tile(np.linspace(0, 255, 48).round().astype(np.uint8), (48, 1))
+    checker = ((np.indices((48, 48)).sum(0) // 6) % 2 * 255).astype(np.uint8)
+    images, labels = [np.full((48, 48), 128, np.uint8), ramp, checker], ["flat gray 128", "ramp", "checkerboard"]
+    rng = np.random.default_rng(SEED)
+    for k in range(5):
+        noise = torch.from_numpy(rng.uniform(0, 255, (1, 1, 48, 48)).astype(np.float32))
+        if k:
+            noise = torch.nn.functional.avg_pool2d(noise, 2 * k + 1, 1, k, count_include_pad=False)
+        images.append(noise[0, 0].round().clamp(0, 255).numpy().astype(np.uint8))
+        labels.append(f"uniform noise, box blur {2 * k + 1}x{2 * k + 1}, seed {SEED}")
+    return np.stack(images), labels
+
+
+@torch.no_grad()
+def main() -> int:
+    from Models import safetensors_io                 # needs the safetensors package (Models/.venv)
+    from .export import architecture, weights
+    model = random_model()
+    params, macs = count_params_macs(model, CONFIG["input_size"])
+    safetensors_io.save(weights(model), str(WEIGHTS), {
+        "format": "mien-expression-net",
+        "architecture": json.dumps(architecture(CONFIG)),
+        "classes": ",".join(D.CLASSES),
+        "preprocessing": "48x48 gray, x / 255 in [0, 1]; the network computes (x - 0.5) / 0.25 first",
+        "provenance": f"random weights (seed {SEED}) from Models/training/make_ds_test_model.py: a test fixture, not a classifier",
+        "flip_averaging": "false",
+        "parameters": str(params),
+        "multiply_adds": str(macs),
+        "licence": "MIT, like the rest of Mien",
+    })
+    images, labels = faces()
+    pixels = torch.from_numpy(images[:, None].astype(np.float32)).div_(255)
+    seen = {}
+    hooks = [model.stem.register_forward_hook(lambda m, i, o: seen.__setitem__("stem", o)),
+             model.blocks[-1].register_forward_hook(lambda m, i, o: seen.__setitem__("last_block", o))]
+    logits = model(pixels)
+    for hook in hooks:
+        hook.remove()
+    safetensors_io.save({
+        "faces_uint8": images,
+        "input": ((pixels - 0.5) / 0.25).numpy(),
+        "logits": logits.numpy(),
+        "probabilities": logits.softmax(1).numpy(),
+        "sample0.stem": seen["stem"][:1].numpy(),
+        "sample0.last_block": seen["last_block"][:1].numpy(),
+    }, str(OUTPUTS), {"model": WEIGHTS.name, "torch": torch.__version__, "faces": json.dumps(labels),
+                      "input": "the network's input after (x / 255 - 0.5) / 0.25, [8,1,48,48]"})
+    print(f"wrote {WEIGHTS.name} ({params:,} parameters, {macs:,} multiply-adds) and {OUTPUTS.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
