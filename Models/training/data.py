@@ -94,6 +94,24 @@ def load_split(split: str, source: Path = DEFAULT_SOURCE, cache: Path = DEFAULT_
     return images_t, labels, names
 
 
+def synthetic_faces(seed: int, noises: int) -> tuple[list[np.ndarray], list[str]]:
+    """uint8 48x48 test images that need no data set: a flat gray, a horizontal
+    ramp, a 6-pixel checkerboard, then ``noises`` uniform noises (seeded), the
+    k-th box-blurred over ``2k+1`` pixels (the first not blurred)."""
+    ramp = np.tile(np.linspace(0, 255, 48).round().astype(np.uint8), (48, 1))
+    checker = ((np.indices((48, 48)).sum(0) // 6) % 2 * 255).astype(np.uint8)
+    faces = [np.full((48, 48), 128, np.uint8), ramp, checker]
+    labels = ["flat gray 128", "horizontal ramp 0..255", "6-pixel checkerboard"]
+    rng = np.random.default_rng(seed)
+    for k in range(noises):
+        noise = torch.from_numpy(rng.uniform(0, 255, (1, 1, 48, 48)).astype(np.float32))
+        if k:
+            noise = torch.nn.functional.avg_pool2d(noise, 2 * k + 1, 1, k, count_include_pad=False)
+        faces.append(noise[0, 0].round().clamp(0, 255).numpy().astype(np.uint8))
+        labels.append(f"uniform noise, box blur {2 * k + 1}x{2 * k + 1}, seed {seed}")
+    return faces, labels
+
+
 def stratified_subset(labels: torch.Tensor, size: int, seed: int) -> torch.Tensor:
     """Indices of a class-proportional random subset of about ``size`` items (sorted)."""
     g = torch.Generator().manual_seed(seed)

@@ -91,18 +91,8 @@ def reference_faces(seed: int = SEED) -> tuple[np.ndarray, list[str]]:
         i = int((y == c).nonzero()[0])
         faces.append(x[i, 0].numpy())
         labels.append(f"PublicTest {cls}/{names[i]}")
-    ramp = np.tile(np.linspace(0, 255, 48).round().astype(np.uint8), (48, 1))
-    checker = ((np.indices((48, 48)).sum(0) // 6) % 2 * 255).astype(np.uint8)
-    faces += [np.full((48, 48), 128, np.uint8), ramp, checker]
-    labels += ["flat gray 128", "horizontal ramp 0..255", "6-pixel checkerboard"]
-    rng = np.random.default_rng(seed)
-    for k in range(6):
-        noise = torch.from_numpy(rng.uniform(0, 255, (1, 1, 48, 48)).astype(np.float32))
-        if k:
-            noise = torch.nn.functional.avg_pool2d(noise, 2 * k + 1, 1, k, count_include_pad=False)
-        faces.append(noise[0, 0].round().clamp(0, 255).numpy().astype(np.uint8))
-        labels.append(f"uniform noise, box blur {2 * k + 1}x{2 * k + 1}, seed {seed}")
-    return np.stack(faces), labels
+    synthetic, synthetic_labels = D.synthetic_faces(seed, 6)
+    return np.stack(faces + synthetic), labels + synthetic_labels
 
 
 class Deployed(torch.nn.Module):

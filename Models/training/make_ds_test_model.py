@@ -50,17 +50,8 @@ def random_model() -> torch.nn.Module:
 
 
 def faces() -> tuple[np.ndarray, list[str]]:
-    """8 uint8 48x48 images: a flat gray, a ramp, a checkerboard and 5 blurred noises."""
-    ramp = np.tile(np.linspace(0, 255, 48).round().astype(np.uint8), (48, 1))
-    checker = ((np.indices((48, 48)).sum(0) // 6) % 2 * 255).astype(np.uint8)
-    images, labels = [np.full((48, 48), 128, np.uint8), ramp, checker], ["flat gray 128", "ramp", "checkerboard"]
-    rng = np.random.default_rng(SEED)
-    for k in range(5):
-        noise = torch.from_numpy(rng.uniform(0, 255, (1, 1, 48, 48)).astype(np.float32))
-        if k:
-            noise = torch.nn.functional.avg_pool2d(noise, 2 * k + 1, 1, k, count_include_pad=False)
-        images.append(noise[0, 0].round().clamp(0, 255).numpy().astype(np.uint8))
-        labels.append(f"uniform noise, box blur {2 * k + 1}x{2 * k + 1}, seed {SEED}")
+    """8 uint8 48x48 images: a flat gray, a ramp, a checkerboard and 5 noises (``data.synthetic_faces``)."""
+    images, labels = D.synthetic_faces(SEED, 5)
     return np.stack(images), labels
 
 
