@@ -22,6 +22,51 @@ void mien_quantize_nchw(const float *x, int n, int c, int plane, float scale, ui
         }
 }
 
+/// clamp(round half to even(clamp(v / scale, -256, 256)) + zero, 0, 255).
+static inline uint8_t quantize_zero(float v, float scale, float zero) {
+    float q = v / scale;
+    q = q < -256.0f ? -256.0f : q;
+    q = q > 256.0f ? 256.0f : q;
+    q = (q + 12582912.0f) - 12582912.0f;   // round half to even: 1.5 * 2^23 works for either sign up to 2^22
+    q += zero;
+    q = q < 0.0f ? 0.0f : q;
+    q = q > 255.0f ? 255.0f : q;
+    return (uint8_t)q;
+}
+
+/// Pixels a block: each channel's run of a block is quantized into a small
+/// buffer (vectorized), then written across the block's pixels, which stay in L1.
+enum { QUANTIZE_BLOCK = 64 };
+
+void mien_quantize_nchw_zero(const float *x, int n, int c, int plane, float scale, int zero, uint8_t *out, int stride) {
+    uint8_t run[QUANTIZE_BLOCK];
+    for (int b = 0; b < n; b++)
+        for (int p0 = 0; p0 < plane; p0 += QUANTIZE_BLOCK) {
+            int len = plane - p0 < QUANTIZE_BLOCK ? plane - p0 : QUANTIZE_BLOCK;
+            uint8_t *to = out + ((size_t)b * plane + p0) * stride;
+            for (int ch = 0; ch < c; ch++) {
+                const float *from = x + ((size_t)b * c + ch) * plane + p0;
+                for (int i = 0; i < len; i++) run[i] = quantize_zero(from[i], scale, (float)zero);
+                for (int i = 0; i < len; i++) to[(size_t)i * stride + ch] = run[i];
+            }
+        }
+}
+
+void mien_nhwc_to_nchw(const float *values, int n, int plane, int c, int stride, int relu, float *out) {
+    for (int b = 0; b < n; b++)
+        for (int p0 = 0; p0 < plane; p0 += QUANTIZE_BLOCK) {
+            int len = plane - p0 < QUANTIZE_BLOCK ? plane - p0 : QUANTIZE_BLOCK;
+            const float *from = values + ((size_t)b * plane + p0) * stride;
+            for (int ch = 0; ch < c; ch++) {
+                float *to = out + ((size_t)b * c + ch) * plane + p0;
+                if (relu)
+                    for (int i = 0; i < len; i++) { float v = from[(size_t)i * stride + ch]; to[i] = v > 0.0f ? v : 0.0f; }
+                else
+                    for (int i = 0; i < len; i++) to[i] = from[(size_t)i * stride + ch];
+            }
+        }
+}
+
 void mien_channel_mean(const float *values, int n, int plane, int c, int stride, float *out) {
     for (int b = 0; b < n; b++) {
         float *sum = out + (size_t)b * c;

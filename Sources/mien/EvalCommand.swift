@@ -49,11 +49,26 @@ extension Mien {
         @Flag(help: "Print one JSON object instead of tables.")
         var json = false
 
+        @Option(help: ArgumentHelp("Measure mini-Xception's int8 activation scales on DATASET (FER-2013 Training; "
+                                   + "--limit images, 1000 by default) and write them to FILE (Models/mini_xception.int8.json).",
+                                   valueName: "FILE"))
+        var calibrateInt8: String?
+
+        @Option(help: "Percentile of each activation's absolute values that --calibrate-int8 maps to the top of its range (default 100: the largest, which measured best for mini-Xception).")
+        var calibrationPercentile = 100.0
+
         @OptionGroup(title: "Face alignment")
         var alignment: AlignOptions
 
         func validate() throws {
             if batch < 1 { throw ValidationError("--batch must be at least 1.") }
+            if !(calibrationPercentile > 0 && calibrationPercentile <= 100) {
+                throw ValidationError("--calibration-percentile must lie in (0, 100].")
+            }
+            if calibrateInt8 != nil && (!compare.isEmpty || alignment.align || alignment.measureTemplate
+                                        || (classifier ?? "mini-xception") != "mini-xception" || precision != nil) {
+                throw ValidationError("--calibrate-int8 measures mini-Xception alone: leave out --compare, --align, --measure-template, --precision.")
+            }
             guard !compare.isEmpty else {
                 if bootstrap != nil || seed != nil { throw ValidationError("--bootstrap and --seed go with --compare.") }
                 return
@@ -83,6 +98,11 @@ extension Mien {
             let folder = try ImageFolder(path: dataset)
             for skipped in folder.skippedFolders {
                 Mien.warn("warning: \(dataset)/\(skipped): not an emotion name, folder skipped")
+            }
+            if let calibrateInt8 {
+                print(try EvalCalibration(dataset: folder, datasetPath: dataset, count: alignment.limit ?? 1000,
+                                          percentile: calibrationPercentile).write(to: calibrateInt8))
+                return
             }
             if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             if !compare.isEmpty { return try runComparison(folder) }

@@ -56,6 +56,28 @@ final class EvalCommandTests {
         #expect(output.stderr.contains("contempt"))
     }
 
+    /// `--calibrate-int8` writes a calibration file the int8 form reads; an
+    /// unreadable image in the sample stops it, naming the file.
+    @Test func calibrateInt8WritesTheScalesAndRefusesAnUnreadableSample() throws {
+        let file = root + "/mx.int8.json"
+        let output = try MienBinary.run(["eval", "--dataset", root + "/faces/happy", "--calibrate-int8", file])
+        #expect(output.status != 0)   // happy/ holds images, not class folders
+        try FileManager.default.createDirectory(atPath: root + "/calibration/happy", withIntermediateDirectories: true)
+        for name in ["a.jpg", "b.jpg"] {
+            try FileManager.default.copyItem(atPath: root + "/faces/happy/" + name, toPath: root + "/calibration/happy/" + name)
+        }
+        let written = try MienBinary.run(["eval", "--dataset", root + "/calibration", "--calibrate-int8", file, "--limit", "2"])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.text.contains("2 images") && written.text.contains("max, 13 scales"))
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect(record["format"] as? String == "mien-mini-xception-int8")
+        #expect((record["activation_scales"] as? [String: Double])?.count == 13)
+        let bad = try MienBinary.run(["eval", "--dataset", root + "/faces", "--calibrate-int8", file])
+        #expect(bad.status == 1 && bad.stderr.contains("broken.jpg"), "\(bad.stderr)")
+        let wrongModel = try MienBinary.run(["eval", "--dataset", root + "/faces", "--calibrate-int8", file, "--classifier", "expression-net"])
+        #expect(wrongModel.status == 64)
+    }
+
     @Test func tableShowsAccuracyAndConfusion() throws {
         let output = try MienBinary.run(["eval", "--dataset", root + "/faces", "--batch", "2"])
         #expect(output.status == 0, "\(output.stderr)")

@@ -18,6 +18,15 @@ extern "C" {
 /// into NHWC bytes [n][plane][stride] (channels past c untouched).
 void mien_quantize_nchw(const float *x, int n, int c, int plane, float scale, uint8_t *out, int stride);
 
+/// clamp(round half to even(clamp(x / scale, -256, 256)) + zero, 0, 255) of
+/// NCHW floats [n][c][plane] into NHWC bytes [n][plane][stride] (channels past
+/// c untouched): uint8 with zero point `zero`, for signed activations.
+void mien_quantize_nchw_zero(const float *x, int n, int c, int plane, float scale, int zero, uint8_t *out, int stride);
+
+/// NHWC floats [n][plane][stride] (the first c of each pixel) into NCHW
+/// [n][c][plane], each value v as max(v, 0) when relu is not 0.
+void mien_nhwc_to_nchw(const float *values, int n, int plane, int c, int stride, int relu, float *out);
+
 /// Each image's channel means [n][c] of NHWC floats [n][plane][stride],
 /// summed in pixel order, then divided by plane.
 void mien_channel_mean(const float *values, int n, int plane, int c, int stride, float *out);

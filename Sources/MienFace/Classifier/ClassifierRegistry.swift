@@ -23,7 +23,8 @@ public enum ClassifierRegistry {
               loadInt8: { () throws(ClassifierError) in try QuantizedExpressionNet.load() }),
         Entry(name: "mini-xception",
               summary: "mini-Xception (fer 25.10.3), 64x64 gray, 7 emotions, trained on FER-2013",
-              load: { () throws(ClassifierError) in try MiniXception.load() }),
+              load: { () throws(ClassifierError) in try MiniXception.load() },
+              loadInt8: { () throws(ClassifierError) in try QuantizedMiniXception.load() }),
     ]
 
     /// The default classifier's name.

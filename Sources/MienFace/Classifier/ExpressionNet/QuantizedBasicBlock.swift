@@ -29,13 +29,7 @@ struct QuantizedBasicBlock: Sendable {
 
     /// `conv` with int8 weights; uint8 output at `outputScale`, or float32 when nil.
     static func quantized(_ conv: Conv2D, inputScale: Float, outputScale: Float?) -> QuantizedConv2D {
-        let (values, scales) = WeightQuantization.perChannel(conv.weight)
-        let bias = conv.bias ?? [Float](repeating: 0, count: conv.outChannels)
-        let multiplier = scales.map { inputScale * $0 / (outputScale ?? 1) }
-        let offset = outputScale.map { s in bias.map { $0 / s } } ?? bias
-        return QuantizedConv2D(weights: values, outChannels: conv.outChannels, inChannels: conv.inChannels,
-                               kernel: conv.kernel.0, stride: conv.stride.0, padding: conv.padding.top,
-                               multiplier: multiplier, offset: offset)
+        .quantizing(conv, inputScale: inputScale, outputScale: outputScale)
     }
 
     /// Multiply-adds for one image of `h` x `w`.

@@ -1,14 +1,16 @@
 import Foundation
 import MienNN
 
-/// `Models/expression_net.int8.json`: the activation scales that
-/// `Models/quantize_expression_net.py` calibrated for expression-net's int8
-/// form, and the weight file they belong to.
+/// An int8 form's calibration file: the activation scales and the weight file
+/// they belong to. `Models/expression_net.int8.json` (expression-net's, by
+/// `Models/quantize_expression_net.py`; format `mien-expression-net-int8`) and
+/// `Models/mini_xception.int8.json` (mini-Xception's, by `mien eval
+/// --calibrate-int8`; format `mien-mini-xception-int8`).
 public struct Int8Calibration: Decodable, Sendable, Equatable {
-    /// The file's name in the model folder.
+    /// expression-net's file name in the model folder.
     public static let fileName = "expression_net.int8.json"
 
-    /// `mien-expression-net-int8`.
+    /// `mien-expression-net-int8` or `mien-mini-xception-int8`.
     public var format: String
     /// The float32 weight file the scales were calibrated for.
     public var weights: String
@@ -45,9 +47,9 @@ public struct Int8Calibration: Decodable, Sendable, Equatable {
         }
     }
 
-    /// Reads and checks the file at `path`.
+    /// Reads and checks the file at `path`, whose `format` must be `format`.
     /// - Throws: `NNError` naming the file and what is wrong.
-    public static func load(path: String) throws(NNError) -> Int8Calibration {
+    public static func load(path: String, format: String = "mien-expression-net-int8") throws(NNError) -> Int8Calibration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NNError(.unreadableFile, "\(path): cannot read the int8 calibration")
         }
@@ -55,8 +57,8 @@ public struct Int8Calibration: Decodable, Sendable, Equatable {
         do { value = try JSONDecoder().decode(Int8Calibration.self, from: data) } catch {
             throw NNError(.unreadableFile, "\(path): not an int8 calibration file: \(error)")
         }
-        guard value.format == "mien-expression-net-int8" else {
-            throw NNError(.unreadableFile, "\(path): format '\(value.format)' is not mien-expression-net-int8")
+        guard value.format == format else {
+            throw NNError(.unreadableFile, "\(path): format '\(value.format)' is not \(format)")
         }
         return value
     }
