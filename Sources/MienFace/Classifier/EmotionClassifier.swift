@@ -28,6 +28,19 @@ public protocol EmotionClassifier: Sendable {
 }
 
 extension EmotionClassifier {
+    /// Softmax probabilities of the faces in `input`, whose logits `logits`
+    /// computes `chunk` faces at a time (so that a chunk's activations stay in
+    /// the core's cache from layer to layer).
+    func softmax(_ input: Tensor, inChunksOf chunk: Int, logits: (Tensor) -> Tensor) -> Tensor {
+        let n = input.shape[0]
+        guard n > chunk else { return Softmax.apply(logits(input)) }
+        var parts: [Tensor] = []
+        for first in stride(from: 0, to: n, by: chunk) {
+            parts.append(logits(input.batch(first..<min(n, first + chunk))))
+        }
+        return Softmax.apply(Tensor.concatenate(parts))
+    }
+
     /// Probabilities for each face (gray crops of any size, resized as the model's
     /// training pipeline did), one row per face in `labels` order, computed as one batch.
     /// - Throws: `ClassifierError.badFace` when a face is not a non-empty gray image.

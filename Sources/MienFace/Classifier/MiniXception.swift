@@ -66,13 +66,7 @@ public struct MiniXception: EmotionClassifier {
 
     public func probabilities(_ input: Tensor) throws(ClassifierError) -> Tensor {
         try checkInput(input)
-        let n = input.shape[0]
-        guard n > Self.chunk else { return Softmax.apply(logits(input)) }
-        var parts: [Tensor] = []
-        for first in stride(from: 0, to: n, by: Self.chunk) {
-            parts.append(logits(input.batch(first..<min(n, first + Self.chunk))))
-        }
-        return Softmax.apply(Tensor.concatenate(parts))
+        return softmax(input, inChunksOf: Self.chunk) { logits($0) }
     }
 
     /// The global-average-pooling output `[N, 7]` (before the softmax) for a preprocessed batch `[N, 1, 64, 64]`.
