@@ -66,7 +66,7 @@ public struct ImagePredictor: Sendable {
         }
         // An image is a timeline of one record: each face is a track of its own,
         // kept by its score as the assemblers would (YuNet reports faces from 0.3).
-        return frame.faces.filter { $0.score >= analyzer.settings.trackMinScore }
+        return frame.faces.filter { analyzer.settings.keepsTrack(meanScore: $0.score) }
     }
 
     /// `{"faces":[...]}` for `faces`.

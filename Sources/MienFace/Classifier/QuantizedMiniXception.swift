@@ -111,16 +111,10 @@ public struct QuantizedMiniXception: EmotionClassifier {
     /// takes the plain loops for every integer step (tests compare the two).
     public func logits(_ input: Tensor, reference: Bool = false) -> Tensor {
         let first = conv1(input)
-        let (n, c, h, w) = first.nchw
-        let stride = (c + 15) / 16 * 16
+        let stride = (first.shape[1] + 15) / 16 * 16
         let x8 = reference ? QuantizedBatch(referenceQuantizing: first, scale: conv1Scale, zero: 0, stride: stride)
             : QuantizedBatch(quantizing: first, scale: conv1Scale, zero: 0, stride: stride)
-        let (oh, ow) = (conv2.outputSize(h), conv2.outputSize(w))
-        var x = reference
-            ? Tensor(referenceNHWC: conv2.reference(x8, float: true), count: n, height: oh, width: ow, channels: conv2.outChannels,
-                     stride: conv2.outStride, relu: true)
-            : Tensor(nhwc: conv2.floatOutput(x8), count: n, height: oh, width: ow, channels: conv2.outChannels,
-                     stride: conv2.outStride, relu: true)
+        var x = conv2.nchwOutput(x8, relu: true, reference: reference)
         for module in modules { x = module(x, reference: reference) }
         return head(x)
     }

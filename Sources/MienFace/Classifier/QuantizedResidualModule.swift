@@ -42,24 +42,14 @@ struct QuantizedResidualModule: Sendable {
 
     /// The module on `x` `[N, C, H, W]`; `reference` takes the plain loops for every step.
     func callAsFunction(_ x: Tensor, reference: Bool = false) -> Tensor {
-        let n = x.shape[0]
         func quantize(_ t: Tensor, _ scale: Float, _ zero: Int) -> QuantizedBatch {
             let stride = (t.shape[1] + 15) / 16 * 16
             return reference ? QuantizedBatch(referenceQuantizing: t, scale: scale, zero: zero, stride: stride)
                 : QuantizedBatch(quantizing: t, scale: scale, zero: zero, stride: stride)
         }
-        func run(_ conv: QuantizedConv2D, _ input: QuantizedBatch, relu: Bool) -> Tensor {
-            let (oh, ow) = (conv.outputSize(input.height), conv.outputSize(input.width))
-            if reference {
-                return Tensor(referenceNHWC: conv.reference(input, float: true), count: n, height: oh, width: ow,
-                              channels: conv.outChannels, stride: conv.outStride, relu: relu)
-            }
-            return Tensor(nhwc: conv.floatOutput(input), count: n, height: oh, width: ow, channels: conv.outChannels,
-                          stride: conv.outStride, relu: relu)
-        }
-        let mid = run(pointwise1, quantize(depthwise1(x), depthwise1Scale, Self.signedZero), relu: true)
-        let main = run(pointwise2, quantize(depthwise2(mid), depthwise2Scale, Self.signedZero), relu: false)
-        let shortcut = run(skip, quantize(x, inputScale, inputZero), relu: false)
+        let mid = pointwise1.nchwOutput(quantize(depthwise1(x), depthwise1Scale, Self.signedZero), relu: true, reference: reference)
+        let main = pointwise2.nchwOutput(quantize(depthwise2(mid), depthwise2Scale, Self.signedZero), relu: false, reference: reference)
+        let shortcut = skip.nchwOutput(quantize(x, inputScale, inputZero), relu: false, reference: reference)
         return PoolAdd.apply(main, shortcut)
     }
 }

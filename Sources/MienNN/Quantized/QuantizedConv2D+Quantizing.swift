@@ -28,3 +28,17 @@ extension QuantizedConv2D {
                                multiplier: multiplier, offset: offset)
     }
 }
+
+extension QuantizedConv2D {
+    /// The float32 output as NCHW `[N, Cout, OH, OW]`, each value as `max(v, 0)`
+    /// when `relu`; `reference` takes the plain loops for the convolution and the layout change.
+    public func nchwOutput(_ x: QuantizedBatch, relu: Bool, reference: Bool = false) -> Tensor {
+        let (oh, ow) = (outputSize(x.height), outputSize(x.width))
+        if reference {
+            return Tensor(referenceNHWC: self.reference(x, float: true), count: x.count, height: oh, width: ow,
+                          channels: outChannels, stride: outStride, relu: relu)
+        }
+        return Tensor(nhwc: floatOutput(x), count: x.count, height: oh, width: ow, channels: outChannels,
+                      stride: outStride, relu: relu)
+    }
+}

@@ -94,6 +94,10 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     /// The precision the classifier runs in: `precision`, or the classifier's default.
     public var resolvedPrecision: Precision { precision ?? Self.defaultPrecision(for: classifier) }
 
+    /// Whether a track whose faces score `meanScore` on average is kept
+    /// (`trackMinScore`); a face alone, as in an image, is a track of one.
+    public func keepsTrack(meanScore: Double) -> Bool { meanScore >= trackMinScore }
+
     /// How frames are taken from the video.
     public var sampling: Sampling { fps.map { .grid(fps: $0) } ?? .everyFrame }
 

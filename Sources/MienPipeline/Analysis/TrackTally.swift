@@ -18,6 +18,6 @@ struct TrackTally: Sendable, Equatable {
     /// image), or a mean score under `track_min_score`.
     func isTransient(settings: AnalysisSettings, records: Int) -> Bool {
         if records > 1 && samples < settings.minTrackSamples { return true }
-        return samples > 0 && scoreSum / Double(samples) < settings.trackMinScore
+        return samples > 0 && !settings.keepsTrack(meanScore: scoreSum / Double(samples))
     }
 }
