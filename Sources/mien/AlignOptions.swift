@@ -30,8 +30,8 @@ struct AlignOptions: ParsableArguments {
     @Option(help: "Aligned crop resampling (\(FaceAligner.Sampling.allCases.map(\.rawValue).joined(separator: ", "))).")
     var sampling = FaceAligner.Sampling.supersampled.rawValue
 
-    @Option(help: "Side of the aligned crop in pixels.")
-    var cropSize = 48
+    @Option(help: "Side of the aligned crop in pixels (default: the classifier's input side, 48 for expression-net, 64 for mini-xception).")
+    var cropSize: Int?
 
     @Option(help: "Enlargement of each image before detection.")
     var upscale = 3
@@ -50,7 +50,7 @@ struct AlignOptions: ParsableArguments {
         if FaceAligner.Sampling(rawValue: sampling) == nil { throw ValidationError("--sampling: unknown sampling '\(sampling)'.") }
         if !(templateScale > 0 && templateScale.isFinite) { throw ValidationError("--template-scale must be positive.") }
         if !templateShift.isFinite { throw ValidationError("--template-shift must be a number.") }
-        if cropSize < 1 || upscale < 1 { throw ValidationError("--crop-size and --upscale must be at least 1.") }
+        if (cropSize ?? 1) < 1 || upscale < 1 { throw ValidationError("--crop-size and --upscale must be at least 1.") }
         if fill != "edge" && UInt8(fill) == nil { throw ValidationError("--fill must be 0...255 or 'edge'.") }
         if !(margin >= 0 && margin <= 4) { throw ValidationError("--margin must lie in 0...4.") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
@@ -60,11 +60,11 @@ struct AlignOptions: ParsableArguments {
     /// The margin's gray value, nil for the border replicated.
     var fillValue: UInt8? { UInt8(fill) }
 
-    /// The aligner the options describe.
-    var aligner: FaceAligner {
+    /// The aligner the options describe, cutting `classifierSide` crops unless `--crop-size` says otherwise.
+    func aligner(classifierSide: Int) -> FaceAligner {
         var face = template.flatMap { FaceTemplate.named[$0] } ?? FaceTemplate.fer2013(for: detector)
         if templateScale != 1 { face = face.scaled(by: templateScale) }
         if templateShift != 0 { face = face.shifted(dy: templateShift) }
-        return FaceAligner(template: face, size: cropSize, sampling: FaceAligner.Sampling(rawValue: sampling)!)
+        return FaceAligner(template: face, size: cropSize ?? classifierSide, sampling: FaceAligner.Sampling(rawValue: sampling)!)
     }
 }

@@ -154,9 +154,9 @@ extension Mien {
                       terminator: "")
                 return
             }
-            let aligner = alignment.aligner
             let name = classifier ?? ClassifierRegistry.defaultName, arithmetic = precision ?? .fp32
             let model = try ClassifierRegistry.load(name, precision: arithmetic)
+            let aligner = alignment.aligner(classifierSide: model.alignedCropSide)
             let result = try AlignedEvaluation.run(model, detector: detector, aligner: aligner,
                                                    on: items, upscale: alignment.upscale, margin: alignment.margin,
                                                    fill: alignment.fillValue, batch: batch) { path, reason in

@@ -128,6 +128,12 @@ final class EvalCommandTests {
         let int8 = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--precision", "int8"]))
         #expect(int8["precision"] as? String == "int8" && int8["fallback_total"] as? Int == 4)
         #expect(report["crop_size"] as? Int == 48 && report["sampling"] as? String == "supersampled")
+        // The crop is cut at the classifier's input side unless --crop-size says otherwise.
+        let mini = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--classifier", "mini-xception"]))
+        #expect(mini["crop_size"] as? Int == 64)
+        let forced = try object(try MienBinary.run(["eval", "--dataset", root + "/faces", "--align", "--json", "--classifier", "mini-xception",
+                                                    "--crop-size", "48"]))
+        #expect(forced["crop_size"] as? Int == 48)
         for key in ["aligned_accuracy", "plain_accuracy_on_detected", "fallback_accuracy"] { #expect(report[key] is Double, "\(key)") }
 
         let measured = try MienBinary.run(["eval", "--dataset", root + "/faces", "--measure-template"])
@@ -136,7 +142,7 @@ final class EvalCommandTests {
         #expect(measured.text.contains("mean:   [") && measured.text.contains("median: ["))
 
         for bad in [["--align", "--measure-template"], ["--align", "--template", "nope"], ["--align", "--sampling", "cubic"],
-                    ["--align", "--fill", "white"], ["--align", "--template-scale", "0"]] {
+                    ["--align", "--fill", "white"], ["--align", "--template-scale", "0"], ["--align", "--crop-size", "0"]] {
             #expect(try MienBinary.run(["eval", "--dataset", root + "/faces"] + bad).status == 64, "\(bad)")
         }
     }

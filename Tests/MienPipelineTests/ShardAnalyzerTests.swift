@@ -25,6 +25,15 @@ struct ShardAnalyzerTests {
         #expect(one.readError == nil && !one.decode.hasDamage)
     }
 
+    @Test func facesAreAlignedAtTheClassifiersInputSide() throws {
+        for (name, side) in [("expression-net", 48), ("mini-xception", 64)] {
+            var settings = AnalysisSettings(fps: 10)
+            settings.classifier = name
+            let models = try AnalysisModels(settings: settings)
+            #expect(models.aligner.size == side && models.summary.cropSize == side, "\(name)")
+        }
+    }
+
     @Test func aBrokenOffGridIsFilledWithUndecodableRecords() {
         let tail = ShardAnalyzer.undecodableTail(after: 1.2, range: .all, fps: 5, duration: 2.0, reason: "cut")
         #expect(tail.map(\.t) == [1.4, 1.6, 1.8])

@@ -31,7 +31,7 @@ public struct AnalysisModels: Sendable {
         } catch {
             throw AnalysisError(.modelUnavailable, "cannot load the models: \(error)")
         }
-        aligner = FaceAligner(template: .fer2013(for: settings.detector), size: 48)
+        aligner = FaceAligner(template: .fer2013(for: settings.detector), size: classifier.alignedCropSide)
     }
 
     /// Model names and files, for `meta.json`.
@@ -58,7 +58,7 @@ public struct ModelSummary: Sendable, Hashable, Codable {
     public var classifierFile: String
     /// Face alignment template name.
     public var alignment: String
-    /// Side of the aligned gray crop, pixels, before the classifier's own resize.
+    /// Side of the aligned gray crop, pixels: the classifier's input side (48 or 64).
     public var cropSize: Int
 
     enum CodingKeys: String, CodingKey {
