@@ -65,6 +65,11 @@ public struct FaceBox: Sendable, Equatable, Hashable, Codable {
         return union > 0 ? intersection / union : 0
     }
 
+    /// The same box moved by `dx`, `dy` pixels.
+    public func shifted(dx: Double, dy: Double) -> FaceBox {
+        FaceBox(x: x + dx, y: y + dy, width: width, height: height)
+    }
+
     /// The box as the timeline writes it: `[x, y, w, h]`.
     public var array: [Double] { [x, y, width, height] }
 }

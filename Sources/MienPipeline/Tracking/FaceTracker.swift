@@ -9,6 +9,9 @@
 ///    with the constant-velocity prediction, or with the last box), and
 ///    `IoUMatcher` pairs them greedily, best first, above
 ///    `settings.iouThreshold`.
+///    When one of the previous frame's tracks matches nothing and the faces
+///    agree on a common shift (a camera pan, `CameraShift`), each track also
+///    scores by its last box moved by that shift.
 /// 3. A matched detection continues its track; each unmatched one opens a new
 ///    track, with ids given in input order.
 ///
@@ -46,12 +49,14 @@ public struct FaceTracker: Sendable, Equatable, Codable {
     ///   - boxes: the faces detected in it, in any order.
     /// - Returns: the track id of each box, in the order of `boxes`.
     public mutating func update(time: Double, boxes: [FaceBox]) -> [Int] {
+        let previous = lastTime
         let now = max(time, lastTime ?? time)
         lastTime = now
         openTracks.removeAll { !$0.isOpen(at: now, maxGap: settings.maxGap) }
 
         // [tracks, detections] score matrix
-        let scores = openTracks.map { track in boxes.map { track.matchScore($0, at: now) } }
+        var scores = openTracks.map { track in boxes.map { track.matchScore($0, at: now) } }
+        followCamera(&scores, boxes: boxes, previous: previous)
         let matches = IoUMatcher.assign(scores: scores, threshold: settings.iouThreshold)
 
         var ids = [Int](repeating: -1, count: boxes.count)
@@ -65,6 +70,24 @@ public struct FaceTracker: Sendable, Equatable, Codable {
             nextID += 1
         }
         return ids
+    }
+
+    /// When a track seen in the previous frame matches nothing, the camera may
+    /// have moved the faces by more than their size (small faces first): if
+    /// the faces agree on a shift (`CameraShift`), every track also scores each
+    /// detection by the IoU of its last box moved by that shift. Where every
+    /// track matches, or standing still explains the faces as well as any
+    /// shift, the scores are exactly those of `FaceTrack.matchScore`.
+    private func followCamera(_ scores: inout [[Double]], boxes: [FaceBox], previous: Double?) {
+        guard let previous else { return }
+        let recent = openTracks.indices.filter { openTracks[$0].lastTime == previous }
+        let matched = recent.filter { t in scores[t].contains { $0 >= settings.iouThreshold } }.count
+        guard matched < recent.count,
+              let shift = CameraShift.estimate(from: recent.map { openTracks[$0].lastBox }, to: boxes) else { return }
+        for (t, track) in openTracks.enumerated() {
+            let moved = track.lastBox.shifted(dx: shift.dx, dy: shift.dy)
+            for (d, box) in boxes.enumerated() { scores[t][d] = max(scores[t][d], moved.iou(box)) }
+        }
     }
 
     /// Ends every open track whose last detection is more than `maxGap`

@@ -1,0 +1,70 @@
+import Testing
+
+@testable import MienPipeline
+
+/// A lecture hall filmed by a panning camera: `columns` x `rows` faces of
+/// `side` px, `spacing` px apart, all moving by `velocity` px/s, sampled at `fps`.
+private func panningHall(columns: Int = 8, rows: Int = 5, side: Double = 24, spacing: Double = 60,
+                         velocity: (x: Double, y: Double) = (-130, 0), fps: Double = 5, seconds: Double = 6,
+                         seed: UInt64 = 31) -> SyntheticVideo {
+    var faces: [SyntheticFace] = []
+    for row in 0..<rows {
+        for column in 0..<columns {
+            let box = FaceBox(x: 400 + Double(column) * spacing, y: 200 + Double(row) * spacing * 1.2, width: side, height: side * 1.2)
+            faces.append(SyntheticFace(box: box, velocity: velocity))
+        }
+    }
+    return SyntheticVideo(faces: faces, times: regularTimes(step: 1 / fps, count: Int(seconds * fps)), noise: 0.8, seed: seed)
+}
+
+@Test func aPanFasterThanTheFacesAreWideKeepsOneTrackPerFace() {
+    let video = panningHall()
+    // The premise: between two samples no face overlaps where it was.
+    let face = FaceBox(x: 400, y: 200, width: 24, height: 28.8)
+    #expect(face.iou(face.shifted(dx: -130 / 5, dy: 0)) == 0)
+    let ids = video.trackWhole()
+    #expect(Set(ids.joined()).count == 40)
+    #expect(samePartition(ids, video.truth()))
+}
+
+@Test(arguments: [1.0, 2.5])
+func aPanTrackedInShardsWithTheirWarmUpSplitsLikeTheWholeVideo(shardLength: Double) {
+    let video = panningHall(seed: 32)
+    #expect(video.trackSharded(length: shardLength, warmUp: 2) == video.trackWhole())
+}
+
+@Test func aDiagonalPanAtTwoSamplesASecond() {
+    let video = panningHall(velocity: (70, -45), fps: 2, seconds: 8, seed: 33)
+    #expect(samePartition(video.trackWhole(), video.truth()))
+}
+
+@Test func theShiftIsTheOneMostFacesAgreeOn() {
+    let earlier = (0..<6).map { FaceBox(x: Double($0) * 50, y: 100, width: 20, height: 24) }
+    let later = earlier.map { $0.shifted(dx: 31, dy: -7) } + [FaceBox(x: 900, y: 900, width: 20, height: 24)]
+    let shift = CameraShift.estimate(from: earlier, to: later)
+    #expect(shift.map { abs($0.dx - 31) < 1e-9 && abs($0.dy + 7) < 1e-9 } == true)
+}
+
+@Test func noShiftWithoutAMajorityOrWhenStandingStillDoesAsWell() {
+    let row = (0..<8).map { FaceBox(x: Double($0) * 50, y: 100, width: 20, height: 24) }
+    // Too few faces.
+    #expect(CameraShift.estimate(from: Array(row.prefix(2)), to: row.prefix(2).map { $0.shifted(dx: 30, dy: 0) }) == nil)
+    // A still camera.
+    #expect(CameraShift.estimate(from: row, to: row) == nil)
+    // Half the faces go left, half right: no camera movement explains most of them.
+    let split = row.enumerated().map { $0.element.shifted(dx: $0.offset < 4 ? -30 : 30, dy: 0) }
+    #expect(CameraShift.estimate(from: row, to: split) == nil)
+    // Faces of another size do not propose shifts: a 20 px face cannot become a 40 px one.
+    let grown = row.map { FaceBox(x: $0.x + 30, y: $0.y, width: 40, height: 48) }
+    #expect(CameraShift.estimate(from: row, to: grown) == nil)
+}
+
+@Test func aStillCameraKeepsItsTracksWhenOneFaceJumps() {
+    // One face of a still classroom jumps (a detector glitch): it must not drag the others along.
+    var tracker = FaceTracker()
+    let row = (0..<6).map { FaceBox(x: Double($0) * 50, y: 100, width: 20, height: 24) }
+    #expect(tracker.update(time: 0, boxes: row) == [0, 1, 2, 3, 4, 5])
+    var next = row
+    next[0] = next[0].shifted(dx: 0, dy: 200)
+    #expect(tracker.update(time: 0.2, boxes: next) == [6, 1, 2, 3, 4, 5])
+}
