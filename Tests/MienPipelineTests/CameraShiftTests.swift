@@ -68,3 +68,30 @@ func aPanTrackedInShardsWithTheirWarmUpSplitsLikeTheWholeVideo(shardLength: Doub
     next[0] = next[0].shifted(dx: 0, dy: 200)
     #expect(tracker.update(time: 0.2, boxes: next) == [6, 1, 2, 3, 4, 5])
 }
+
+@Test(arguments: 0..<20)
+func sortedLandingCountsEqualThePlainCount(seed: Int) {
+    var rng = SeededRandom(seed: UInt64(seed) * 7919 + 5)
+    func scene(_ n: Int) -> [FaceBox] {
+        (0..<n).map { _ in
+            let side = Double.random(in: 8...90, using: &rng)
+            return FaceBox(x: Double.random(in: -50...600, using: &rng), y: Double.random(in: -50...400, using: &rng),
+                           width: side, height: side * Double.random(in: 0.8...1.4, using: &rng))
+        }
+    }
+    let earlier = scene(Int.random(in: 0...60, using: &rng))
+    // The later frame: most faces moved together and jittered, a few new ones, an empty and a broken box.
+    let (dx, dy) = (Double.random(in: -80...80, using: &rng), Double.random(in: -40...40, using: &rng))
+    var later = earlier.filter { _ in Double.random(in: 0...1, using: &rng) < 0.8 }.map {
+        FaceBox(x: $0.x + dx + rng.gaussian(), y: $0.y + dy + rng.gaussian(), width: $0.width + rng.gaussian(), height: $0.height)
+    } + scene(Int.random(in: 0...10, using: &rng))
+    later += [FaceBox(x: 10, y: 10, width: 0, height: 0), FaceBox(x: .nan, y: 0, width: 20, height: 20)]
+    later.shuffle(using: &rng)
+    let landing = CameraShift.Landing(later)
+    for (sx, sy) in [(0.0, 0.0), (dx, dy), (dx + 3, dy - 2), (-dx, dy), (200, 0)] {
+        #expect(landing.count(earlier, dx: sx, dy: sy) == CameraShift.landingReference(earlier, onto: later, dx: sx, dy: sy))
+    }
+    let fast = CameraShift.estimate(from: earlier, to: later)
+    let plain = CameraShift.estimate(from: earlier, to: later) { CameraShift.landingReference($0, onto: later, dx: $1, dy: $2) }
+    #expect(fast?.dx == plain?.dx && fast?.dy == plain?.dy)
+}

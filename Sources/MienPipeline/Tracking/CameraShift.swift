@@ -15,8 +15,9 @@
 /// that, moved by it, overlap some later face with IoU at least `landingIoU`.
 /// The best-supported shift wins (ties: the shorter one, then the first
 /// proposed), if more than half the earlier faces, and no fewer than 3, land,
-/// and more than land without moving. Plain loops over at most
-/// `proposers x later` proposals, each checked against every pair of faces.
+/// and more than land without moving. At most `proposers x later` proposals,
+/// each counted by `Landing` (sorted by left edge; `landingReference` is the
+/// plain every-pair count it is tested against).
 enum CameraShift {
     /// Least IoU for a moved earlier face to count as landing on a later one.
     static let landingIoU = 0.5
@@ -30,16 +31,11 @@ enum CameraShift {
     /// The shift `(dx, dy)` in pixels from `earlier` to `later`, or nil when
     /// the faces show no common movement (too few faces, no shift landing more
     /// than half of them, or standing still does as well).
-    static func estimate(from earlier: [FaceBox], to later: [FaceBox]) -> (dx: Double, dy: Double)? {
+    static func estimate(from earlier: [FaceBox], to later: [FaceBox],
+                         landing: (_ earlier: [FaceBox], _ dx: Double, _ dy: Double) -> Int) -> (dx: Double, dy: Double)? {
         guard earlier.count >= fewestFaces, later.count >= fewestFaces else { return nil }
-        func landing(_ dx: Double, _ dy: Double) -> Int {
-            earlier.reduce(0) { count, face in
-                let moved = face.shifted(dx: dx, dy: dy)
-                return count + (later.contains { moved.iou($0) >= landingIoU } ? 1 : 0)
-            }
-        }
         let needed = max(fewestFaces, earlier.count / 2 + 1)
-        let still = landing(0, 0)
+        let still = landing(earlier, 0, 0)
         let largest = earlier.indices.sorted { earlier[$0].area > earlier[$1].area || (earlier[$0].area == earlier[$1].area && $0 < $1) }
         var best: (support: Int, dx: Double, dy: Double)?
         for i in largest.prefix(proposers) {
@@ -48,7 +44,7 @@ enum CameraShift {
             for target in later where (0.8...1.25).contains(target.scale / scale) {
                 let dx = target.centerX - face.centerX, dy = target.centerY - face.centerY
                 guard (dx * dx + dy * dy).squareRoot() <= reach * scale else { continue }
-                let support = landing(dx, dy)
+                let support = landing(earlier, dx, dy)
                 if let b = best, support < b.support || (support == b.support && dx * dx + dy * dy >= b.dx * b.dx + b.dy * b.dy) {
                     continue
                 }
@@ -57,5 +53,56 @@ enum CameraShift {
         }
         guard let best, best.support >= needed, best.support > still else { return nil }
         return (best.dx, best.dy)
+    }
+
+    /// `estimate` with `Landing`'s counts: what the tracker uses.
+    static func estimate(from earlier: [FaceBox], to later: [FaceBox]) -> (dx: Double, dy: Double)? {
+        let targets = Landing(later)
+        return estimate(from: earlier, to: later) { targets.count($0, dx: $1, dy: $2) }
+    }
+
+    /// The plain count: how many of `earlier`, moved by `dx`, `dy`, overlap some
+    /// box of `later` with IoU at least `landingIoU`, every pair tried. Boxes
+    /// with a coordinate that is not finite never land.
+    static func landingReference(_ earlier: [FaceBox], onto later: [FaceBox], dx: Double, dy: Double) -> Int {
+        let targets = later.filter(\.isFinite)
+        return earlier.filter(\.isFinite).reduce(0) { count, face in
+            let moved = face.shifted(dx: dx, dy: dy)
+            return count + (targets.contains { moved.iou($0) >= landingIoU } ? 1 : 0)
+        }
+    }
+
+    /// The later frame's boxes sorted by left edge, so that a moved face is
+    /// compared only with the boxes whose left edge lies within its reach
+    /// (binary search, then a scan): about `log n + k` comparisons a face
+    /// instead of `n`. Counts equal `landingReference`'s.
+    struct Landing {
+        private let boxes: [FaceBox]
+        private let widest: Double
+
+        init(_ later: [FaceBox]) {
+            boxes = later.filter(\.isFinite).sorted { $0.x < $1.x }
+            widest = boxes.map(\.width).max() ?? 0
+        }
+
+        /// `landingReference(earlier, onto: later, dx: dx, dy: dy)`.
+        func count(_ earlier: [FaceBox], dx: Double, dy: Double) -> Int {
+            var landed = 0
+            for face in earlier where face.isFinite {
+                let moved = face.shifted(dx: dx, dy: dy)
+                // A box overlapping `moved` has its left edge in (moved.x - widest, moved.x + moved.width).
+                var low = 0, high = boxes.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if boxes[mid].x <= moved.x - widest { low = mid + 1 } else { high = mid }
+                }
+                var i = low
+                while i < boxes.count && boxes[i].x < moved.x + moved.width {
+                    if moved.iou(boxes[i]) >= landingIoU { landed += 1; break }
+                    i += 1
+                }
+            }
+            return landed
+        }
     }
 }

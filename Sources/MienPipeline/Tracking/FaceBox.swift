@@ -65,6 +65,9 @@ public struct FaceBox: Sendable, Equatable, Hashable, Codable {
         return union > 0 ? intersection / union : 0
     }
 
+    /// Whether every coordinate is a finite number.
+    public var isFinite: Bool { x.isFinite && y.isFinite && width.isFinite && height.isFinite }
+
     /// The same box moved by `dx`, `dy` pixels.
     public func shifted(dx: Double, dy: Double) -> FaceBox {
         FaceBox(x: x + dx, y: y + dy, width: width, height: height)
