@@ -20,6 +20,12 @@
 /// recorded continues that detection's global track first: both trackers saw
 /// the same face there, which no box-overlap rule can beat.
 ///
+/// The box rule does not follow camera pans (`FaceTracker`'s `CameraShift`
+/// step): it sees only the tracks starting at the edge, not every face of the
+/// frame. A shard's warm-up carries a pan across its edge instead (the
+/// tracker follows it there, and the shared detections join the tracks);
+/// without a warm-up a fast pan can split tracks at an edge.
+///
 /// A local track that continues nothing opens a new global track. Global ids
 /// start at 0 and are numbered in order of first appearance (time, then local
 /// id, then shard order), which for an unsharded video is the order
