@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MienPipeline
@@ -42,7 +43,7 @@ func aPanTrackedInShardsWithTheirWarmUpSplitsLikeTheWholeVideo(shardLength: Doub
     let earlier = (0..<6).map { FaceBox(x: Double($0) * 50, y: 100, width: 20, height: 24) }
     let later = earlier.map { $0.shifted(dx: 31, dy: -7) } + [FaceBox(x: 900, y: 900, width: 20, height: 24)]
     let shift = CameraShift.estimate(from: earlier, to: later)
-    #expect(shift.map { abs($0.dx - 31) < 1e-9 && abs($0.dy + 7) < 1e-9 } == true)
+    #expect(shift.map { $0.scale == 1 && abs($0.dx - 31) < 1e-9 && abs($0.dy + 7) < 1e-9 } == true)
 }
 
 @Test func noShiftWithoutAMajorityOrWhenStandingStillDoesAsWell() {
@@ -51,9 +52,10 @@ func aPanTrackedInShardsWithTheirWarmUpSplitsLikeTheWholeVideo(shardLength: Doub
     #expect(CameraShift.estimate(from: Array(row.prefix(2)), to: row.prefix(2).map { $0.shifted(dx: 30, dy: 0) }) == nil)
     // A still camera.
     #expect(CameraShift.estimate(from: row, to: row) == nil)
-    // Half the faces go left, half right: no camera movement explains most of them.
-    let split = row.enumerated().map { $0.element.shifted(dx: $0.offset < 4 ? -30 : 30, dy: 0) }
-    #expect(CameraShift.estimate(from: row, to: split) == nil)
+    // Each face goes its own way (up, right, down, left in turn): no camera movement explains most of them.
+    let directions: [(Double, Double)] = [(0, -30), (30, 0), (0, 30), (-30, 0)]
+    let scattered = row.enumerated().map { $0.element.shifted(dx: directions[$0.offset % 4].0, dy: directions[$0.offset % 4].1) }
+    #expect(CameraShift.estimate(from: row, to: scattered) == nil)
     // Faces of another size do not propose shifts: a 20 px face cannot become a 40 px one.
     let grown = row.map { FaceBox(x: $0.x + 30, y: $0.y, width: 40, height: 48) }
     #expect(CameraShift.estimate(from: row, to: grown) == nil)
@@ -88,10 +90,42 @@ func sortedLandingCountsEqualThePlainCount(seed: Int) {
     later += [FaceBox(x: 10, y: 10, width: 0, height: 0), FaceBox(x: .nan, y: 0, width: 20, height: 20)]
     later.shuffle(using: &rng)
     let landing = CameraShift.Landing(later)
-    for (sx, sy) in [(0.0, 0.0), (dx, dy), (dx + 3, dy - 2), (-dx, dy), (200, 0)] {
-        #expect(landing.count(earlier, dx: sx, dy: sy) == CameraShift.landingReference(earlier, onto: later, dx: sx, dy: sy))
+    for (r, sx, sy) in [(1.0, 0.0, 0.0), (1, dx, dy), (1, dx + 3, dy - 2), (1, -dx, dy), (1, 200, 0), (1.1, dx - 20, dy), (0.8, 40, 30)] {
+        let motion = CameraShift.Motion(scale: r, dx: sx, dy: sy)
+        #expect(landing.count(earlier, motion) == CameraShift.landingReference(earlier, onto: later, motion))
     }
     let fast = CameraShift.estimate(from: earlier, to: later)
-    let plain = CameraShift.estimate(from: earlier, to: later) { CameraShift.landingReference($0, onto: later, dx: $1, dy: $2) }
-    #expect(fast?.dx == plain?.dx && fast?.dy == plain?.dy)
+    let plain = CameraShift.estimate(from: earlier, to: later) { CameraShift.landingReference($0, onto: later, $1) }
+    #expect(fast == plain)
+}
+
+/// A grid of faces zoomed into about the image centre (960, 540) by `ratio` a sample.
+private func zoomingHall(ratio: Double, samples: Int) -> [[FaceBox]] {
+    let grid = (0..<40).map { i in FaceBox(x: 640 + Double(i % 8) * 80, y: 340 + Double(i / 8) * 90, width: 28, height: 34) }
+    return (0..<samples).map { k in
+        let r = pow(ratio, Double(k))
+        // Shuffled so that ids cannot follow input order.
+        return grid.enumerated().sorted { ($0.offset * 17 + k) % 40 < ($1.offset * 17 + k) % 40 }.map { _, b in
+            FaceBox(x: 960 + r * (b.x - 960), y: 540 + r * (b.y - 540), width: r * b.width, height: r * b.height)
+        }
+    }
+}
+
+@Test func aZoomKeepsOneTrackPerFace() {
+    let frames = zoomingHall(ratio: 1.12, samples: 8)
+    // The premise: the corner faces move farther than they overlap, and no single shift lands most faces.
+    #expect(frames[0].contains { f in !frames[1].contains { f.iou($0) >= 0.3 } })
+    #expect(CameraShift.estimate(from: frames[0], to: frames[1]).map { abs($0.scale - 1.12) < 1e-6 } == true)
+    var tracker = FaceTracker()
+    var ids = Set<Int>()
+    for (k, boxes) in frames.enumerated() { ids.formUnion(tracker.update(time: Double(k) / 2, boxes: boxes)) }
+    #expect(ids.count == 40)
+}
+
+@Test func aZoomOutIsFollowedToo() {
+    let frames = zoomingHall(ratio: 1 / 1.12, samples: 6)
+    var tracker = FaceTracker()
+    var ids = Set<Int>()
+    for (k, boxes) in frames.enumerated() { ids.formUnion(tracker.update(time: Double(k) / 2, boxes: boxes)) }
+    #expect(ids.count == 40)
 }

@@ -10,8 +10,8 @@
 ///    `IoUMatcher` pairs them greedily, best first, above
 ///    `settings.iouThreshold`.
 ///    When one of the previous frame's tracks matches nothing and the faces
-///    agree on a common shift (a camera pan, `CameraShift`), each track also
-///    scores by its last box moved by that shift.
+///    agree on a common movement (a camera pan or zoom, `CameraShift`), each
+///    track also scores by its last box moved so.
 /// 3. A matched detection continues its track; each unmatched one opens a new
 ///    track, with ids given in input order.
 ///
@@ -74,8 +74,8 @@ public struct FaceTracker: Sendable, Equatable, Codable {
 
     /// When a track seen in the previous frame matches nothing, the camera may
     /// have moved the faces by more than their size (small faces first): if
-    /// the faces agree on a shift (`CameraShift`), every track also scores each
-    /// detection by the IoU of its last box moved by that shift. Where every
+    /// the faces agree on a movement (`CameraShift`: a shift, or a zoom), every
+    /// track also scores each detection by the IoU of its last box moved so. Where every
     /// track matches, or standing still explains the faces as well as any
     /// shift, the scores are exactly those of `FaceTrack.matchScore`.
     private func followCamera(_ scores: inout [[Double]], boxes: [FaceBox], previous: Double?) {
@@ -83,9 +83,9 @@ public struct FaceTracker: Sendable, Equatable, Codable {
         let recent = openTracks.indices.filter { openTracks[$0].lastTime == previous }
         let matched = recent.filter { t in scores[t].contains { $0 >= settings.iouThreshold } }.count
         guard matched < recent.count,
-              let shift = CameraShift.estimate(from: recent.map { openTracks[$0].lastBox }, to: boxes) else { return }
+              let motion = CameraShift.estimate(from: recent.map { openTracks[$0].lastBox }, to: boxes) else { return }
         for (t, track) in openTracks.enumerated() {
-            let moved = track.lastBox.shifted(dx: shift.dx, dy: shift.dy)
+            let moved = motion.apply(track.lastBox)
             for (d, box) in boxes.enumerated() { scores[t][d] = max(scores[t][d], moved.iou(box)) }
         }
     }
