@@ -3,6 +3,13 @@ import Testing
 
 @testable import MienPipeline
 
+extension FaceBox {
+    /// The same box moved by `dx`, `dy` pixels (a pan: `CameraShift.Motion` with scale 1).
+    fileprivate func shifted(dx: Double, dy: Double) -> FaceBox {
+        CameraShift.Motion(scale: 1, dx: dx, dy: dy).apply(self)
+    }
+}
+
 /// A lecture hall filmed by a panning camera: `columns` x `rows` faces of
 /// `side` px, `spacing` px apart, all moving by `velocity` px/s, sampled at `fps`.
 private func panningHall(columns: Int = 8, rows: Int = 5, side: Double = 24, spacing: Double = 60,

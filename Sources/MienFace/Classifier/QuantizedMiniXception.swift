@@ -111,9 +111,7 @@ public struct QuantizedMiniXception: EmotionClassifier {
     /// takes the plain loops for every integer step (tests compare the two).
     public func logits(_ input: Tensor, reference: Bool = false) -> Tensor {
         let first = conv1(input)
-        let stride = (first.shape[1] + 15) / 16 * 16
-        let x8 = reference ? QuantizedBatch(referenceQuantizing: first, scale: conv1Scale, zero: 0, stride: stride)
-            : QuantizedBatch(quantizing: first, scale: conv1Scale, zero: 0, stride: stride)
+        let x8 = QuantizedBatch(quantizing: first, scale: conv1Scale, zero: 0, reference: reference)
         var x = conv2.nchwOutput(x8, relu: true, reference: reference)
         for module in modules { x = module(x, reference: reference) }
         return head(x)

@@ -43,9 +43,7 @@ struct QuantizedResidualModule: Sendable {
     /// The module on `x` `[N, C, H, W]`; `reference` takes the plain loops for every step.
     func callAsFunction(_ x: Tensor, reference: Bool = false) -> Tensor {
         func quantize(_ t: Tensor, _ scale: Float, _ zero: Int) -> QuantizedBatch {
-            let stride = (t.shape[1] + 15) / 16 * 16
-            return reference ? QuantizedBatch(referenceQuantizing: t, scale: scale, zero: zero, stride: stride)
-                : QuantizedBatch(quantizing: t, scale: scale, zero: zero, stride: stride)
+            QuantizedBatch(quantizing: t, scale: scale, zero: zero, reference: reference)
         }
         let mid = pointwise1.nchwOutput(quantize(depthwise1(x), depthwise1Scale, Self.signedZero), relu: true, reference: reference)
         let main = pointwise2.nchwOutput(quantize(depthwise2(mid), depthwise2Scale, Self.signedZero), relu: false, reference: reference)

@@ -1,6 +1,18 @@
 import CMienQuant
 
 extension QuantizedBatch {
+    /// Bytes a pixel of `channels` channels takes in the int8 kernels' layout:
+    /// the channels rounded up to a whole 16-byte block.
+    public static func paddedStride(channels: Int) -> Int { (channels + 15) / 16 * 16 }
+
+    /// `x` quantized as `init(quantizing:scale:zero:stride:)` at `paddedStride`,
+    /// or by the plain loops when `reference` is set (the quantized classifiers' two paths).
+    public init(quantizing x: Tensor, scale: Float, zero: Int, reference: Bool) {
+        let stride = Self.paddedStride(channels: x.shape[1])
+        self = reference ? QuantizedBatch(referenceQuantizing: x, scale: scale, zero: zero, stride: stride)
+            : QuantizedBatch(quantizing: x, scale: scale, zero: zero, stride: stride)
+    }
+
     /// `x` (`[N, C, H, W]`, signed values) quantized with `scale` and zero point
     /// `zero`: clamp(round half to even(clamp(x / scale, -256, 256)) + zero, 0, 255),
     /// each pixel padded to `stride` bytes. A byte `q` stands for `(q - zero) * scale`.

@@ -76,14 +76,15 @@ enum CameraShift {
             if let b = best, support < b.support || (support == b.support && motion.size >= b.motion.size) { return }
             best = (support, motion)
         }
-        func targets(of face: FaceBox, ratios: ClosedRange<Double>) -> [FaceBox] {
+        // Where each proposer may have gone: later faces within reach, of a size a zoom allows.
+        let candidates = largest.map { face in
             later.filter { target in
                 let dx = target.centerX - face.centerX, dy = target.centerY - face.centerY
-                return ratios.contains(target.scale / face.scale) && (dx * dx + dy * dy).squareRoot() <= reach * face.scale
+                return zoomRange.contains(target.scale / face.scale) && (dx * dx + dy * dy).squareRoot() <= reach * face.scale
             }
         }
-        for face in largest {
-            for target in targets(of: face, ratios: 0.8...1.25) {
+        for (face, reachable) in zip(largest, candidates) {
+            for target in reachable where (0.8...1.25).contains(target.scale / face.scale) {
                 consider(Motion(scale: 1, dx: target.centerX - face.centerX, dy: target.centerY - face.centerY))
             }
         }
@@ -92,7 +93,6 @@ enum CameraShift {
         best = nil
         // A zoom: two faces at least two scales apart and where each may have gone fix the
         // scale (distance ratio, which the faces' own size ratios must confirm) and the shift.
-        let candidates = largest.map { targets(of: $0, ratios: zoomRange) }
         for a in largest.indices {
             for b in largest.indices where b > a {
                 let p1 = largest[a], p2 = largest[b]

@@ -68,11 +68,6 @@ public struct FaceBox: Sendable, Equatable, Hashable, Codable {
     /// Whether every coordinate is a finite number.
     public var isFinite: Bool { x.isFinite && y.isFinite && width.isFinite && height.isFinite }
 
-    /// The same box moved by `dx`, `dy` pixels.
-    public func shifted(dx: Double, dy: Double) -> FaceBox {
-        FaceBox(x: x + dx, y: y + dy, width: width, height: height)
-    }
-
     /// The box as the timeline writes it: `[x, y, w, h]`.
     public var array: [Double] { [x, y, width, height] }
 }

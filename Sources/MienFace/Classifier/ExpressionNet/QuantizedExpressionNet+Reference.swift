@@ -4,7 +4,7 @@ extension QuantizedExpressionNet {
     /// The logits by the plain references (`QuantizedBasicBlock.referenceFloatOutput`,
     /// `QuantizedBatch(referenceQuantizing:)`), for tests: `logits` must give these bits.
     func referenceLogits(_ input: Tensor) -> Tensor {
-        var x = QuantizedBatch(referenceQuantizing: stem(input), scale: stemScale, stride: (stem.outChannels + 15) / 16 * 16)
+        var x = QuantizedBatch(referenceQuantizing: stem(input), scale: stemScale, stride: QuantizedBatch.paddedStride(channels: stem.outChannels))
         for (block, scale) in zip(blocks, outputScales) {
             guard let scale else {
                 let (values, h, w) = block.referenceFloatOutput(x)

@@ -115,7 +115,7 @@ public struct QuantizedExpressionNet: EmotionClassifier {
     /// The logits `[N, 7]` of a preprocessed batch `[N, 1, S, S]`; `trace`, when
     /// given, sees the stem's uint8 output (as `[N, H, W, stride]` values).
     public func logits(_ input: Tensor, trace: ((String, [UInt8]) -> Void)? = nil) -> Tensor {
-        var x = QuantizedBatch(quantizing: stem(input), scale: stemScale, stride: (stem.outChannels + 15) / 16 * 16)
+        var x = QuantizedBatch(quantizing: stem(input), scale: stemScale, stride: QuantizedBatch.paddedStride(channels: stem.outChannels))
         trace?("stem", x.bytes)
         for (block, scale) in zip(blocks, outputScales) {
             guard let scale else {
