@@ -1,0 +1,74 @@
+// Quantized depthwise convolution (uint8 x int8 -> int32, one filter per
+// channel) for Mien's int8 depthwise-separable classifiers.
+//
+// Activations are NHWC uint8 with a zero point: a byte q stands for
+// (q - in_zero) * scale. Taps that fall outside the image stand for a real
+// zero (they add nothing). Each channel's int32 sum
+// acc = sum over taps of (q - in_zero) * w becomes float32 once,
+// y = fma(float(acc), multiplier[c], offset[c]), and is written as the byte
+// clamp(round half to even(clamp(y, -256, 256)) + out_zero, 0, 255):
+// out_zero 128 holds signed values, out_zero 0 clamps at zero (a ReLU).
+// Channels past `channels` up to the output stride are written as 0.
+//
+// Three paths compute the same bits: AVX-512 (16 channels a vector), portable
+// C over the same tap-major weights, and a plain reference over the weights
+// [channel][kh][kw]. The integer sums are exact and every path rounds once,
+// in the same fma.
+#ifndef MIEN_QDWCONV_H
+#define MIEN_QDWCONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Which code computes a depthwise convolution.
+typedef enum {
+    MIEN_QDWCONV_AUTO = 0,      ///< AVX-512 where the CPU has it, else portable
+    MIEN_QDWCONV_PORTABLE = 1,  ///< plain C over the tap-major weights (any CPU)
+    MIEN_QDWCONV_AVX512 = 2,    ///< AVX-512 F and BW; only where mien_qdwconv_has_avx512()
+} mien_qdwconv_path;
+
+/// A depthwise convolution's shape, zero points and weights.
+typedef struct {
+    int channels;          ///< real channels
+    int padded_channels;   ///< channels rounded up to a whole 16
+    int kernel, stride, pad;
+    int in_zero, out_zero;
+    const int32_t *taps;      ///< [kernel * kernel][padded_channels] int8 weights widened, zero where padded
+    const float *multiplier;  ///< [padded_channels], zero where padded
+    const float *offset;      ///< [padded_channels], zero where padded
+} mien_qdwconv;
+
+/// Whether this CPU runs the AVX-512 path (AVX-512 F and BW).
+int mien_qdwconv_has_avx512(void);
+
+/// Widens weights [channels][kernel][kernel] (int8) into `taps`
+/// ([kernel * kernel][padded_channels] int32, zero where padded).
+void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps);
+
+/// Output height or width for an input of `size`.
+int mien_qdwconv_out_size(const mien_qdwconv *conv, int size);
+
+/// Bytes of scratch `mien_qdwconv_run` needs for one image of h x w with `in_stride` bytes a pixel.
+size_t mien_qdwconv_scratch_size(const mien_qdwconv *conv, int height, int width, int in_stride);
+
+/// Runs the convolution on `batch` images [h][w][in_stride] (uint8) into
+/// [batch][oh][ow][out_stride] (uint8). `in_stride` and `out_stride` must be
+/// at least padded_channels.
+void mien_qdwconv_run(const mien_qdwconv *conv, const uint8_t *input, int batch, int height, int width, int in_stride,
+                      uint8_t *output, int out_stride, mien_qdwconv_path path, uint8_t *scratch);
+
+/// The plain reference: the same arithmetic over weights [channels][kernel][kernel],
+/// skipping the taps outside the image. Writes channels .. out_stride - 1 as 0.
+void mien_qdwconv_reference(const int8_t *weights, const float *multiplier, const float *offset, int channels,
+                            int kernel, int stride, int pad, int in_zero, int out_zero,
+                            const uint8_t *input, int batch, int height, int width, int in_stride,
+                            uint8_t *output, int out_stride);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

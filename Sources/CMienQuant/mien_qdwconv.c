@@ -1,0 +1,157 @@
+// Quantized depthwise convolution: see include/mien_qdwconv.h.
+#include "mien_qdwconv.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+int mien_qdwconv_has_avx512(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+#else
+    return 0;
+#endif
+}
+
+void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps) {
+    int count = kernel * kernel;
+    memset(taps, 0, (size_t)count * padded_channels * sizeof(int32_t));
+    for (int c = 0; c < channels; c++)
+        for (int t = 0; t < count; t++) taps[(size_t)t * padded_channels + c] = weights[(size_t)c * count + t];
+}
+
+int mien_qdwconv_out_size(const mien_qdwconv *conv, int size) {
+    return (size + 2 * conv->pad - conv->kernel) / conv->stride + 1;
+}
+
+size_t mien_qdwconv_scratch_size(const mien_qdwconv *conv, int height, int width, int in_stride) {
+    return (size_t)(height + 2 * conv->pad) * (width + 2 * conv->pad) * in_stride + 64;
+}
+
+/// The one rounding every path shares: float32 fma, clamp to -256..256,
+/// round half to even, add the zero point, clamp to a byte.
+static inline uint8_t to_byte(int32_t acc, float multiplier, float offset, int zero) {
+    float y = fmaf((float)acc, multiplier, offset);
+    y = fminf(fmaxf(y, -256.0f), 256.0f);
+    float q = nearbyintf(y) + (float)zero;
+    return (uint8_t)fminf(fmaxf(q, 0.0f), 255.0f);
+}
+
+/// One image bordered by `pad` pixels of its zero point (which stand for a real 0).
+static const uint8_t *bordered(const mien_qdwconv *c, const uint8_t *image, int h, int w, int in_stride, uint8_t *scratch) {
+    if (c->pad == 0) return image;
+    int ph = h + 2 * c->pad, pw = w + 2 * c->pad;
+    memset(scratch, c->in_zero, (size_t)ph * pw * in_stride);
+    for (int y = 0; y < h; y++)
+        memcpy(scratch + ((size_t)(y + c->pad) * pw + c->pad) * in_stride, image + (size_t)y * w * in_stride,
+               (size_t)w * in_stride);
+    return scratch;
+}
+
+// ---------------------------------------------------------------- portable path
+
+static void run_portable(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
+                         uint8_t *out, int out_stride) {
+    int k = c->kernel, pc = c->padded_channels;
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++) {
+            const uint8_t *corner = src + ((size_t)oy * c->stride * pw + (size_t)ox * c->stride) * in_stride;
+            uint8_t *to = out + ((size_t)oy * ow + ox) * out_stride;
+            for (int ch = 0; ch < c->channels; ch++) {
+                int32_t acc = 0;
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                        acc += ((int32_t)corner[((size_t)ky * pw + kx) * in_stride + ch] - c->in_zero)
+                            * c->taps[(size_t)(ky * k + kx) * pc + ch];
+                to[ch] = to_byte(acc, c->multiplier[ch], c->offset[ch], c->out_zero);
+            }
+            memset(to + c->channels, 0, (size_t)(out_stride - c->channels));
+        }
+}
+
+// ---------------------------------------------------------------- AVX-512 path
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define AVX512_TARGET __attribute__((target("avx512f,avx512bw,fma")))
+
+AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
+                                     uint8_t *out, int out_stride) {
+    int k = c->kernel, pc = c->padded_channels, blocks = pc / 16;
+    const __m512i in_zero = _mm512_set1_epi32(c->in_zero);
+    const __m512 lo = _mm512_set1_ps(-256.0f), hi = _mm512_set1_ps(256.0f);
+    const __m512 out_zero = _mm512_set1_ps((float)c->out_zero), byte_lo = _mm512_setzero_ps(), byte_hi = _mm512_set1_ps(255.0f);
+    int tail = c->channels - (blocks - 1) * 16;   // real channels of the last block, 1..16
+    const __mmask16 last = (__mmask16)((1u << tail) - 1u);
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++) {
+            const uint8_t *corner = src + ((size_t)oy * c->stride * pw + (size_t)ox * c->stride) * in_stride;
+            uint8_t *to = out + ((size_t)oy * ow + ox) * out_stride;
+            for (int b = 0; b < blocks; b++) {
+                __m512i acc = _mm512_setzero_si512();
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) {
+                        const uint8_t *px = corner + ((size_t)ky * pw + kx) * in_stride + b * 16;
+                        __m512i q = _mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)px)), in_zero);
+                        __m512i w = _mm512_loadu_si512((const void *)(c->taps + (size_t)(ky * k + kx) * pc + b * 16));
+                        acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(q, w));
+                    }
+                __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(c->multiplier + b * 16),
+                                           _mm512_loadu_ps(c->offset + b * 16));
+                y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
+                y = _mm512_add_ps(_mm512_roundscale_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), out_zero);
+                y = _mm512_min_ps(_mm512_max_ps(y, byte_lo), byte_hi);
+                __m512i bytes = _mm512_cvtps_epi32(y);
+                if (b == blocks - 1) bytes = _mm512_maskz_mov_epi32(last, bytes);
+                _mm_storeu_si128((__m128i *)(to + b * 16), _mm512_cvtepi32_epi8(bytes));
+            }
+            if (out_stride > pc) memset(to + pc, 0, (size_t)(out_stride - pc));
+        }
+}
+#endif
+
+void mien_qdwconv_run(const mien_qdwconv *c, const uint8_t *input, int batch, int h, int w, int in_stride,
+                      uint8_t *output, int out_stride, mien_qdwconv_path path, uint8_t *scratch) {
+    int oh = mien_qdwconv_out_size(c, h), ow = mien_qdwconv_out_size(c, w), pw = w + 2 * c->pad;
+    if (path == MIEN_QDWCONV_AUTO) path = mien_qdwconv_has_avx512() ? MIEN_QDWCONV_AVX512 : MIEN_QDWCONV_PORTABLE;
+    for (int n = 0; n < batch; n++) {
+        const uint8_t *src = bordered(c, input + (size_t)n * h * w * in_stride, h, w, in_stride, scratch);
+        uint8_t *out = output + (size_t)n * oh * ow * out_stride;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+        if (path == MIEN_QDWCONV_AVX512) {
+            run_avx512(c, src, pw, in_stride, oh, ow, out, out_stride);
+            continue;
+        }
+#endif
+        run_portable(c, src, pw, in_stride, oh, ow, out, out_stride);
+    }
+}
+
+// ---------------------------------------------------------------- reference
+
+void mien_qdwconv_reference(const int8_t *weights, const float *multiplier, const float *offset, int channels,
+                            int kernel, int stride, int pad, int in_zero, int out_zero,
+                            const uint8_t *input, int batch, int h, int w, int in_stride,
+                            uint8_t *output, int out_stride) {
+    int oh = (h + 2 * pad - kernel) / stride + 1, ow = (w + 2 * pad - kernel) / stride + 1;
+    for (int n = 0; n < batch; n++)
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++) {
+                uint8_t *to = output + (((size_t)n * oh + oy) * ow + ox) * out_stride;
+                for (int ch = 0; ch < out_stride; ch++) {
+                    if (ch >= channels) { to[ch] = 0; continue; }
+                    int32_t acc = 0;
+                    for (int ky = 0; ky < kernel; ky++)
+                        for (int kx = 0; kx < kernel; kx++) {
+                            int y = oy * stride + ky - pad, x = ox * stride + kx - pad;
+                            if (y < 0 || y >= h || x < 0 || x >= w) continue;
+                            int32_t q = input[(((size_t)n * h + y) * w + x) * in_stride + ch];
+                            acc += (q - in_zero) * weights[((size_t)ch * kernel + ky) * kernel + kx];
+                        }
+                    to[ch] = to_byte(acc, multiplier[ch], offset[ch], out_zero);
+                }
+            }
+}
