@@ -4,7 +4,7 @@ vectors from PyTorch, and an ONNX model checked against onnxruntime.
     Models/.venv/bin/python -m Models.training.export --checkpoint Models/training/runs/dense/best.pt
 
 (run from the repository root; Models/.venv has safetensors and onnxruntime).
-Writes
+Writes (into --out-dir instead of Models/ when given: the same names, reference/ below it)
 
     Models/expression_net.safetensors              weights by PyTorch name, batch norms unfolded,
                                                    metadata: architecture, classes, provenance
@@ -151,21 +151,31 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when inside it."""
+    try:
+        return str(path.relative_to(MODELS.parent))
+    except ValueError:
+        return str(path)
+
+
 @torch.no_grad()
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a train.py run")
     ap.add_argument("--flip-averaging", action="store_true",
                     help="Mien (and the ONNX model) average each face's probabilities with its mirror image's")
+    ap.add_argument("--out-dir", type=Path, default=MODELS,
+                    help="model folder to write into (default Models/; a temporary one leaves the shipped files alone)")
     args = ap.parse_args(argv)
+    weights_path, onnx_path = args.out_dir / WEIGHTS.name, args.out_dir / ONNX.name
+    reference_path = args.out_dir / REFERENCE.relative_to(MODELS)
+    reference_path.parent.mkdir(parents=True, exist_ok=True)
     model, ckpt = load_checkpoint(args.checkpoint)
     cfg = ckpt["config"]
     arch = architecture(cfg["model"])
     if arch["block"] not in ("dense", "ds"):
         raise SystemExit(f"{args.checkpoint}: block {arch['block']!r}; Mien's Swift side builds 'dense' and 'ds' only")
-    if arch["block"] == "ds":
-        print("note: the int8 form (quantize_expression_net.py, QuantizedExpressionNet) is built for 'dense' networks; "
-              "a shipped 'ds' network runs in fp32 until it has one", file=sys.stderr)
     if arch["input_size"] != 48:
         raise SystemExit(f"{args.checkpoint}: input size {arch['input_size']}; the export and Mien's aligner use 48x48")
     params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported
@@ -187,7 +197,7 @@ def main(argv=None) -> int:
         "licence": ("weights: MIT, like the rest of Mien; trained on FER-2013 (Goodfellow et al. 2013, "
                     "ICML 2013 challenge data), whose images are for research use"),
     }
-    safetensors_io.save(weights(model), str(WEIGHTS), metadata)
+    safetensors_io.save(weights(model), str(weights_path), metadata)
 
     faces, labels = reference_faces()
     pixels = torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)
@@ -206,18 +216,18 @@ def main(argv=None) -> int:
         "sample0.stem": seen["stem"][:1].numpy(),
         "sample0.last_block": seen["last_block"][:1].numpy(),
     }
-    safetensors_io.save(reference, str(REFERENCE), {
-        "model": WEIGHTS.name, "model_sha256": sha256(WEIGHTS), "torch": torch.__version__,
+    safetensors_io.save(reference, str(reference_path), {
+        "model": WEIGHTS.name, "model_sha256": sha256(weights_path), "torch": torch.__version__,
         "faces": json.dumps(labels),
         "input": "the network's input after (x / 255 - 0.5) / 0.25, [16,1,48,48]",
         "sample0": "intermediate outputs of face 0 (stem: after conv+BN+ReLU; last_block: output of the last residual block)",
     })
 
     deployed = Deployed(model, args.flip_averaging)
-    export_onnx(deployed, ONNX, arch["input_size"])
-    figures = check_onnx(deployed, ONNX, faces)
-    print(f"wrote {WEIGHTS.relative_to(MODELS.parent)} ({params:,} parameters, {macs / 1e6:.1f}M multiply-adds), "
-          f"{REFERENCE.relative_to(MODELS.parent)}, {ONNX.relative_to(MODELS.parent)}")
+    export_onnx(deployed, onnx_path, arch["input_size"])
+    figures = check_onnx(deployed, onnx_path, faces)
+    print(f"wrote {shown(weights_path)} ({params:,} parameters, {macs / 1e6:.1f}M multiply-adds), "
+          f"{shown(reference_path)}, {shown(onnx_path)}")
     print(f"onnxruntime {figures['onnxruntime']}: max |p - p_torch| {figures['max_abs_diff_reference']:.2e} on the "
           f"reference faces, {figures['max_abs_diff_publictest']:.2e} over PublicTest; same prediction on all "
           f"3,589; PublicTest accuracy {figures['publictest_acc_onnxruntime']:.4f}"

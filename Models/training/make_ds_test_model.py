@@ -10,6 +10,13 @@ so that the Swift side is checked before a trained ``ds`` model is shipped.
     Models/reference/expression_net_ds_test_reference.safetensors  8 synthetic uint8 faces, the network's input,
                                                                    logits, probabilities, stem and last block of face 0
 
+and then the int8 fixture of ``make_ds_test_int8.py`` (which also runs alone):
+
+    Models/reference/expression_net_ds_test.int8.json              activation scales (calibrated on synthetic faces)
+    Models/reference/expression_net_ds_test_int8_reference.safetensors
+                                                                   the 8 faces, the int8 simulation's stem bytes,
+                                                                   logits and probabilities
+
 The network has a ds stem, a strided block with a 1x1 shortcut, an identity
 block, squeeze-excitation, and pruned inner widths (``inner_widths``), with
 batch-norm statistics drawn at random so that folding them is checked too.
@@ -33,6 +40,7 @@ OUTPUTS = REFERENCE / "expression_net_ds_test_reference.safetensors"
 SEED = 20_261_206
 CONFIG = {"block": "ds", "stem": 8, "widths": [16, 24], "depths": [1, 2], "strides": [2, 2], "se": True,
           "inner_widths": [12, 16, 24], "input_size": 48}
+PROVENANCE = f"random weights (seed {SEED}) from Models/training/make_ds_test_model.py: a test fixture, not a classifier"
 
 
 def random_model() -> torch.nn.Module:
@@ -66,7 +74,7 @@ def main() -> int:
         "architecture": json.dumps(architecture(CONFIG)),
         "classes": ",".join(D.CLASSES),
         "preprocessing": "48x48 gray, x / 255 in [0, 1]; the network computes (x - 0.5) / 0.25 first",
-        "provenance": f"random weights (seed {SEED}) from Models/training/make_ds_test_model.py: a test fixture, not a classifier",
+        "provenance": PROVENANCE,
         "flip_averaging": "false",
         "parameters": str(params),
         "multiply_adds": str(macs),
@@ -90,7 +98,8 @@ def main() -> int:
     }, str(OUTPUTS), {"model": WEIGHTS.name, "torch": torch.__version__, "faces": json.dumps(labels),
                       "input": "the network's input after (x / 255 - 0.5) / 0.25, [8,1,48,48]"})
     print(f"wrote {WEIGHTS.name} ({params:,} parameters, {macs:,} multiply-adds) and {OUTPUTS.name}")
-    return 0
+    from . import make_ds_test_int8
+    return make_ds_test_int8.main()
 
 
 if __name__ == "__main__":
