@@ -78,10 +78,21 @@ static void run_portable(const mien_qdwconv *c, const uint8_t *src, int pw, int 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define AVX512_TARGET __attribute__((target("avx512f,avx512bw,fma")))
 
+/// Each output pixel, 16 channels a vector. Two taps share one vpmaddwd: a
+/// 32-bit lane holds the two taps' (q - in_zero) as 16-bit halves and the
+/// weights the two taps' int8 weights, so the lane's sum is exact in int32.
 AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
                                      uint8_t *out, int out_stride) {
-    int k = c->kernel, pc = c->padded_channels, blocks = pc / 16;
-    const __m512i in_zero = _mm512_set1_epi32(c->in_zero);
+    int k = c->kernel, count = k * k, pairs = (count + 1) / 2, pc = c->padded_channels, blocks = pc / 16;
+    int32_t weights[pairs * pc];   // [pair][channel]: tap 2p in the low half, 2p + 1 (or 0) in the high half
+    int offsets[2 * pairs];        // each tap's byte offset from a pixel's corner; the odd one out reads tap 0
+    for (int p = 0; p < pairs; p++)
+        for (int ch = 0; ch < pc; ch++) {
+            int32_t lo = c->taps[(size_t)(2 * p) * pc + ch], hi = 2 * p + 1 < count ? c->taps[(size_t)(2 * p + 1) * pc + ch] : 0;
+            weights[p * pc + ch] = (int32_t)(((uint32_t)(uint16_t)hi << 16) | (uint16_t)lo);
+        }
+    for (int t = 0; t < 2 * pairs; t++) offsets[t] = t < count ? ((t / k) * pw + t % k) * in_stride : 0;
+    const __m512i in_zero = _mm512_set1_epi16((short)c->in_zero);
     const __m512 lo = _mm512_set1_ps(-256.0f), hi = _mm512_set1_ps(256.0f);
     const __m512 out_zero = _mm512_set1_ps((float)c->out_zero), byte_lo = _mm512_setzero_ps(), byte_hi = _mm512_set1_ps(255.0f);
     int tail = c->channels - (blocks - 1) * 16;   // real channels of the last block, 1..16
@@ -91,14 +102,15 @@ AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, 
             const uint8_t *corner = src + ((size_t)oy * c->stride * pw + (size_t)ox * c->stride) * in_stride;
             uint8_t *to = out + ((size_t)oy * ow + ox) * out_stride;
             for (int b = 0; b < blocks; b++) {
+                const uint8_t *base = corner + b * 16;
                 __m512i acc = _mm512_setzero_si512();
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++) {
-                        const uint8_t *px = corner + ((size_t)ky * pw + kx) * in_stride + b * 16;
-                        __m512i q = _mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)px)), in_zero);
-                        __m512i w = _mm512_loadu_si512((const void *)(c->taps + (size_t)(ky * k + kx) * pc + b * 16));
-                        acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(q, w));
-                    }
+                for (int p = 0; p < pairs; p++) {
+                    __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(base + offsets[2 * p])));
+                    __m512i q = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(base + offsets[2 * p + 1])));
+                    __m512i both = _mm512_sub_epi16(_mm512_or_si512(a, _mm512_slli_epi32(q, 16)), in_zero);
+                    __m512i w = _mm512_loadu_si512((const void *)(weights + p * pc + b * 16));
+                    acc = _mm512_add_epi32(acc, _mm512_madd_epi16(both, w));
+                }
                 __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(c->multiplier + b * 16),
                                            _mm512_loadu_ps(c->offset + b * 16));
                 y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);

@@ -63,12 +63,4 @@ struct SeparableExpressionNetTests {
         expectClose(Tensor(shape: [8, 7], data: Array(rows.joined())), try reference.tensor("probabilities"),
                     within: Self.probabilityTolerance, "ds classify(faces:)")
     }
-
-    @Test func theInt8FormRefusesDepthwiseSeparableBlocks() throws {
-        let calibration = Int8Calibration(format: "mien-expression-net-int8", weights: Self.weightName, weightsSHA256: "",
-                                          weightsProvenance: "", calibration: [:], activationScales: ["stem": 0.1])
-        #expect(throws: NNError.self) {
-            _ = try QuantizedExpressionNet(model, calibration: calibration, calibrationFile: "ds.int8.json")
-        }
-    }
 }

@@ -2,8 +2,10 @@ import Foundation
 import MienNN
 
 /// expression-net in int8 (post-training static quantization; `--precision int8`):
-/// the stem in float32, each residual block's convolutions in integers
-/// (`QuantizedBasicBlock`), global average pooling and the head in float32.
+/// the stem's first convolution in float32 (`QuantizedStem`), every other
+/// convolution in integers (`QuantizedBasicBlock` for `dense` networks,
+/// `QuantizedSeparableBlock` for `ds` ones), squeeze-excitation, the residual
+/// adds, global average pooling and the head in float32.
 ///
 /// The weights are quantized at load from `expression_net.safetensors`
 /// (batch norms folded, then symmetric int8 per output channel); the
@@ -22,9 +24,8 @@ public struct QuantizedExpressionNet: EmotionClassifier {
     /// Whether each face's probabilities are averaged with its mirror image's (as the float32 model's).
     public let flipAveraging: Bool
 
-    let stem: Conv2D
-    let stemScale: Float
-    let blocks: [QuantizedBasicBlock]
+    let stem: QuantizedStem
+    let blocks: [any QuantizedExpressionBlock]
     /// Each block's output scale; nil for the last, whose float32 output is pooled.
     let outputScales: [Float?]
     let head: Dense
@@ -33,27 +34,36 @@ public struct QuantizedExpressionNet: EmotionClassifier {
     /// faces at the widest layer take 590 KB).
     static let chunk = 8
 
-    /// The int8 form of `model` with `calibration`'s activation scales.
-    /// - Throws: `NNError` when a scale is missing or not positive, or when the
-    ///   network is not a `dense` one (the int8 form has no depthwise-separable blocks).
+    /// The int8 form of `model` with `calibration`'s activation scales: `stem`
+    /// and, per block K, `blockK.mid` and (but for the last) `blockK.out`; a
+    /// `ds` network also `stem.conv`, `stem.depthwise`, `blockK.depthwise1`
+    /// and `blockK.depthwise2`.
+    /// - Throws: `NNError` when a scale is missing or not positive.
     public init(_ model: ExpressionNet, calibration: Int8Calibration, calibrationFile: String) throws(NNError) {
-        let dense = model.blocks.compactMap { $0 as? BasicBlock }
-        guard model.stem.separable == nil, dense.count == model.blocks.count else {
-            throw NNError(.unreadableFile, "\(model.weightFile): the int8 form is built for 'dense' networks only, "
-                + "not for depthwise-separable blocks; use precision fp32")
-        }
         (labels, preprocessing, parameterCount) = (model.labels, model.preprocessing, model.parameterCount)
         (weightFileBytes, weightFile, flipAveraging) = (model.weightFileBytes, model.weightFile, model.flipAveraging)
         self.calibrationFile = calibrationFile
-        stem = model.stem.conv
-        stemScale = try calibration.scale("stem", file: calibrationFile)
-        var blocks: [QuantizedBasicBlock] = [], outputs: [Float?] = []
-        var input = stemScale
-        for (k, block) in dense.enumerated() {
-            let mid = try calibration.scale("block\(k + 1).mid", file: calibrationFile)
-            blocks.append(QuantizedBasicBlock(block, inputScale: input, midScale: mid))
+        func scale(_ name: String) throws(NNError) -> Float { try calibration.scale(name, file: calibrationFile) }
+        let separable = model.stem.separable != nil
+        let stemScales = QuantizedStem.Scales(conv: separable ? try scale("stem.conv") : nil,
+                                              depthwise: separable ? try scale("stem.depthwise") : nil, output: try scale("stem"))
+        stem = try QuantizedStem(model.stem, scales: stemScales)
+        var blocks: [any QuantizedExpressionBlock] = [], outputs: [Float?] = []
+        var input = try scale("stem")
+        for (k, block) in model.blocks.enumerated() {
+            let name = "block\(k + 1)"
+            switch block {
+            case let dense as BasicBlock:
+                blocks.append(QuantizedBasicBlock(dense, inputScale: input, midScale: try scale(name + ".mid")))
+            case let ds as SeparableBlock:
+                let scales = QuantizedSeparableBlock.Scales(depthwise1: try scale(name + ".depthwise1"), mid: try scale(name + ".mid"),
+                                                            depthwise2: try scale(name + ".depthwise2"))
+                blocks.append(QuantizedSeparableBlock(ds, inputScale: input, scales: scales))
+            default:
+                throw NNError(.unreadableFile, "\(model.weightFile): block \(k + 1) has no int8 form")
+            }
             if k + 1 < model.blocks.count {
-                input = try calibration.scale("block\(k + 1).out", file: calibrationFile)
+                input = try scale(name + ".out")
                 outputs.append(input)
             } else {
                 outputs.append(nil)
@@ -94,7 +104,7 @@ public struct QuantizedExpressionNet: EmotionClassifier {
         (h, w) = stem.outputSize(height: h, width: w)
         for block in blocks {
             total += block.multiplyAdds(height: h, width: w)
-            (h, w) = (block.conv1.outputSize(h), block.conv1.outputSize(w))
+            (h, w) = block.outputSize(height: h, width: w)
         }
         total += head.inputs * head.outputs
         return flipAveraging ? 2 * total : total
@@ -115,14 +125,13 @@ public struct QuantizedExpressionNet: EmotionClassifier {
     /// The logits `[N, 7]` of a preprocessed batch `[N, 1, S, S]`; `trace`, when
     /// given, sees the stem's uint8 output (as `[N, H, W, stride]` values).
     public func logits(_ input: Tensor, trace: ((String, [UInt8]) -> Void)? = nil) -> Tensor {
-        var x = QuantizedBatch(quantizing: stem(input), scale: stemScale, stride: QuantizedBatch.paddedStride(channels: stem.outChannels))
+        var x = stem(input)
         trace?("stem", x.bytes)
         for (block, scale) in zip(blocks, outputScales) {
             guard let scale else {
                 let (values, h, w) = block.floatOutput(x)
-                let pooled = QuantizedBasicBlock.mean(values, count: x.count, plane: h * w,
-                                                      channels: block.conv2.outChannels, stride: block.conv2.outStride)
-                return head(pooled)
+                return head(QuantizedResidualEnd.mean(values, count: x.count, plane: h * w, channels: block.end.channels,
+                                                      stride: block.end.stride))
             }
             x = block(x, outputScale: scale)
         }
