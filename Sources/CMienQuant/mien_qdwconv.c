@@ -44,11 +44,16 @@ static inline uint8_t to_byte(int32_t acc, float multiplier, float offset, int z
 /// One image bordered by `pad` pixels of its zero point (which stand for a real 0).
 static const uint8_t *bordered(const mien_qdwconv *c, const uint8_t *image, int h, int w, int in_stride, uint8_t *scratch) {
     if (c->pad == 0) return image;
-    int ph = h + 2 * c->pad, pw = w + 2 * c->pad;
-    memset(scratch, c->in_zero, (size_t)ph * pw * in_stride);
-    for (int y = 0; y < h; y++)
-        memcpy(scratch + ((size_t)(y + c->pad) * pw + c->pad) * in_stride, image + (size_t)y * w * in_stride,
-               (size_t)w * in_stride);
+    int pad = c->pad, ph = h + 2 * pad, pw = w + 2 * pad;
+    size_t row = (size_t)pw * in_stride, side = (size_t)pad * in_stride;
+    memset(scratch, c->in_zero, pad * row);                                // the rows above
+    memset(scratch + (size_t)(pad + h) * row, c->in_zero, (size_t)(ph - pad - h) * row);   // and below
+    for (int y = 0; y < h; y++) {
+        uint8_t *to = scratch + (size_t)(y + pad) * row;
+        memset(to, c->in_zero, side);
+        memcpy(to + side, image + (size_t)y * w * in_stride, (size_t)w * in_stride);
+        memset(to + side + (size_t)w * in_stride, c->in_zero, side);
+    }
     return scratch;
 }
 
@@ -78,9 +83,41 @@ static void run_portable(const mien_qdwconv *c, const uint8_t *src, int pw, int 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define AVX512_TARGET __attribute__((target("avx512f,avx512bw,fma")))
 
-/// Each output pixel, 16 channels a vector. Two taps share one vpmaddwd: a
+/// J blocks of 16 channels of one output pixel, each in its own accumulator
+/// (independent chains the core overlaps). Two taps share one vpmaddwd: a
 /// 32-bit lane holds the two taps' (q - in_zero) as 16-bit halves and the
 /// weights the two taps' int8 weights, so the lane's sum is exact in int32.
+AVX512_TARGET __attribute__((always_inline)) static inline void avx512_tile(
+        const mien_qdwconv *c, const uint8_t *corner, const int32_t *weights, const int *offsets, int pairs,
+        int b0, const int J, uint8_t *to, __mmask16 last_mask, int last_block) {
+    const __m512i in_zero = _mm512_set1_epi16((short)c->in_zero);
+    int pc = c->padded_channels;
+    __m512i acc[4];
+    for (int j = 0; j < J; j++) acc[j] = _mm512_setzero_si512();
+    for (int p = 0; p < pairs; p++) {
+        const uint8_t *a = corner + offsets[2 * p] + b0 * 16, *q = corner + offsets[2 * p + 1] + b0 * 16;
+        for (int j = 0; j < J; j++) {
+            __m512i low = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(a + 16 * j)));
+            __m512i high = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(q + 16 * j)));
+            __m512i both = _mm512_sub_epi16(_mm512_or_si512(low, _mm512_slli_epi32(high, 16)), in_zero);
+            __m512i w = _mm512_loadu_si512((const void *)(weights + p * pc + (b0 + j) * 16));
+            acc[j] = _mm512_add_epi32(acc[j], _mm512_madd_epi16(both, w));
+        }
+    }
+    const __m512 lo = _mm512_set1_ps(-256.0f), hi = _mm512_set1_ps(256.0f);
+    const __m512i out_zero = _mm512_set1_epi32(c->out_zero), byte_lo = _mm512_setzero_si512(), byte_hi = _mm512_set1_epi32(255);
+    for (int j = 0; j < J; j++) {
+        int b = b0 + j;
+        __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[j]), _mm512_loadu_ps(c->multiplier + b * 16),
+                                   _mm512_loadu_ps(c->offset + b * 16));
+        // Clamped to +-256, y converts exactly; the conversion rounds half to even.
+        __m512i r = _mm512_cvt_roundps_epi32(_mm512_min_ps(_mm512_max_ps(y, lo), hi), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        r = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(r, out_zero), byte_lo), byte_hi);
+        if (b == last_block) r = _mm512_maskz_mov_epi32(last_mask, r);
+        _mm_storeu_si128((__m128i *)(to + b * 16), _mm512_cvtepi32_epi8(r));
+    }
+}
+
 AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
                                      uint8_t *out, int out_stride) {
     int k = c->kernel, count = k * k, pairs = (count + 1) / 2, pc = c->padded_channels, blocks = pc / 16;
@@ -92,34 +129,16 @@ AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, 
             weights[p * pc + ch] = (int32_t)(((uint32_t)(uint16_t)hi << 16) | (uint16_t)lo);
         }
     for (int t = 0; t < 2 * pairs; t++) offsets[t] = t < count ? ((t / k) * pw + t % k) * in_stride : 0;
-    const __m512i in_zero = _mm512_set1_epi16((short)c->in_zero);
-    const __m512 lo = _mm512_set1_ps(-256.0f), hi = _mm512_set1_ps(256.0f);
-    const __m512 out_zero = _mm512_set1_ps((float)c->out_zero), byte_lo = _mm512_setzero_ps(), byte_hi = _mm512_set1_ps(255.0f);
     int tail = c->channels - (blocks - 1) * 16;   // real channels of the last block, 1..16
     const __mmask16 last = (__mmask16)((1u << tail) - 1u);
     for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox++) {
             const uint8_t *corner = src + ((size_t)oy * c->stride * pw + (size_t)ox * c->stride) * in_stride;
             uint8_t *to = out + ((size_t)oy * ow + ox) * out_stride;
-            for (int b = 0; b < blocks; b++) {
-                const uint8_t *base = corner + b * 16;
-                __m512i acc = _mm512_setzero_si512();
-                for (int p = 0; p < pairs; p++) {
-                    __m512i a = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(base + offsets[2 * p])));
-                    __m512i q = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(base + offsets[2 * p + 1])));
-                    __m512i both = _mm512_sub_epi16(_mm512_or_si512(a, _mm512_slli_epi32(q, 16)), in_zero);
-                    __m512i w = _mm512_loadu_si512((const void *)(weights + p * pc + b * 16));
-                    acc = _mm512_add_epi32(acc, _mm512_madd_epi16(both, w));
-                }
-                __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(c->multiplier + b * 16),
-                                           _mm512_loadu_ps(c->offset + b * 16));
-                y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
-                y = _mm512_add_ps(_mm512_roundscale_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), out_zero);
-                y = _mm512_min_ps(_mm512_max_ps(y, byte_lo), byte_hi);
-                __m512i bytes = _mm512_cvtps_epi32(y);
-                if (b == blocks - 1) bytes = _mm512_maskz_mov_epi32(last, bytes);
-                _mm_storeu_si128((__m128i *)(to + b * 16), _mm512_cvtepi32_epi8(bytes));
-            }
+            int b = 0;
+            for (; b + 4 <= blocks; b += 4) avx512_tile(c, corner, weights, offsets, pairs, b, 4, to, last, blocks - 1);
+            for (; b + 2 <= blocks; b += 2) avx512_tile(c, corner, weights, offsets, pairs, b, 2, to, last, blocks - 1);
+            for (; b < blocks; b++) avx512_tile(c, corner, weights, offsets, pairs, b, 1, to, last, blocks - 1);
             if (out_stride > pc) memset(to + pc, 0, (size_t)(out_stride - pc));
         }
 }

@@ -13,12 +13,21 @@ static inline uint8_t quantize(float v, float scale) {
     return (uint8_t)q;
 }
 
+/// Pixels a block: each channel's run of a block is quantized into a small
+/// buffer (vectorized), then written across the block's pixels, which stay in L1.
+enum { QUANTIZE_BLOCK = 64 };
+
 void mien_quantize_nchw(const float *x, int n, int c, int plane, float scale, uint8_t *out, int stride) {
+    uint8_t run[QUANTIZE_BLOCK];
     for (int b = 0; b < n; b++)
-        for (int ch = 0; ch < c; ch++) {
-            const float *from = x + ((size_t)b * c + ch) * plane;
-            uint8_t *to = out + (size_t)b * plane * stride + ch;
-            for (int p = 0; p < plane; p++) to[(size_t)p * stride] = quantize(from[p], scale);
+        for (int p0 = 0; p0 < plane; p0 += QUANTIZE_BLOCK) {
+            int len = plane - p0 < QUANTIZE_BLOCK ? plane - p0 : QUANTIZE_BLOCK;
+            uint8_t *to = out + ((size_t)b * plane + p0) * stride;
+            for (int ch = 0; ch < c; ch++) {
+                const float *from = x + ((size_t)b * c + ch) * plane + p0;
+                for (int i = 0; i < len; i++) run[i] = quantize(from[i], scale);
+                for (int i = 0; i < len; i++) to[(size_t)i * stride + ch] = run[i];
+            }
         }
 }
 
@@ -33,10 +42,6 @@ static inline uint8_t quantize_zero(float v, float scale, float zero) {
     q = q > 255.0f ? 255.0f : q;
     return (uint8_t)q;
 }
-
-/// Pixels a block: each channel's run of a block is quantized into a small
-/// buffer (vectorized), then written across the block's pixels, which stay in L1.
-enum { QUANTIZE_BLOCK = 64 };
 
 void mien_quantize_nchw_zero(const float *x, int n, int c, int plane, float scale, int zero, uint8_t *out, int stride) {
     uint8_t run[QUANTIZE_BLOCK];

@@ -20,6 +20,18 @@ public struct QuantizedBatch: Sendable, Equatable {
         bytes = [UInt8](repeating: 0, count: count * height * width * stride)
     }
 
+    /// A batch whose every byte `write` sets (a kernel that writes whole
+    /// pixels, padding included): no zeroing pass first.
+    init(count: Int, height: Int, width: Int, channels: Int, stride: Int, writing write: (UnsafeMutablePointer<UInt8>) -> Void) {
+        precondition(stride >= channels && channels > 0, "a pixel's stride \(stride) must hold its \(channels) channels")
+        (self.count, self.height, self.width, self.channels, self.stride) = (count, height, width, channels, stride)
+        let size = count * height * width * stride
+        bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            if size > 0 { write(buffer.baseAddress!) }
+            initialized = size
+        }
+    }
+
     /// `x` (`[N, C, H, W]`) quantized with `scale`: clamp(round half to even(x / scale), 0, 255),
     /// each pixel padded to `stride` bytes.
     public init(quantizing x: Tensor, scale: Float, stride: Int) {

@@ -83,17 +83,17 @@ public struct QuantizedConv2D: @unchecked Sendable {
 
     /// The uint8 output (rounded, clamped to 0..255).
     public func callAsFunction(_ x: QuantizedBatch, path: Path = .auto) -> QuantizedBatch {
-        var y = QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width),
-                               channels: outChannels, stride: outStride)
-        y.bytes.withUnsafeMutableBytes { run(x, into: $0.baseAddress!, float: false, path: path) }
-        return y
+        QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width), channels: outChannels,
+                       stride: outStride) { run(x, into: $0, float: false, path: path) }
     }
 
     /// The float32 output, NHWC with `outStride` floats a pixel.
     public func floatOutput(_ x: QuantizedBatch, path: Path = .auto) -> [Float] {
-        var y = [Float](repeating: 0, count: x.count * outputSize(x.height) * outputSize(x.width) * outStride)
-        y.withUnsafeMutableBytes { run(x, into: $0.baseAddress!, float: true, path: path) }
-        return y
+        let size = x.count * outputSize(x.height) * outputSize(x.width) * outStride
+        return [Float](unsafeUninitializedCapacity: size) { buffer, initialized in   // the kernel writes every value
+            if size > 0 { run(x, into: buffer.baseAddress!, float: true, path: path) }
+            initialized = size
+        }
     }
 
     private func run(_ x: QuantizedBatch, into output: UnsafeMutableRawPointer, float: Bool, path: Path) {

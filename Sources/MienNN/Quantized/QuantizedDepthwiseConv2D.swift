@@ -96,9 +96,12 @@ public struct QuantizedDepthwiseConv2D: Sendable {
         precondition(x.channels == channels, "int8 depthwise convolution expects \(channels) channels, got \(x.channels)")
         precondition(x.stride >= outStride, "a pixel's stride must hold whole blocks of 16 channels")
         precondition(path != .avx512 || Self.hasAVX512, "this CPU has no AVX-512")
-        var y = QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width),
-                               channels: channels, stride: outStride)
-        guard x.count > 0 else { return y }
+        // The kernel writes every byte of every pixel, padding included.
+        return QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width), channels: channels,
+                              stride: outStride) { out in run(x, into: out, path: path) }
+    }
+
+    private func run(_ x: QuantizedBatch, into out: UnsafeMutablePointer<UInt8>, path: Path) {
         taps.withUnsafeBufferPointer { t in
             multiplier.withUnsafeBufferPointer { m in
                 offset.withUnsafeBufferPointer { o in
@@ -109,16 +112,13 @@ public struct QuantizedDepthwiseConv2D: Sendable {
                     let scratch = mien_qdwconv_scratch_size(&conv, Int32(x.height), Int32(x.width), Int32(x.stride))
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratch) { buffer in
                         x.bytes.withUnsafeBufferPointer { input in
-                            y.bytes.withUnsafeMutableBufferPointer { out in
-                                mien_qdwconv_run(&conv, input.baseAddress!, Int32(x.count), Int32(x.height), Int32(x.width),
-                                                 Int32(x.stride), out.baseAddress!, Int32(outStride), path.c, buffer.baseAddress!)
-                            }
+                            mien_qdwconv_run(&conv, input.baseAddress!, Int32(x.count), Int32(x.height), Int32(x.width),
+                                             Int32(x.stride), out, Int32(outStride), path.c, buffer.baseAddress!)
                         }
                     }
                 }
             }
         }
-        return y
     }
 
     /// The same arithmetic by plain loops over the weights `[C, kernel, kernel]`, for tests.
