@@ -25,15 +25,8 @@ struct QuantizedDepthwiseConv2DTests {
         Case(n: 1, c: 20, h: 9, w: 9, stride: 1, inZero: 128, outZero: 128, kernel: 5, pad: 2), // a 5x5 kernel
     ]
 
-    /// Integers from MienNN's SplitMix64 generator.
-    struct Numbers {
-        var generator: SplitMix64
-        init(state: UInt64) { generator = SplitMix64(seed: state) }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(generator.next() % UInt64(range.count)) }
-    }
-
     static func conv(_ c: Case, seed: UInt64, multiplier: Float = 0) -> (QuantizedDepthwiseConv2D, QuantizedBatch) {
-        var r = Numbers(state: seed)
+        var r = QuantizedConv2DTests.Numbers(state: seed)
         let weights = (0..<(c.c * c.kernel * c.kernel)).map { _ in Int8(r.int(-127...127)) }
         // Multipliers that put results on both sides of the byte range, and ties with 0.5.
         let m = (0..<c.c).map { _ in multiplier != 0 ? multiplier : Float(r.int(1...3000)) * 1e-5 }
