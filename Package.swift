@@ -40,11 +40,11 @@ func targetCPU() -> [SwiftSetting] {
 /// Mien: batch facial-expression analysis of recorded video.
 ///
 /// Module graph (arrows are imports):
-///   CFFmpeg <- MienMedia <- mien
+///   CFFmpeg, CMienJPEG <- MienMedia <- mien
 ///   COpenBLAS, CMienQuant <- MienNN <- MienFace <- MienPipeline <- mien (MienFace and MienPipeline also use MienMedia)
 ///   MienPipeline, MienMedia, Mustache <- MienAnalytics <- mien (summaries and HTML reports of timelines)
 ///   MienJobs <- MienService <- MienServer (the HTTP API, Hummingbird) <- mien
-/// Only MienMedia imports CFFmpeg; only MienNN imports COpenBLAS and CMienQuant.
+/// Only MienMedia imports CFFmpeg and CMienJPEG; only MienNN imports COpenBLAS and CMienQuant.
 let package = Package(
     name: "Mien",
     platforms: [.macOS(.v13)],
@@ -76,7 +76,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "MienMedia", dependencies: ["CFFmpeg"], swiftSettings: codeGeneration()),
+        // CMienJPEG: grayscale JPEGs through libjpeg (Debian's libjpeg62-turbo), the decoder
+        // Pillow uses, so `mien eval` sees the pixels the training code saw.
+        .target(name: "CMienJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "MienMedia", dependencies: ["CFFmpeg", "CMienJPEG"], swiftSettings: codeGeneration()),
         // C kernels, optimised in debug builds too, like MienNN's loops; -ffp-contract=off:
         // no fused multiply-add where the C loops must give the bits of their references
         // (the kernels call fmaf where they mean it). CMienFloat: YuNet's float32

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Mien needs to build, run and test:
-# FFmpeg's libraries (video input), OpenBLAS (CNN matrix work), pkg-config
+# FFmpeg's libraries (video input), OpenBLAS (CNN matrix work), libjpeg
+# (`mien eval` decodes grayscale JPEGs as Pillow does), pkg-config
 # (how SwiftPM finds them), the ffmpeg/ffprobe commands (test fixtures and
 # the decode benchmark's reference) and Python's jsonschema (the timeline
 # schema validator the tests run, Tests/tools/validate_timeline.py, with
@@ -14,7 +15,7 @@
 # installs only what is missing.
 set -euo pipefail
 
-packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev ffmpeg
+packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev libjpeg62-turbo-dev ffmpeg
           python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil chromium wrk)
 
 missing=()

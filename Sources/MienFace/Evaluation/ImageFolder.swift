@@ -58,9 +58,13 @@ public struct ImageFolder: Sendable {
     /// Number of images per class, in `Emotion` order.
     public var counts: [Int] { Emotion.allCases.map { e in items.filter { $0.emotion == e }.count } }
 
-    /// Decodes the image at `path` to full-range 8-bit gray at its own size (the first frame of a video).
+    /// Decodes the image at `path` to full-range 8-bit gray at its own size (the
+    /// first frame of a video). A grayscale JPEG (FER-2013's kind) is decoded by
+    /// libjpeg, as Pillow decodes it for the training code (`GrayJPEG`); every
+    /// other image by FFmpeg.
     /// - Throws: `MediaError` naming the file when it cannot be decoded.
     public static func grayImage(_ path: String) throws(MediaError) -> PixelImage {
+        if GrayJPEG.isJPEG(path: path), let image = try GrayJPEG.decode(path: path) { return image }
         let reader = try VideoReader(path: path)
         guard let frame = try reader.nextFrame() else {
             throw MediaError(.decodeFailed, path: path, "no picture could be decoded")
