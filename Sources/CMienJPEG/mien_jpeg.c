@@ -30,6 +30,14 @@ static void on_message(j_common_ptr info, int level) {
     if (info->err->num_warnings++ == 0) (*info->err->format_message)(info, f->message);
 }
 
+/// Releases the decoder and the file (and `out` unless it is handed over), and returns `result`.
+static mien_jpeg_result close_all(struct jpeg_decompress_struct *info, FILE *file, uint8_t *out, mien_jpeg_result result) {
+    jpeg_destroy_decompress(info);
+    fclose(file);
+    if (result != MIEN_JPEG_GRAY) free(out);
+    return result;
+}
+
 mien_jpeg_result mien_jpeg_decode_gray(const char *path, long max_pixels, uint8_t **pixels, int *width, int *height,
                                        char *error, size_t error_size) {
     *pixels = NULL;
@@ -46,24 +54,16 @@ mien_jpeg_result mien_jpeg_decode_gray(const char *path, long max_pixels, uint8_
     uint8_t *volatile out = NULL;
     if (setjmp(f.escape)) {
         snprintf(error, error_size, "%s", f.message);
-        jpeg_destroy_decompress(&info);
-        fclose(file);
-        free(out);
-        return MIEN_JPEG_ERROR;
+        return close_all(&info, file, out, MIEN_JPEG_ERROR);
     }
     jpeg_create_decompress(&info);
     jpeg_stdio_src(&info, file);
     jpeg_read_header(&info, TRUE);
-    if (info.num_components != 1 || info.jpeg_color_space != JCS_GRAYSCALE) {
-        jpeg_destroy_decompress(&info);
-        fclose(file);
-        return MIEN_JPEG_NOT_GRAY;
-    }
+    if (info.num_components != 1 || info.jpeg_color_space != JCS_GRAYSCALE)
+        return close_all(&info, file, out, MIEN_JPEG_NOT_GRAY);
     if ((long)info.image_width * (long)info.image_height > max_pixels) {
         snprintf(error, error_size, "%ux%u is more than %ld pixels", info.image_width, info.image_height, max_pixels);
-        jpeg_destroy_decompress(&info);
-        fclose(file);
-        return MIEN_JPEG_ERROR;
+        return close_all(&info, file, out, MIEN_JPEG_ERROR);
     }
     info.out_color_space = JCS_GRAYSCALE;
     jpeg_start_decompress(&info);
@@ -71,28 +71,21 @@ mien_jpeg_result mien_jpeg_decode_gray(const char *path, long max_pixels, uint8_
     out = malloc(row * info.output_height + 1);
     if (!out) {
         snprintf(error, error_size, "out of memory");
-        jpeg_destroy_decompress(&info);
-        fclose(file);
-        return MIEN_JPEG_ERROR;
+        return close_all(&info, file, out, MIEN_JPEG_ERROR);
     }
     while (info.output_scanline < info.output_height) {
         JSAMPROW line = out + row * info.output_scanline;
         jpeg_read_scanlines(&info, &line, 1);
     }
     jpeg_finish_decompress(&info);
-    if (f.base.num_warnings > 0) {
+    if (f.base.num_warnings > 0) {   // corrupt data on the way: refused, as Pillow refuses a truncated file
         snprintf(error, error_size, "damaged: %s", f.message);
-        jpeg_destroy_decompress(&info);
-        fclose(file);
-        free(out);
-        return MIEN_JPEG_ERROR;
+        return close_all(&info, file, out, MIEN_JPEG_ERROR);
     }
     *width = (int)info.output_width;
     *height = (int)info.output_height;
     *pixels = out;
-    jpeg_destroy_decompress(&info);
-    fclose(file);
-    return MIEN_JPEG_GRAY;
+    return close_all(&info, file, out, MIEN_JPEG_GRAY);
 }
 
 void mien_jpeg_free(uint8_t *pixels) { free(pixels); }
