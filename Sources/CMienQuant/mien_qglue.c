@@ -17,20 +17,6 @@ static inline uint8_t quantize(float v, float scale) {
 /// buffer (vectorized), then written across the block's pixels, which stay in L1.
 enum { QUANTIZE_BLOCK = 64 };
 
-void mien_quantize_nchw(const float *x, int n, int c, int plane, float scale, uint8_t *out, int stride) {
-    uint8_t run[QUANTIZE_BLOCK];
-    for (int b = 0; b < n; b++)
-        for (int p0 = 0; p0 < plane; p0 += QUANTIZE_BLOCK) {
-            int len = plane - p0 < QUANTIZE_BLOCK ? plane - p0 : QUANTIZE_BLOCK;
-            uint8_t *to = out + ((size_t)b * plane + p0) * stride;
-            for (int ch = 0; ch < c; ch++) {
-                const float *from = x + ((size_t)b * c + ch) * plane + p0;
-                for (int i = 0; i < len; i++) run[i] = quantize(from[i], scale);
-                for (int i = 0; i < len; i++) to[(size_t)i * stride + ch] = run[i];
-            }
-        }
-}
-
 /// clamp(round half to even(clamp(v / scale, -256, 256)) + zero, 0, 255).
 static inline uint8_t quantize_zero(float v, float scale, float zero) {
     float q = v / scale;
@@ -55,6 +41,12 @@ void mien_quantize_nchw_zero(const float *x, int n, int c, int plane, float scal
                 for (int i = 0; i < len; i++) to[(size_t)i * stride + ch] = run[i];
             }
         }
+}
+
+/// With zero point 0 the signed quantizer gives exactly the unsigned one's
+/// bytes: below 0 both give 0, above 255 both 255, and both round half to even.
+void mien_quantize_nchw(const float *x, int n, int c, int plane, float scale, uint8_t *out, int stride) {
+    mien_quantize_nchw_zero(x, n, c, plane, scale, 0, out, stride);
 }
 
 void mien_nhwc_to_nchw(const float *values, int n, int plane, int c, int stride, int relu, float *out) {

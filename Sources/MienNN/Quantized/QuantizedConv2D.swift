@@ -122,6 +122,14 @@ public struct QuantizedConv2D: @unchecked Sendable {
         }
     }
 
+    /// The uint8 output by `reference`, as a batch (what `callAsFunction` must equal).
+    public func referenceBatch(_ x: QuantizedBatch) -> QuantizedBatch {
+        var y = QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width),
+                               channels: outChannels, stride: outStride)
+        y.bytes = reference(x, float: false).map { UInt8($0) }
+        return y
+    }
+
     /// The same arithmetic by plain loops over the unpacked weights, for tests:
     /// uint8 output when `float` is false, else float32; `outStride` values a pixel.
     public func reference(_ x: QuantizedBatch, float: Bool) -> [Float] {

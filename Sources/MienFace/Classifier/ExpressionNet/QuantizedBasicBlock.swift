@@ -17,8 +17,7 @@ struct QuantizedBasicBlock: QuantizedExpressionBlock {
     init(_ block: BasicBlock, inputScale: Float, midScale: Float) {
         conv1 = .quantizing(block.conv1, inputScale: inputScale, outputScale: midScale)
         conv2 = .quantizing(block.conv2, inputScale: midScale)
-        end = QuantizedResidualEnd(shortcut: block.shortcut.map { .quantizing($0, inputScale: inputScale) }, excite: block.excite,
-                                   inputScale: inputScale, channels: conv2.outChannels, stride: conv2.outStride)
+        end = QuantizedResidualEnd(shortcut: block.shortcut, excite: block.excite, inputScale: inputScale, after: conv2)
     }
 
     func outputSize(height h: Int, width w: Int) -> (Int, Int) { (conv1.outputSize(h), conv1.outputSize(w)) }
@@ -31,9 +30,6 @@ struct QuantizedBasicBlock: QuantizedExpressionBlock {
     func body(_ x: QuantizedBatch) -> [Float] { conv2.floatOutput(conv1(x)) }
 
     func referenceBody(_ x: QuantizedBatch) -> [Float] {
-        var mid = QuantizedBatch(count: x.count, height: conv1.outputSize(x.height), width: conv1.outputSize(x.width),
-                                 channels: conv1.outChannels, stride: conv1.outStride)
-        mid.bytes = conv1.reference(x, float: false).map { UInt8($0) }
-        return conv2.reference(mid, float: true)
+        conv2.reference(conv1.referenceBatch(x), float: true)
     }
 }

@@ -19,6 +19,13 @@ struct QuantizedResidualEnd: Sendable {
     let channels: Int
     let stride: Int
 
+    /// The end of a block whose body ends in `last`: its float32 `shortcut`
+    /// (nil: identity) in int8 for input bytes of `inputScale`, and `excite`.
+    init(shortcut: Conv2D?, excite: SqueezeExcite?, inputScale: Float, after last: QuantizedConv2D) {
+        self.shortcut = shortcut.map { .quantizing($0, inputScale: inputScale) }
+        (self.excite, self.inputScale, channels, stride) = (excite, inputScale, last.outChannels, last.outStride)
+    }
+
     /// Multiply-adds of the shortcut and the gates for one input image of `h` x `w`.
     func multiplyAdds(height h: Int, width w: Int) -> Int {
         (shortcut?.multiplyAdds(height: h, width: w) ?? 0) + (excite?.multiplyAdds ?? 0)
@@ -51,14 +58,8 @@ struct QuantizedResidualEnd: Sendable {
         let n = x.count
         let skip = shortcut?.reference(x, float: true)
         var gates: [Float]?
-        if let excite {
-            var means = [Float](repeating: 0, count: n * channels)
-            for b in 0..<n {
-                for p in 0..<plane { for ch in 0..<channels { means[b * channels + ch] += body[(b * plane + p) * stride + ch] } }
-                for ch in 0..<channels { means[b * channels + ch] /= Float(plane) }
-            }
-            // The same Dense layers as the fast path (their own tests check them).
-            gates = excite.expand(excite.reduce(Tensor(shape: [n, channels], data: means))).data
+        if let excite {   // the same Dense layers as the fast path (their own tests check them)
+            gates = excite.expand(excite.reduce(Self.referenceMean(body, count: n, plane: plane, channels: channels, stride: stride))).data
         }
         for b in 0..<n {
             for p in 0..<plane {

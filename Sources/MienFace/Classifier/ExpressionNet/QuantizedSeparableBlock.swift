@@ -35,8 +35,7 @@ struct QuantizedSeparableBlock: QuantizedExpressionBlock {
         pointwise1 = .quantizing(block.pointwise1, inputScale: scales.depthwise1, inputZero: zero, outputScale: scales.mid)
         depthwise2 = .quantizing(block.depthwise2, inputScale: scales.mid, inputZero: 0, outputScale: scales.depthwise2, outputZero: zero)
         pointwise2 = .quantizing(block.pointwise2, inputScale: scales.depthwise2, inputZero: zero)
-        end = QuantizedResidualEnd(shortcut: block.shortcut.map { .quantizing($0, inputScale: inputScale) }, excite: block.excite,
-                                   inputScale: inputScale, channels: pointwise2.outChannels, stride: pointwise2.outStride)
+        end = QuantizedResidualEnd(shortcut: block.shortcut, excite: block.excite, inputScale: inputScale, after: pointwise2)
     }
 
     func outputSize(height h: Int, width w: Int) -> (Int, Int) { (depthwise1.outputSize(h), depthwise1.outputSize(w)) }
@@ -50,10 +49,7 @@ struct QuantizedSeparableBlock: QuantizedExpressionBlock {
     func body(_ x: QuantizedBatch) -> [Float] { pointwise2.floatOutput(depthwise2(pointwise1(depthwise1(x)))) }
 
     func referenceBody(_ x: QuantizedBatch) -> [Float] {
-        let t1 = depthwise1.reference(x)
-        var mid = QuantizedBatch(count: x.count, height: t1.height, width: t1.width, channels: pointwise1.outChannels,
-                                 stride: pointwise1.outStride)
-        mid.bytes = pointwise1.reference(t1, float: false).map { UInt8($0) }
+        let mid = pointwise1.referenceBatch(depthwise1.reference(x))
         return pointwise2.reference(depthwise2.reference(mid), float: true)
     }
 }

@@ -74,10 +74,6 @@ struct QuantizedStem: Sendable {
         let q = QuantizedBatch(referenceQuantizing: conv(input), scale: convScale,
                                stride: QuantizedBatch.paddedStride(channels: conv.outChannels))
         guard let separable else { return q }
-        let t = separable.depthwise.reference(q)
-        var y = QuantizedBatch(count: t.count, height: t.height, width: t.width, channels: separable.pointwise.outChannels,
-                               stride: separable.pointwise.outStride)
-        y.bytes = separable.pointwise.reference(t, float: false).map { UInt8($0) }
-        return y
+        return separable.pointwise.referenceBatch(separable.depthwise.reference(q))
     }
 }
