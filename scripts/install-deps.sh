@@ -11,12 +11,13 @@
 # (Models/training/data.py decodes PNGs with it) for the unit tests of the
 # classifier's training code (Models/training/tests), Chromium (headless:
 # the test that opens `mien report`'s page and takes a screenshot of it), and
-# wrk (the bounded loopback load test of `mien serve`, scripts/load-test.sh). Safe to run again: it
-# installs only what is missing.
+# wrk (the bounded loopback load test of `mien serve`, scripts/load-test.sh),
+# and procps (`ps`: Models/training/background.sh's status and its tests).
+# Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libopenblas-dev libjpeg62-turbo-dev ffmpeg
-          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil chromium wrk)
+          python3 python3-jsonschema python3-venv postgresql python3-torch python3-yaml python3-pil chromium wrk procps)
 
 missing=()
 for p in "${packages[@]}"; do
