@@ -17,11 +17,19 @@ int mien_qdwconv_has_avx512(void) {
 #endif
 }
 
-void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps) {
-    int count = kernel * kernel;
-    memset(taps, 0, (size_t)count * padded_channels * sizeof(int32_t));
+int mien_qdwconv_pair_count(int kernel) { return (kernel * kernel + 1) / 2; }
+
+void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps,
+                       int32_t *paired_taps) {
+    int count = kernel * kernel, pc = padded_channels;
+    memset(taps, 0, (size_t)count * pc * sizeof(int32_t));
     for (int c = 0; c < channels; c++)
-        for (int t = 0; t < count; t++) taps[(size_t)t * padded_channels + c] = weights[(size_t)c * count + t];
+        for (int t = 0; t < count; t++) taps[(size_t)t * pc + c] = weights[(size_t)c * count + t];
+    for (int p = 0; p < mien_qdwconv_pair_count(kernel); p++)
+        for (int c = 0; c < pc; c++) {
+            int32_t lo = taps[(size_t)(2 * p) * pc + c], hi = 2 * p + 1 < count ? taps[(size_t)(2 * p + 1) * pc + c] : 0;
+            paired_taps[(size_t)p * pc + c] = (int32_t)(((uint32_t)(uint16_t)hi << 16) | (uint16_t)lo);
+        }
 }
 
 int mien_qdwconv_out_size(const mien_qdwconv *conv, int size) {
@@ -120,14 +128,9 @@ AVX512_TARGET __attribute__((always_inline)) static inline void avx512_tile(
 
 AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
                                      uint8_t *out, int out_stride) {
-    int k = c->kernel, count = k * k, pairs = (count + 1) / 2, pc = c->padded_channels, blocks = pc / 16;
-    int32_t weights[pairs * pc];   // [pair][channel]: tap 2p in the low half, 2p + 1 (or 0) in the high half
+    int k = c->kernel, count = k * k, pairs = mien_qdwconv_pair_count(k), pc = c->padded_channels, blocks = pc / 16;
+    const int32_t *weights = c->paired_taps;
     int offsets[2 * pairs];        // each tap's byte offset from a pixel's corner; the odd one out reads tap 0
-    for (int p = 0; p < pairs; p++)
-        for (int ch = 0; ch < pc; ch++) {
-            int32_t lo = c->taps[(size_t)(2 * p) * pc + ch], hi = 2 * p + 1 < count ? c->taps[(size_t)(2 * p + 1) * pc + ch] : 0;
-            weights[p * pc + ch] = (int32_t)(((uint32_t)(uint16_t)hi << 16) | (uint16_t)lo);
-        }
     for (int t = 0; t < 2 * pairs; t++) offsets[t] = t < count ? ((t / k) * pw + t % k) * in_stride : 0;
     int tail = c->channels - (blocks - 1) * 16;   // real channels of the last block, 1..16
     const __mmask16 last = (__mmask16)((1u << tail) - 1u);

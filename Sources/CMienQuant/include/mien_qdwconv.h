@@ -38,6 +38,8 @@ typedef struct {
     int kernel, stride, pad;
     int in_zero, out_zero;
     const int32_t *taps;      ///< [kernel * kernel][padded_channels] int8 weights widened, zero where padded
+    const int32_t *paired_taps; ///< [mien_qdwconv_pair_count(kernel)][padded_channels]: taps 2p (low 16 bits)
+                                ///< and 2p + 1 (high 16 bits, 0 past the last tap), the AVX-512 path's form
     const float *multiplier;  ///< [padded_channels], zero where padded
     const float *offset;      ///< [padded_channels], zero where padded
 } mien_qdwconv;
@@ -45,9 +47,15 @@ typedef struct {
 /// Whether this CPU runs the AVX-512 path (AVX-512 F and BW).
 int mien_qdwconv_has_avx512(void);
 
+/// How many pairs of taps a kernel x kernel filter makes: (kernel * kernel + 1) / 2.
+int mien_qdwconv_pair_count(int kernel);
+
 /// Widens weights [channels][kernel][kernel] (int8) into `taps`
-/// ([kernel * kernel][padded_channels] int32, zero where padded).
-void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps);
+/// ([kernel * kernel][padded_channels] int32, zero where padded) and pairs
+/// them into `paired_taps` ([mien_qdwconv_pair_count(kernel)][padded_channels]),
+/// once, when the convolution is made.
+void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps,
+                       int32_t *paired_taps);
 
 /// Output height or width for an input of `size`.
 int mien_qdwconv_out_size(const mien_qdwconv *conv, int size);

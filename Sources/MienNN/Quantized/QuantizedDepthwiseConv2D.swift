@@ -43,6 +43,8 @@ public struct QuantizedDepthwiseConv2D: Sendable {
     public let offset: [Float]
     /// The weights widened to int32, `[kernel * kernel][paddedChannels]`.
     private let taps: [Int32]
+    /// The taps in pairs, `[pairCount][paddedChannels]`: the AVX-512 path's form.
+    private let pairedTaps: [Int32]
 
     /// Creates the convolution from int8 weights `[C, kernel, kernel]`, each
     /// channel's multiplier and offset, and the zero points.
@@ -57,12 +59,16 @@ public struct QuantizedDepthwiseConv2D: Sendable {
         self.multiplier = multiplier + [Float](repeating: 0, count: padded - channels)
         self.offset = offset + [Float](repeating: 0, count: padded - channels)
         var taps = [Int32](repeating: 0, count: kernel * kernel * padded)
+        var paired = [Int32](repeating: 0, count: Int(mien_qdwconv_pair_count(Int32(kernel))) * padded)
         weights.withUnsafeBufferPointer { w in
-            taps.withUnsafeMutableBufferPointer {
-                mien_qdwconv_pack(w.baseAddress!, Int32(channels), Int32(padded), Int32(kernel), $0.baseAddress!)
+            taps.withUnsafeMutableBufferPointer { t in
+                paired.withUnsafeMutableBufferPointer {
+                    mien_qdwconv_pack(w.baseAddress!, Int32(channels), Int32(padded), Int32(kernel), t.baseAddress!,
+                                      $0.baseAddress!)
+                }
             }
         }
-        self.taps = taps
+        (self.taps, self.pairedTaps) = (taps, paired)
     }
 
     /// `conv` (a square kernel, batch norm folded, bias optional, no activation)
@@ -103,20 +109,27 @@ public struct QuantizedDepthwiseConv2D: Sendable {
 
     private func run(_ x: QuantizedBatch, into out: UnsafeMutablePointer<UInt8>, path: Path) {
         taps.withUnsafeBufferPointer { t in
-            multiplier.withUnsafeBufferPointer { m in
-                offset.withUnsafeBufferPointer { o in
-                    var conv = mien_qdwconv(channels: Int32(channels), padded_channels: Int32(outStride), kernel: Int32(kernel),
-                                            stride: Int32(stride), pad: Int32(padding), in_zero: Int32(inputZero),
-                                            out_zero: Int32(outputZero), taps: t.baseAddress!, multiplier: m.baseAddress!,
-                                            offset: o.baseAddress!)
-                    let scratch = mien_qdwconv_scratch_size(&conv, Int32(x.height), Int32(x.width), Int32(x.stride))
-                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratch) { buffer in
-                        x.bytes.withUnsafeBufferPointer { input in
-                            mien_qdwconv_run(&conv, input.baseAddress!, Int32(x.count), Int32(x.height), Int32(x.width),
-                                             Int32(x.stride), out, Int32(outStride), path.c, buffer.baseAddress!)
-                        }
+            pairedTaps.withUnsafeBufferPointer { p in
+                multiplier.withUnsafeBufferPointer { m in
+                    offset.withUnsafeBufferPointer { o in
+                        var conv = mien_qdwconv(channels: Int32(channels), padded_channels: Int32(outStride),
+                                                kernel: Int32(kernel), stride: Int32(stride), pad: Int32(padding),
+                                                in_zero: Int32(inputZero), out_zero: Int32(outputZero),
+                                                taps: t.baseAddress!, paired_taps: p.baseAddress!,
+                                                multiplier: m.baseAddress!, offset: o.baseAddress!)
+                        run(&conv, x, into: out, path: path)
                     }
                 }
+            }
+        }
+    }
+
+    private func run(_ conv: inout mien_qdwconv, _ x: QuantizedBatch, into out: UnsafeMutablePointer<UInt8>, path: Path) {
+        let scratch = mien_qdwconv_scratch_size(&conv, Int32(x.height), Int32(x.width), Int32(x.stride))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratch) { buffer in
+            x.bytes.withUnsafeBufferPointer { input in
+                mien_qdwconv_run(&conv, input.baseAddress!, Int32(x.count), Int32(x.height), Int32(x.width),
+                                 Int32(x.stride), out, Int32(outStride), path.c, buffer.baseAddress!)
             }
         }
     }
