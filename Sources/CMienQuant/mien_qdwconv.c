@@ -17,6 +17,48 @@ int mien_qdwconv_has_avx512(void) {
 #endif
 }
 
+int mien_qdwconv_has_vnni(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    return mien_qdwconv_has_avx512() && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+/// Where channel `16 * lane + 4 * k + e` of a block of 64 sits in the VNNI
+/// kernel's order: accumulator k (of 4), 32-bit element 4 * lane + e.
+/// unpacklo/hi_epi8 then unpacklo/hi_epi16 of four taps' bytes put the
+/// channels there, and packs_epi32 then packus_epi16 put them back in order.
+static int vnni_position(int channel_in_block) {
+    int lane = channel_in_block / 16, k = (channel_in_block % 16) / 4, e = channel_in_block % 4;
+    return k * 16 + lane * 4 + e;
+}
+
+size_t mien_qdwconv_vnni_words(int padded_channels, int kernel) {
+    int blocks = (padded_channels + 63) / 64, groups = (kernel * kernel + 3) / 4;
+    return (size_t)blocks * (groups + 3) * 64;
+}
+
+void mien_qdwconv_pack_vnni(const int8_t *weights, const float *multiplier, const float *offset, int channels,
+                            int padded_channels, int kernel, int in_zero, int32_t *words) {
+    int count = kernel * kernel, groups = (count + 3) / 4;
+    size_t block_words = (size_t)(groups + 3) * 64;
+    memset(words, 0, mien_qdwconv_vnni_words(padded_channels, kernel) * sizeof(int32_t));
+    for (int c = 0; c < channels; c++) {
+        int32_t *block = words + (size_t)(c / 64) * block_words;
+        int at = vnni_position(c % 64), sum = 0;
+        for (int t = 0; t < count; t++) {
+            int8_t w = weights[(size_t)c * count + t];
+            ((int8_t *)&block[(t / 4) * 64 + at])[t % 4] = w;   // byte t % 4 of the word: the tap's place in the quad
+            sum += w;
+        }
+        block[groups * 64 + at] = in_zero * sum;
+        memcpy(&block[(groups + 1) * 64 + at], &multiplier[c], sizeof(float));
+        memcpy(&block[(groups + 2) * 64 + at], &offset[c], sizeof(float));
+    }
+}
+
 int mien_qdwconv_pair_count(int kernel) { return (kernel * kernel + 1) / 2; }
 
 void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps,
@@ -145,16 +187,81 @@ AVX512_TARGET static void run_avx512(const mien_qdwconv *c, const uint8_t *src, 
             if (out_stride > pc) memset(to + pc, 0, (size_t)(out_stride - pc));
         }
 }
+
+#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni,fma")))
+
+/// One block of up to 64 channels of one output pixel. Per group of four taps
+/// the taps' bytes are interleaved so each 32-bit lane holds one channel's
+/// four bytes, and one vpdpbusd per 16 channels adds their products with the
+/// four weights to the int32 sums (exact). The zero point's share,
+/// in_zero * the sum of the weights, comes off once; the epilogue is the
+/// shared rounding, and the packs put the channels back in order.
+VNNI_TARGET __attribute__((always_inline)) static inline void vnni_block(
+        const mien_qdwconv *c, const uint8_t *corner, const int *offsets, int groups, int b, uint8_t *to) {
+    int base = b * 64, valid = c->padded_channels - base, real = c->channels - base;
+    const __mmask64 load = valid >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << valid) - 1);
+    const __mmask64 keep = real >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << real) - 1);
+    const int32_t *w = c->vnni + (size_t)b * (groups + 3) * 64;
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (int g = 0; g < groups; g++) {
+        __m512i t0 = _mm512_maskz_loadu_epi8(load, corner + offsets[4 * g] + base);
+        __m512i t1 = _mm512_maskz_loadu_epi8(load, corner + offsets[4 * g + 1] + base);
+        __m512i t2 = _mm512_maskz_loadu_epi8(load, corner + offsets[4 * g + 2] + base);
+        __m512i t3 = _mm512_maskz_loadu_epi8(load, corner + offsets[4 * g + 3] + base);
+        __m512i lo01 = _mm512_unpacklo_epi8(t0, t1), hi01 = _mm512_unpackhi_epi8(t0, t1);
+        __m512i lo23 = _mm512_unpacklo_epi8(t2, t3), hi23 = _mm512_unpackhi_epi8(t2, t3);
+        const int32_t *wg = w + g * 64;
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_unpacklo_epi16(lo01, lo23), _mm512_loadu_si512((const void *)wg));
+        acc1 = _mm512_dpbusd_epi32(acc1, _mm512_unpackhi_epi16(lo01, lo23), _mm512_loadu_si512((const void *)(wg + 16)));
+        acc2 = _mm512_dpbusd_epi32(acc2, _mm512_unpacklo_epi16(hi01, hi23), _mm512_loadu_si512((const void *)(wg + 32)));
+        acc3 = _mm512_dpbusd_epi32(acc3, _mm512_unpackhi_epi16(hi01, hi23), _mm512_loadu_si512((const void *)(wg + 48)));
+    }
+    const int32_t *correction = w + groups * 64, *multiplier = correction + 64, *offset = correction + 128;
+    const __m512 lo = _mm512_set1_ps(-256.0f), hi = _mm512_set1_ps(256.0f);
+    const __m512i out_zero = _mm512_set1_epi32(c->out_zero);
+    __m512i acc[4] = {acc0, acc1, acc2, acc3}, r[4];
+    for (int k = 0; k < 4; k++) {
+        __m512i sum = _mm512_sub_epi32(acc[k], _mm512_loadu_si512((const void *)(correction + 16 * k)));
+        __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_loadu_ps(multiplier + 16 * k),
+                                   _mm512_loadu_ps(offset + 16 * k));
+        // Clamped to +-256, y converts exactly; the conversion rounds half to even.
+        r[k] = _mm512_add_epi32(_mm512_cvt_roundps_epi32(_mm512_min_ps(_mm512_max_ps(y, lo), hi),
+                                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), out_zero);
+    }
+    // -256 .. 511 fit int16 exactly; packus clamps to a byte as the reference does.
+    __m512i bytes = _mm512_packus_epi16(_mm512_packs_epi32(r[0], r[1]), _mm512_packs_epi32(r[2], r[3]));
+    _mm512_mask_storeu_epi8(to + base, load, _mm512_maskz_mov_epi8(keep, bytes));
+}
+
+VNNI_TARGET static void run_vnni(const mien_qdwconv *c, const uint8_t *src, int pw, int in_stride, int oh, int ow,
+                                 uint8_t *out, int out_stride) {
+    int k = c->kernel, count = k * k, groups = (count + 3) / 4, blocks = (c->padded_channels + 63) / 64;
+    int offsets[4 * groups];       // each tap's byte offset from a pixel's corner; the missing ones read tap 0
+    for (int t = 0; t < 4 * groups; t++) offsets[t] = t < count ? ((t / k) * pw + t % k) * in_stride : 0;
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++) {
+            const uint8_t *corner = src + ((size_t)oy * c->stride * pw + (size_t)ox * c->stride) * in_stride;
+            uint8_t *to = out + ((size_t)oy * ow + ox) * out_stride;
+            for (int b = 0; b < blocks; b++) vnni_block(c, corner, offsets, groups, b, to);
+            if (out_stride > c->padded_channels) memset(to + c->padded_channels, 0, (size_t)(out_stride - c->padded_channels));
+        }
+}
 #endif
 
 void mien_qdwconv_run(const mien_qdwconv *c, const uint8_t *input, int batch, int h, int w, int in_stride,
                       uint8_t *output, int out_stride, mien_qdwconv_path path, uint8_t *scratch) {
     int oh = mien_qdwconv_out_size(c, h), ow = mien_qdwconv_out_size(c, w), pw = w + 2 * c->pad;
-    if (path == MIEN_QDWCONV_AUTO) path = mien_qdwconv_has_avx512() ? MIEN_QDWCONV_AVX512 : MIEN_QDWCONV_PORTABLE;
+    if (path == MIEN_QDWCONV_AUTO)
+        path = mien_qdwconv_has_vnni() ? MIEN_QDWCONV_VNNI
+             : mien_qdwconv_has_avx512() ? MIEN_QDWCONV_AVX512 : MIEN_QDWCONV_PORTABLE;
     for (int n = 0; n < batch; n++) {
         const uint8_t *src = bordered(c, input + (size_t)n * h * w * in_stride, h, w, in_stride, scratch);
         uint8_t *out = output + (size_t)n * oh * ow * out_stride;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+        if (path == MIEN_QDWCONV_VNNI) {
+            run_vnni(c, src, pw, in_stride, oh, ow, out, out_stride);
+            continue;
+        }
         if (path == MIEN_QDWCONV_AVX512) {
             run_avx512(c, src, pw, in_stride, oh, ow, out, out_stride);
             continue;

@@ -3,7 +3,7 @@ import Testing
 
 @testable import MienNN
 
-/// The int8 depthwise convolution's paths (AVX-512 where the CPU has it, and
+/// The int8 depthwise convolution's paths (AVX-512 VNNI and AVX-512 where the CPU has them, and
 /// portable C) give exactly the bits of the plain reference, for both zero
 /// points the int8 separable networks use (0 after a ReLU, 128 for signed values).
 @Suite("Int8 depthwise convolution: every path bit-exact against the plain reference")
@@ -23,6 +23,9 @@ struct QuantizedDepthwiseConv2DTests {
         Case(n: 1, c: 12, h: 8, w: 8, stride: 2, inZero: 7, outZero: 128),        // a zero point of neither kind
         Case(n: 1, c: 17, h: 6, w: 7, stride: 1, inZero: 0, outZero: 128, kernel: 3, pad: 0),   // unpadded
         Case(n: 1, c: 20, h: 9, w: 9, stride: 1, inZero: 128, outZero: 128, kernel: 5, pad: 2), // a 5x5 kernel
+        Case(n: 2, c: 64, h: 6, w: 6, stride: 1, inZero: 0, outZero: 128),        // one whole block of 64
+        Case(n: 1, c: 200, h: 6, w: 5, stride: 2, inZero: 128, outZero: 0),       // three blocks of 64 and a 16 tail
+        Case(n: 1, c: 66, h: 5, w: 5, stride: 1, inZero: 3, outZero: 128, kernel: 5, pad: 2),   // a pruned width, 5x5
     ]
 
     static func conv(_ c: Case, seed: UInt64, multiplier: Float = 0) -> (QuantizedDepthwiseConv2D, QuantizedBatch) {

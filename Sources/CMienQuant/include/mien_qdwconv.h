@@ -10,10 +10,11 @@
 // out_zero 128 holds signed values, out_zero 0 clamps at zero (a ReLU).
 // Channels past `channels` up to the output stride are written as 0.
 //
-// Three paths compute the same bits: AVX-512 (16 channels a vector), portable
-// C over the same tap-major weights, and a plain reference over the weights
-// [channel][kh][kw]. The integer sums are exact and every path rounds once,
-// in the same fma.
+// Four paths compute the same bits: AVX-512 VNNI (64 channels at once, four
+// taps a vpdpbusd), AVX-512 (16 channels a vector, two taps a vpmaddwd),
+// portable C over the same tap-major weights, and a plain reference over the
+// weights [channel][kernel][kernel]. The integer sums are exact and every
+// path rounds once, in the same fma.
 #ifndef MIEN_QDWCONV_H
 #define MIEN_QDWCONV_H
 
@@ -29,6 +30,7 @@ typedef enum {
     MIEN_QDWCONV_AUTO = 0,      ///< AVX-512 where the CPU has it, else portable
     MIEN_QDWCONV_PORTABLE = 1,  ///< plain C over the tap-major weights (any CPU)
     MIEN_QDWCONV_AVX512 = 2,    ///< AVX-512 F and BW; only where mien_qdwconv_has_avx512()
+    MIEN_QDWCONV_VNNI = 3,      ///< AVX-512 F, BW and VNNI; only where mien_qdwconv_has_vnni()
 } mien_qdwconv_path;
 
 /// A depthwise convolution's shape, zero points and weights.
@@ -40,6 +42,7 @@ typedef struct {
     const int32_t *taps;      ///< [kernel * kernel][padded_channels] int8 weights widened, zero where padded
     const int32_t *paired_taps; ///< [mien_qdwconv_pair_count(kernel)][padded_channels]: taps 2p (low 16 bits)
                                 ///< and 2p + 1 (high 16 bits, 0 past the last tap), the AVX-512 path's form
+    const int32_t *vnni;        ///< mien_qdwconv_vnni_words(...) words from mien_qdwconv_pack_vnni: the VNNI path's form
     const float *multiplier;  ///< [padded_channels], zero where padded
     const float *offset;      ///< [padded_channels], zero where padded
 } mien_qdwconv;
@@ -56,6 +59,23 @@ int mien_qdwconv_pair_count(int kernel);
 /// once, when the convolution is made.
 void mien_qdwconv_pack(const int8_t *weights, int channels, int padded_channels, int kernel, int32_t *taps,
                        int32_t *paired_taps);
+
+/// Whether this CPU runs the VNNI path (AVX-512 F, BW and VNNI).
+int mien_qdwconv_has_vnni(void);
+
+/// 32-bit words of the VNNI path's packed form: for each block of 64
+/// channels, (kernel * kernel + 3) / 4 groups of 64 words (four taps' int8
+/// weights in a word), then 64 int32 zero-point corrections
+/// (in_zero * the channel's sum of weights), 64 float multipliers and 64
+/// float offsets, all in the order the kernel's byte interleave puts the
+/// channels in.
+size_t mien_qdwconv_vnni_words(int padded_channels, int kernel);
+
+/// Packs weights [channels][kernel][kernel] (int8) with their per-channel
+/// multiplier and offset ([channels]) and the input zero point into `words`
+/// (mien_qdwconv_vnni_words(padded_channels, kernel) of them).
+void mien_qdwconv_pack_vnni(const int8_t *weights, const float *multiplier, const float *offset, int channels,
+                            int padded_channels, int kernel, int in_zero, int32_t *words);
 
 /// Output height or width for an input of `size`.
 int mien_qdwconv_out_size(const mien_qdwconv *conv, int size);

@@ -7,18 +7,20 @@ import CMienQuant
 /// byte `clamp(round half to even(clamp(y, -256, 256)) + outputZero, 0, 255)`.
 /// Taps outside the image stand for a real zero.
 ///
-/// The work is done by `CMienQuant`: an AVX-512 kernel where the CPU has it,
-/// else portable C; both give exactly the bits of `reference` (plain loops).
+/// The work is done by `CMienQuant`: an AVX-512 VNNI kernel (four taps a
+/// vpdpbusd) or an AVX-512 one (two taps a vpmaddwd) where the CPU has them,
+/// else portable C; all give exactly the bits of `reference` (plain loops).
 public struct QuantizedDepthwiseConv2D: Sendable {
     /// Which code runs the convolution (`auto`: the fastest this CPU has).
     public enum Path: Sendable, CaseIterable {
-        case auto, portable, avx512
+        case auto, portable, avx512, vnni
 
         var c: mien_qdwconv_path {
             switch self {
             case .auto: MIEN_QDWCONV_AUTO
             case .portable: MIEN_QDWCONV_PORTABLE
             case .avx512: MIEN_QDWCONV_AVX512
+            case .vnni: MIEN_QDWCONV_VNNI
             }
         }
     }
@@ -26,8 +28,13 @@ public struct QuantizedDepthwiseConv2D: Sendable {
     /// Whether this CPU has AVX-512 F and BW (the fast path).
     public static let hasAVX512: Bool = mien_qdwconv_has_avx512() != 0
 
+    /// Whether this CPU has AVX-512 F, BW and VNNI (the fastest path).
+    public static let hasVNNI: Bool = mien_qdwconv_has_vnni() != 0
+
     /// The paths this CPU can run.
-    public static var availablePaths: [Path] { [.auto, .portable] + (hasAVX512 ? [.avx512] : []) }
+    public static var availablePaths: [Path] {
+        [.auto, .portable] + (hasAVX512 ? [.avx512] : []) + (hasVNNI ? [.vnni] : [])
+    }
 
     /// int8 weights `[C, kernel, kernel]`.
     public let weights: [Int8]
@@ -45,6 +52,9 @@ public struct QuantizedDepthwiseConv2D: Sendable {
     private let taps: [Int32]
     /// The taps in pairs, `[pairCount][paddedChannels]`: the AVX-512 path's form.
     private let pairedTaps: [Int32]
+    /// Weights in fours with the zero point's share, multipliers and offsets,
+    /// in the VNNI kernel's channel order (`mien_qdwconv_pack_vnni`).
+    private let vnniWords: [Int32]
 
     /// Creates the convolution from int8 weights `[C, kernel, kernel]`, each
     /// channel's multiplier and offset, and the zero points.
@@ -68,7 +78,14 @@ public struct QuantizedDepthwiseConv2D: Sendable {
                 }
             }
         }
-        (self.taps, self.pairedTaps) = (taps, paired)
+        var words = [Int32](repeating: 0, count: mien_qdwconv_vnni_words(Int32(padded), Int32(kernel)))
+        weights.withUnsafeBufferPointer { w in
+            words.withUnsafeMutableBufferPointer {
+                mien_qdwconv_pack_vnni(w.baseAddress!, multiplier, offset, Int32(channels), Int32(padded), Int32(kernel),
+                                       Int32(inputZero), $0.baseAddress!)
+            }
+        }
+        (self.taps, self.pairedTaps, self.vnniWords) = (taps, paired, words)
     }
 
     /// `conv` (a square kernel, batch norm folded, bias optional, no activation)
@@ -102,6 +119,7 @@ public struct QuantizedDepthwiseConv2D: Sendable {
         precondition(x.channels == channels, "int8 depthwise convolution expects \(channels) channels, got \(x.channels)")
         precondition(x.stride >= outStride, "a pixel's stride must hold whole blocks of 16 channels")
         precondition(path != .avx512 || Self.hasAVX512, "this CPU has no AVX-512")
+        precondition(path != .vnni || Self.hasVNNI, "this CPU has no AVX-512 VNNI")
         // The kernel writes every byte of every pixel, padding included.
         return QuantizedBatch(count: x.count, height: outputSize(x.height), width: outputSize(x.width), channels: channels,
                               stride: outStride) { out in run(x, into: out, path: path) }
@@ -110,14 +128,17 @@ public struct QuantizedDepthwiseConv2D: Sendable {
     private func run(_ x: QuantizedBatch, into out: UnsafeMutablePointer<UInt8>, path: Path) {
         taps.withUnsafeBufferPointer { t in
             pairedTaps.withUnsafeBufferPointer { p in
-                multiplier.withUnsafeBufferPointer { m in
-                    offset.withUnsafeBufferPointer { o in
-                        var conv = mien_qdwconv(channels: Int32(channels), padded_channels: Int32(outStride),
-                                                kernel: Int32(kernel), stride: Int32(stride), pad: Int32(padding),
-                                                in_zero: Int32(inputZero), out_zero: Int32(outputZero),
-                                                taps: t.baseAddress!, paired_taps: p.baseAddress!,
-                                                multiplier: m.baseAddress!, offset: o.baseAddress!)
-                        run(&conv, x, into: out, path: path)
+                vnniWords.withUnsafeBufferPointer { v in
+                    multiplier.withUnsafeBufferPointer { m in
+                        offset.withUnsafeBufferPointer { o in
+                            var conv = mien_qdwconv(channels: Int32(channels), padded_channels: Int32(outStride),
+                                                    kernel: Int32(kernel), stride: Int32(stride), pad: Int32(padding),
+                                                    in_zero: Int32(inputZero), out_zero: Int32(outputZero),
+                                                    taps: t.baseAddress!, paired_taps: p.baseAddress!,
+                                                    vnni: v.baseAddress!, multiplier: m.baseAddress!,
+                                                    offset: o.baseAddress!)
+                            run(&conv, x, into: out, path: path)
+                        }
                     }
                 }
             }
