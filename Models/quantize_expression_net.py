@@ -117,21 +117,55 @@ def calibration_sample() -> tuple[torch.Tensor, list[str], str]:
     return x[idx], picked, digest
 
 
-def accuracy(forward, images: torch.Tensor, labels: torch.Tensor, batch: int = 256) -> tuple[float, torch.Tensor]:
-    """Accuracy of ``forward``'s arg-max on uint8 ``images`` and the predictions."""
-    preds = []
-    for i in range(0, len(images), batch):
-        preds.append(forward(images[i:i + batch]).argmax(1))
-    p = torch.cat(preds)
-    return float((p == labels).float().mean()), p
+def accuracy(forward, images: torch.Tensor, labels: torch.Tensor,
+             batch: int = 256) -> tuple[float, torch.Tensor, torch.Tensor]:
+    """Accuracy of ``forward``'s arg-max on uint8 ``images``, the predictions
+    and the probabilities."""
+    probabilities = torch.cat([forward(images[i:i + batch]).float().softmax(1) for i in range(0, len(images), batch)])
+    p = probabilities.argmax(1)
+    return float((p == labels).float().mean()), p, probabilities
 
 
 # ---------------------------------------------------------------- ONNX QDQ and reference vectors
 
-def export_onnx(quantized, qdq_class, path: Path, images: torch.Tensor, sim_pred: torch.Tensor) -> dict:
+def onnx_probabilities(path: Path, images: torch.Tensor, optimized: bool) -> torch.Tensor:
+    """ONNX Runtime's probabilities for ``images`` (uint8), one thread.
+    ``optimized``: its default graph optimizations, which fuse each
+    DequantizeLinear, Conv, QuantizeLinear run into its own int8 kernels (what
+    a user of the file gets); otherwise none, so it runs the QDQ graph as written."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    if not optimized:
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return torch.cat([torch.from_numpy(session.run(["probabilities"], {"pixels": images[i:i + 256].float().numpy() / 255})[0])
+                      for i in range(0, len(images), 256)])
+
+
+#: The QDQ graph computes the scheme in float32 (dequantized values through float
+#: convolutions) where the simulation sums integers exactly, so an activation at a
+#: rounding tie can land one step apart, and such steps carry on through the
+#: network. On ds-long's epoch 87 that moved a typical image's probabilities by
+#: 0.003 (the median of each image's largest difference; 0.044 at most) and
+#: changed the class of 28 of 3,589 PublicTest images, all near-ties of the
+#: simulation (top two within 0.02); on its epoch 97, 0.0002 and 21 images
+#: (18 as written), top two within 0.03; on the dense network no class changed. A
+#: wrong scale or zero point in the graph moves every image's probabilities by
+#: about as much as int8 moves them from float32 or more, so the check holds
+#: both: nearly every class the same, and a typical image's probabilities within
+#: a third of a percentage point or so.
+ONNX_MIN_AGREEMENT = 0.99
+ONNX_MAX_TYPICAL_DIFFERENCE = 0.01
+
+
+def export_onnx(quantized, qdq_class, path: Path, images: torch.Tensor, sim_probabilities: torch.Tensor) -> dict:
     """Writes the QDQ model (``qdq_class`` of ``quantized``) to ``path`` and
-    checks ONNX Runtime's classes against the integer simulation's on
-    ``images``: at least 99.5% the same."""
+    checks ONNX Runtime (its default optimizations, which run its own int8
+    kernels, and the graph as written) against the integer simulation's
+    probabilities on ``images``: at least ``ONNX_MIN_AGREEMENT`` of the
+    classes the same, and the median image's largest probability difference
+    at most ``ONNX_MAX_TYPICAL_DIFFERENCE``."""
     import onnxruntime as ort
     module = qdq_class(quantized).eval()
     for b in quantized.f.blocks:
@@ -141,19 +175,27 @@ def export_onnx(quantized, qdq_class, path: Path, images: torch.Tensor, sim_pred
                           input_names=["pixels"], output_names=["probabilities"],
                           dynamic_axes={"pixels": {0: "batch"}, "probabilities": {0: "batch"}},
                           do_constant_folding=True)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    got = []
-    for i in range(0, len(images), 256):
-        pixels = images[i:i + 256].float().numpy() / 255
-        got.append(session.run(["probabilities"], {"pixels": pixels})[0].argmax(1))
-    got = torch.from_numpy(np.concatenate(got))
-    agreement = float((got == sim_pred).float().mean())
-    print(f"ONNX Runtime {ort.__version__} on {path.name}: same class as the integer simulation on {agreement:.2%} of PublicTest")
-    if agreement < 0.995:
-        raise SystemExit(f"{path}: ONNX Runtime agrees with the integer simulation on only {agreement:.2%} (< 99.5%)")
-    return {"onnxruntime": ort.__version__, "agreement_with_int8_simulation": agreement}
+    figures = {"onnxruntime": ort.__version__}
+    top2 = sim_probabilities.topk(2, 1).values
+    margin = top2[:, 0] - top2[:, 1]
+    for label, optimized in (("optimized", True), ("as_written", False)):
+        got = onnx_probabilities(path, images, optimized)
+        differs = got.argmax(1) != sim_probabilities.argmax(1)
+        agreement = 1 - float(differs.float().mean())
+        largest = (got - sim_probabilities).abs().max(1).values
+        typical, worst = float(largest.median()), float(largest.max())
+        widest = float(margin[differs].max()) if differs.any() else 0.0
+        print(f"ONNX Runtime {ort.__version__} on {path.name} ({label.replace('_', ' ')}): same class as the "
+              f"integer simulation on {agreement:.2%} of PublicTest (where not, its top two within {widest:.3f}); "
+              f"probabilities within {typical:.4f} on the median image, {worst:.4f} at most")
+        if agreement < ONNX_MIN_AGREEMENT or typical > ONNX_MAX_TYPICAL_DIFFERENCE:
+            raise SystemExit(f"{path}: ONNX Runtime ({label}) gives the integer simulation's class on {agreement:.2%} "
+                             f"(at least {ONNX_MIN_AGREEMENT:.0%} needed) and its probabilities within {typical:.4f} "
+                             f"on the median image (at most {ONNX_MAX_TYPICAL_DIFFERENCE} allowed)")
+        prefix = "" if optimized else "as_written_"
+        figures[f"{prefix}agreement_with_int8_simulation"] = agreement
+        figures[f"{prefix}median_largest_probability_difference"] = typical
+    return figures
 
 
 def write_reference(quantized, path: Path, scales: Path) -> None:
@@ -187,13 +229,13 @@ def main(argv=None) -> int:
     cal, cal_names, cal_digest = calibration_sample()
     taps = collect_taps(folded, cal)
     px, py, _ = D.load_split("publictest")
-    fp32_acc, fp32_pred = accuracy(folded.forward, px, py)
+    fp32_acc, fp32_pred, _ = accuracy(folded.forward, px, py)
     print(f"float32 (folded): PublicTest {fp32_acc:.4%}")
     table = []
     for method in args.methods:
         scales = calibrate(folded, taps, method)
         t0 = time.time()
-        acc, pred = accuracy(quantized_class(folded, scales, torch.float32).forward, px, py)
+        acc, pred, _ = accuracy(quantized_class(folded, scales, torch.float32).forward, px, py)
         agree = float((pred == fp32_pred).float().mean())
         table.append({"method": method, "accuracy": acc, "agreement_with_fp32": agree, "scales": scales})
         print(f"{method:>8}: PublicTest {acc:.4%} ({(acc - fp32_acc) * 100:+.2f} points), "
@@ -220,9 +262,9 @@ def main(argv=None) -> int:
         "methods": [{k: v for k, v in r.items() if k != "scales"} for r in table],
     }
     exact = quantized_class(folded, best["scales"], torch.float64)
-    exact_acc, exact_pred = accuracy(exact.forward, px, py)
+    exact_acc, exact_pred, exact_probabilities = accuracy(exact.forward, px, py)
     result["publictest"]["int8_simulated"] = exact_acc
-    result["onnx"] = export_onnx(exact, qdq_class, files["onnx"], px, exact_pred)
+    result["onnx"] = export_onnx(exact, qdq_class, files["onnx"], px, exact_probabilities)
     files["scales"].write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {shown(files['scales'])} (exact simulation: PublicTest {exact_acc:.4%}, "
           f"same class as float32 on {float((exact_pred == fp32_pred).float().mean()):.2%})")

@@ -32,6 +32,7 @@ import torch
 from Models import safetensors_io
 from . import data as D
 from .model import build_model, check_budget
+from .results import run_log_of
 
 MODELS = Path(__file__).resolve().parents[1]
 WEIGHTS = MODELS / "expression_net.safetensors"
@@ -179,14 +180,14 @@ def main(argv=None) -> int:
     if arch["input_size"] != 48:
         raise SystemExit(f"{args.checkpoint}: input size {arch['input_size']}; the export and Mien's aligner use 48x48")
     params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported
-    log = sorted((args.checkpoint.parent).glob(f"{ckpt.get('run', '*')}.json"))
-    run_log = json.loads(log[-1].read_text()) if log else {}
+    run_log = run_log_of(args.checkpoint, ckpt)
+    config_name = run_log.get("config_name", args.checkpoint.parent.name)
     metadata = {
         "format": "mien-expression-net",
         "architecture": json.dumps(arch),
         "classes": ",".join(D.CLASSES),
         "preprocessing": "48x48 gray, x / 255 in [0, 1]; the network computes (x - 0.5) / 0.25 first",
-        "provenance": (f"trained by Mien's Models/training (config {args.checkpoint.parent.name}, run "
+        "provenance": (f"trained by Mien's Models/training (config {config_name}, run "
                        f"{ckpt.get('run', 'unknown')}, epoch {ckpt['epoch']}, commit {run_log.get('git_commit', 'unknown')}) "
                        "on the FER-2013 Training split; selected on PublicTest"),
         "flip_averaging": "true" if args.flip_averaging else "false",

@@ -13,6 +13,18 @@ from pathlib import Path
 RUNS = Path(__file__).resolve().parent / "runs"
 
 
+def run_log_of(checkpoint: Path, ckpt: dict, runs: Path = RUNS) -> dict:
+    """The log of the run that wrote ``ckpt`` (its commit and config name), found
+    by the run's id: in ``runs/<config>/`` since checkpoints live in
+    ``checkpoints/<config>/``, beside the checkpoint in older runs; ``{}`` when
+    there is none (a copied checkpoint, say)."""
+    run_id = ckpt.get("run")
+    if not run_id:
+        return {}
+    logs = sorted(runs.glob(f"*/{run_id}.json")) + sorted(checkpoint.parent.glob(f"{run_id}.json"))
+    return json.loads(logs[-1].read_text()) if logs else {}
+
+
 def finished(log: dict) -> bool:
     """Whether the run did every epoch its config planned."""
     return len(log["epochs"]) == log["config"]["epochs"]
