@@ -27,7 +27,7 @@ extern "C" {
 
 /// Which code computes a depthwise convolution.
 typedef enum {
-    MIEN_QDWCONV_AUTO = 0,      ///< AVX-512 where the CPU has it, else portable
+    MIEN_QDWCONV_AUTO = 0,      ///< VNNI where the CPU has it, else AVX-512, else portable
     MIEN_QDWCONV_PORTABLE = 1,  ///< plain C over the tap-major weights (any CPU)
     MIEN_QDWCONV_AVX512 = 2,    ///< AVX-512 F and BW; only where mien_qdwconv_has_avx512()
     MIEN_QDWCONV_VNNI = 3,      ///< AVX-512 F, BW and VNNI; only where mien_qdwconv_has_vnni()
