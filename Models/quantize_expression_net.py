@@ -128,7 +128,7 @@ def accuracy(forward, images: torch.Tensor, labels: torch.Tensor,
 
 # ---------------------------------------------------------------- ONNX QDQ and reference vectors
 
-def onnx_probabilities(path: Path, images: torch.Tensor, optimized: bool) -> torch.Tensor:
+def onnx_probabilities(path: Path, images: torch.Tensor, optimized: bool, batch: int = 256) -> torch.Tensor:
     """ONNX Runtime's probabilities for ``images`` (uint8), one thread.
     ``optimized``: its default graph optimizations, which fuse each
     DequantizeLinear, Conv, QuantizeLinear run into its own int8 kernels (what
@@ -139,8 +139,8 @@ def onnx_probabilities(path: Path, images: torch.Tensor, optimized: bool) -> tor
     if not optimized:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return torch.cat([torch.from_numpy(session.run(["probabilities"], {"pixels": images[i:i + 256].float().numpy() / 255})[0])
-                      for i in range(0, len(images), 256)])
+    return torch.cat([torch.from_numpy(session.run(["probabilities"], {"pixels": images[i:i + batch].float().numpy() / 255})[0])
+                      for i in range(0, len(images), batch)])
 
 
 #: The QDQ graph computes the scheme in float32 (dequantized values through float

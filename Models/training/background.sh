@@ -43,8 +43,8 @@ case "${1:-}" in
             [[ -f $config ]] || { echo "background.sh: no config $config" >&2; exit 1; }
         done
         if group=$(running_group); then echo "background.sh: a trainer is already running (group $group)" >&2; exit 1; fi
-        # shellcheck disable=SC2016  # expanded by the queue's own shell
         rm -f "$pidfile"
+        # shellcheck disable=SC2016  # expanded by the queue's own shell
         setsid nice -n 19 bash -c '
             echo $$ >"$1"                  # this shell leads the new process group
             trainer=$2; shift 2

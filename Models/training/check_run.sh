@@ -12,8 +12,8 @@
 #   METHODS=p99.999 bash Models/training/check_run.sh ds-long   # one calibration method (quicker)
 #
 # Needs Models/.venv (bash Models/setup.sh), the FER-2013 cache the trainer
-# unpacks (Models/.cache/fer2013/publictest) and a release build of mien
-# (built here when missing). The shipped files stay as they are; to ship the
+# unpacks (Models/.cache/fer2013/publictest); it builds (or brings up to date)
+# the release mien. The shipped files stay as they are; to ship the
 # run, export and quantize into Models/ itself (Models/training/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +28,7 @@ python=Models/.venv/bin/python
 [[ -x $python ]] || { echo "check_run.sh: no $python; run bash Models/setup.sh first" >&2; exit 1; }
 
 mien=.build/release/mien
-[[ -x $mien ]] || swift build -c release --product mien
+swift build -c release --product mien   # incremental: a stale binary would check old Swift code
 mkdir -p "$out/reference"
 cp Models/*.safetensors Models/*.int8.json "$out/"
 cp Models/reference/* "$out/reference/"
