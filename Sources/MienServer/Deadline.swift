@@ -1,20 +1,27 @@
 import Foundation
 
-/// Runs work with a time limit: the answer is a 503 once `seconds` pass.
-/// Work on a dispatch thread (probing, inference) cannot be stopped and
-/// finishes unseen; the client gets its answer in time all the same.
+/// Runs work with a time limit: the answer is a 503 once `seconds` pass, and
+/// the work's task is cancelled then. Work on a dispatch thread (probing,
+/// inference) cannot be stopped and finishes unseen, but work that checks for
+/// cancellation before it commits (`JobSubmitter` before it stores a job)
+/// leaves nothing behind the client was told failed.
 enum Deadline {
     static func run<T: Sendable>(
         _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let once = ResumeOnce(continuation)
+            let work = Task {
+                do { once.resume(.success(try await body())) } catch { once.resume(.failure(error)) }
+            }
+            let limit = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
             let timer = Task {
                 try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-                once.resume(.failure(APIError(.serviceUnavailable, "\(what) took longer than the server's limit of \(Int(seconds)) s")))
+                work.cancel()
+                once.resume(.failure(APIError(.serviceUnavailable, "\(what) took longer than the server's limit of \(limit) s")))
             }
             Task {
-                do { once.resume(.success(try await body())) } catch { once.resume(.failure(error)) }
+                _ = await work.result
                 timer.cancel()
             }
         }

@@ -22,22 +22,22 @@ struct JobRoutes: Sendable {
             return JSONResponse.make(try ReportJSON.encode(jobs))
         }
         group.get("jobs/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.pathParameter("id", of: context)
             let progress = try await storeCall { try await store.status(of: id) }
             return JSONResponse.make(try ReportJSON.encode(StatusReport(progress)))
         }
         group.post("jobs/:id/cancel") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.pathParameter("id", of: context)
             try await storeCall { try await store.cancel(id) }
             return JSONResponse.make(try ReportJSON.encode(["id": id]))
         }
         group.post("jobs/:id/retry") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.pathParameter("id", of: context)
             let revived = try await storeCall { try await store.retryDead(in: id) }
             return JSONResponse.make(try ReportJSON.encode(RetryAnswer(id: id, revived: revived)))
         }
         group.get("jobs/:id/videos/:name/meta") { _, context in
-            let collected = try await collect(try context.parameters.require("id"), try context.parameters.require("name"))
+            let collected = try await collect(try Self.pathParameter("id", of: context), try Self.pathParameter("name", of: context))
             defer { collected.remove() }
             guard let meta = FileManager.default.contents(atPath: collected.paths.meta) else {
                 throw APIError(.internalServerError, "internal error: the meta file was not written")
@@ -45,8 +45,8 @@ struct JobRoutes: Sendable {
             return JSONResponse.make(meta)
         }
         group.get("jobs/:id/videos/:name/timeline") { _, context in
-            let name = try context.parameters.require("name")
-            let collected = try await collect(try context.parameters.require("id"), name)
+            let name = try Self.pathParameter("name", of: context)
+            let collected = try await collect(try Self.pathParameter("id", of: context), name)
             guard collected.meta.timeline != nil, let file = FileHandle(forReadingAtPath: collected.paths.timeline) else {
                 collected.remove()
                 throw APIError(.notFound, "video \(name) failed and has no timeline; its meta file says why")
@@ -86,6 +86,18 @@ struct JobRoutes: Sendable {
         }
         outcome.failed = outcome.failed.map(root.redact)
         return JSONResponse.make(try ReportJSON.encode(outcome), status: outcome.created ? .created : .ok)
+    }
+
+    /// The path parameter `key` as the client meant it. Hummingbird hands path
+    /// parameters over as they stand in the URL, still percent-encoded, so a
+    /// video named `lesson 1` arrives as `lesson%201` (`APIClient.segment`).
+    /// - Throws: 400 when the segment is not valid percent-encoding.
+    static func pathParameter(_ key: String, of context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require(key)
+        guard let text = raw.removingPercentEncoding else {
+            throw APIError(.badRequest, "the \(key) in the path, \(raw), is not valid percent-encoding")
+        }
+        return text
     }
 
     /// A video's files, collected as `mien collect` writes them, in a folder of their own.

@@ -54,6 +54,9 @@ public struct JobSubmitter: Sendable {
         let submission = try await WorkerService.runBlocking {
             try planner.submission(inputs: files, names: names, nonce: nonce)
         }.get()
+        // A caller that gave up while the files were probed (the server's
+        // request deadline) was told the job failed: store nothing then.
+        try Task.checkCancellation()
         let (id, created) = try await store.submit(submission)
         return Outcome(id: id, created: created, inputs: submission.videos.count,
                        shards: submission.videos.reduce(0) { $0 + $1.shards.count },
