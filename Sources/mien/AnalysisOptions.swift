@@ -25,6 +25,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Leave out faces whose track's mean detection score is lower than this (0 to 1; default 0.5).")
     var trackMinScore: Double?
 
+    @Option(help: "Seconds a face may go unseen and keep its track (default 1); at --fps under 1, give it more than the time between samples.")
+    var trackMaxGap: Double?
+
     @Option(help: "Face detector (\(DetectorKind.names); default \(DetectorKind.default.rawValue)).")
     var detector: DetectorKind?
 
@@ -49,6 +52,7 @@ struct AnalysisOptions: ParsableArguments {
             if let detector { settings.detector = detector }
             if let minTrackSamples { settings.minTrackSamples = minTrackSamples }
             if let trackMinScore { settings.trackMinScore = trackMinScore }
+            if let trackMaxGap { settings.tracker.maxGap = trackMaxGap }
             if let classifier { settings.classifier = classifier }
             if let precision { settings.precision = precision }
             settings.precision = settings.resolvedPrecision
@@ -56,6 +60,7 @@ struct AnalysisOptions: ParsableArguments {
                 do { settings.smoothing = try SmoothingMethod(parsing: smooth) } catch { throw ValidationError(error.message) }
             }
             try settings.validate()
+            if let warning = settings.trackingGapWarning { Mien.warn("warning: " + warning) }
             return settings
         } catch let error as AnalysisError {
             throw Fatal(error.message)

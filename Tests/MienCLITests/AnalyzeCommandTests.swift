@@ -126,6 +126,22 @@ struct AnalyzeCommandTests {
         #expect(empty.status == 2, "a missing input is a failed input: \(empty.stderr)")
     }
 
+    /// Samples 2 s apart outlast the default 1 s track gap: without a wider
+    /// gap every face is a new track at every sample, so the run says so.
+    @Test func aSparseRateNeedsAWiderTrackGap() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let sparse = try MienBinary.run(["analyze", "--fps", "0.5", RepositoryFiles.astronautClip, "--out", out])
+        #expect(sparse.status == 0 && sparse.stderr.contains("warning: samples are 2 s apart"), "\(sparse.stderr)")
+        let tracks = Set(try lines(out + "/astronaut.timeline.jsonl").flatMap { Self.faces($0).map { $0["track"] as! Int } })
+        #expect(tracks.count > 1, "a new track at every sample: \(tracks)")
+        let followed = try MienBinary.run(["analyze", "--fps", "0.5", "--track-max-gap", "4", RepositoryFiles.astronautClip, "--out", out])
+        #expect(followed.status == 0 && !followed.stderr.contains("warning"), "\(followed.stderr)")
+        let one = Set(try lines(out + "/astronaut.timeline.jsonl").flatMap { Self.faces($0).map { $0["track"] as! Int } })
+        #expect(one == [0], "one face followed: \(one)")
+        let bad = try MienBinary.run(["analyze", "--track-max-gap=-1", RepositoryFiles.astronautClip, "--out", out])
+        #expect(bad.status == 1 && bad.stderr.contains("track_max_gap"), "\(bad.stderr)")
+    }
+
     @Test func aJobFileSetsTheRateAndOptionsOverrideIt() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let run = try MienBinary.run(["analyze", "--job", RepositoryFiles.path("Jobs/in-car.yaml"), "--fps", "4",

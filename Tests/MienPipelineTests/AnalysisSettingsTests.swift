@@ -85,6 +85,15 @@ struct AnalysisSettingsTests {
         #expect(object["smooth"] as? String == "hmm:0.9")
     }
 
+    @Test func samplesFurtherApartThanTheTrackGapAreWarnedOf() {
+        #expect(AnalysisSettings(fps: 1).trackingGapWarning == nil, "1 s apart, gap 1 s: tracks go on")
+        #expect(AnalysisSettings().trackingGapWarning == nil, "every frame")
+        let sparse = AnalysisSettings(fps: 0.5)
+        #expect(sparse.trackingGapWarning?.contains("samples are 2 s apart") == true, "\(sparse.trackingGapWarning ?? "")")
+        #expect(sparse.trackingGapWarning?.contains("--track-max-gap (or a job file's track_max_gap) 4 or more") == true)
+        #expect(AnalysisSettings(fps: 0.5, tracker: TrackerSettings(maxGap: 4)).trackingGapWarning == nil)
+    }
+
     @Test(arguments: ["Jobs/classroom.yaml", "Jobs/in-car.yaml"])
     func bundledJobsLoad(_ file: String) throws {
         let job = try JobSpecification.load(RepositoryFiles.path(file))

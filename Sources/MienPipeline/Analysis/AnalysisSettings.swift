@@ -1,3 +1,4 @@
+import Foundation
 import MienFace
 import MienNN
 import MienMedia
@@ -97,6 +98,19 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     /// Whether a track whose faces score `meanScore` on average is kept
     /// (`trackMinScore`); a face alone, as in an image, is a track of one.
     public func keepsTrack(meanScore: Double) -> Bool { meanScore >= trackMinScore }
+
+    /// Why no face would keep its track from one sample to the next, or nil:
+    /// samples further apart than `tracker.maxGap` (`fps` under 1 with the
+    /// default 1 s) end every track after one face, so each face gets a new
+    /// track at every sample, smoothing has nothing to smooth and
+    /// `minTrackSamples` above 1 leaves every face out.
+    public var trackingGapWarning: String? {
+        guard let fps, 1 / fps > tracker.maxGap + TrackerSettings.timeTolerance else { return nil }
+        func shown(_ value: Double) -> String { String(format: "%g", value) }
+        return "samples are \(shown(1 / fps)) s apart (fps \(shown(fps))), more than track_max_gap "
+            + "(\(shown(tracker.maxGap)) s): no face keeps its track from one sample to the next; "
+            + "give --track-max-gap (or a job file's track_max_gap) \(shown(2 / fps)) or more to follow faces"
+    }
 
     /// How frames are taken from the video.
     public var sampling: Sampling { fps.map { .grid(fps: $0) } ?? .everyFrame }
