@@ -75,7 +75,10 @@ public protocol JobStore: Sendable {
 
     /// Leases the next runnable shard (pending and past its backoff, or leased
     /// with an expired lease) to `worker` for `lease` seconds; nil when none is runnable.
-    func claim(worker: String, lease: Double) async throws -> ShardLease?
+    /// - Parameter job: only a shard of this job (`mien worker --job`; the
+    ///   workers of `mien analyze`, which must not take up an earlier run's
+    ///   shards left in the same store); nil for any job's.
+    func claim(worker: String, lease: Double, job: JobID?) async throws -> ShardLease?
 
     /// Extends a lease by its length; false when the attempt no longer holds it.
     func heartbeat(_ lease: ShardLease) async throws -> Bool
@@ -92,4 +95,11 @@ public protocol JobStore: Sendable {
     /// Gives a shard back without counting the attempt (a worker asked to
     /// stop before it finished). False when the attempt no longer held the lease.
     func release(_ lease: ShardLease) async throws -> Bool
+}
+
+extension JobStore {
+    /// Leases the next runnable shard of any job (`claim(worker:lease:job:)` with no job).
+    public func claim(worker: String, lease: Double) async throws -> ShardLease? {
+        try await claim(worker: worker, lease: lease, job: nil)
+    }
 }

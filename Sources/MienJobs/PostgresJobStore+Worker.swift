@@ -10,16 +10,17 @@ import PostgresNIO
 extension PostgresJobStore {
     /// Sweeps expired leases (each a failed attempt; dead when it was the
     /// last), then leases the pending shard with the smallest id whose backoff
-    /// is over and whose job is not cancelled, skipping rows other claimers
-    /// hold locked.
+    /// is over and whose job is not cancelled (and is `job`, when given),
+    /// skipping rows other claimers hold locked.
     /// - Throws: `JobStoreError.timedOut`, `.unavailable` or `.queryFailed`.
-    public func claim(worker: String, lease: Double) async throws -> ShardLease? {
+    public func claim(worker: String, lease: Double, job: JobID?) async throws -> ShardLease? {
         let found = try await bounded("claim") { [self] connection, logger in
             try await connection.run(sweepExpiredLeases, logger: logger)
             return try await connection.query("""
             WITH picked AS (
                 SELECT s.id FROM shards s JOIN jobs j ON j.id = s.job
                 WHERE s.state = 'pending' AND s.available_at <= now() AND NOT j.cancelled
+                    AND (\(job)::text IS NULL OR s.job = \(job))
                 ORDER BY s.id LIMIT 1
                 FOR UPDATE OF s SKIP LOCKED
             ), leased AS (

@@ -19,18 +19,18 @@ extension SQLiteJobStore {
     /// First sweeps expired leases (each counts as a failed attempt, and
     /// dead-letters its shard when that was the last), then leases the
     /// pending shard with the smallest id whose backoff is over and whose job
-    /// is not cancelled, all in one immediate transaction.
+    /// is not cancelled (and is `job`, when given), all in one immediate transaction.
     /// - Throws: `JobStoreError.queryFailed`.
-    public func claim(worker: String, lease: Double) async throws -> ShardLease? {
+    public func claim(worker: String, lease: Double, job: JobID?) async throws -> ShardLease? {
         try await transaction { db in
             let now = Self.now()
             try Self.sweepExpiredLeases(db, now: now)
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.id, s.video, s.job, s.position, s.payload, s.attempts, v.input, j.settings
                 FROM shards s JOIN jobs j ON j.id = s.job JOIN videos v ON v.id = s.video
-                WHERE s.state = 'pending' AND s.available_at <= ? AND j.cancelled = 0
+                WHERE s.state = 'pending' AND s.available_at <= ? AND j.cancelled = 0 AND (? IS NULL OR s.job = ?)
                 ORDER BY s.id LIMIT 1
-                """, arguments: [now]) else { return nil }
+                """, arguments: [now, job, job]) else { return nil }
             let shard: ShardID = row["id"]
             let attempt: Int = row["attempts"] + 1
             try db.execute(sql: """

@@ -9,6 +9,7 @@ import Synchronization
 /// lease then expires and another worker takes it, so nothing is lost).
 public final class StopSignal: Sendable {
     private let count = Atomic<Int>(0)
+    private let first = Atomic<Int32>(0)
     private let forced: Mutex<(@Sendable (Int32) -> Void)?> = Mutex(nil)
     private let listeners: Mutex<[@Sendable () -> Void]> = Mutex([])
     // Safety: written once in `init`; the sources must stay alive to keep delivering.
@@ -27,6 +28,13 @@ public final class StopSignal: Sendable {
 
     /// Whether a stop was asked for.
     public var requested: Bool { count.load(ordering: .relaxed) > 0 }
+
+    /// The signal of the first stop (`request()` counts as SIGTERM); nil
+    /// while none came. `mien worker` exits with 128 + it once stopped.
+    public var firstSignal: Int32? {
+        let number = first.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
 
     /// Asks for a graceful stop, as a first signal does (a second call, or a
     /// signal after it, is the forced stop).
@@ -49,13 +57,14 @@ public final class StopSignal: Sendable {
     }
 
     private func received(_ number: Int32) {
-        let first = listeners.withLock { list -> [@Sendable () -> Void]? in
+        let waiting = listeners.withLock { list -> [@Sendable () -> Void]? in
             guard count.add(1, ordering: .relaxed).newValue == 1 else { return nil }
+            first.store(number, ordering: .relaxed)
             defer { list = [] }
             return list
         }
-        if let first {
-            for body in first { body() }
+        if let waiting {
+            for body in waiting { body() }
             return
         }
         forced.withLock { $0 }?(number)

@@ -12,8 +12,11 @@ import Synchronization
 /// silent). A result is committed only while the lease holds (the store
 /// fences it); a worker that lost its lease (it stalled past it) is refused
 /// and says so. Every other store call is bounded by the store itself
-/// (`--store-timeout`): one that times out (a silent store) ends `run` with
-/// that `JobStoreError`, so `mien worker` exits non-zero with it rather than
+/// (`--store-timeout`). One that finds the store unreachable or silent is
+/// tried again after 1, 2, 4 ... 30 s while the outage lasts less than
+/// `storeOutageSeconds` (a database restarting must not end every worker
+/// of a cluster at once); past that it ends `run` with that
+/// `JobStoreError`, so `mien worker` exits non-zero with it rather than
 /// hang; its shard's lease then expires and another worker redoes it. A
 /// shard that fails is handed back with a backoff that doubles per attempt
 /// (2, 4, 8 ... s, at most 60 s); the store marks it dead after the job's
@@ -32,13 +35,22 @@ public final class WorkerService: Sendable {
         public var exitWhenIdle: Bool
         /// Seconds between claims when there is nothing to claim.
         public var idlePoll: Double
+        /// Only this job's shards (nil: any job's); with `exitWhenIdle`, idle
+        /// means this job has nothing left.
+        public var job: JobID?
+        /// How long the store may stay unreachable or silent before the
+        /// worker gives up, seconds (0: at the first failed call).
+        public var storeOutageSeconds: Double
 
         /// Creates options.
-        public init(id: String = WorkerService.defaultID(), leaseSeconds: Double = 60, exitWhenIdle: Bool = false, idlePoll: Double = 1) {
+        public init(id: String = WorkerService.defaultID(), leaseSeconds: Double = 60, exitWhenIdle: Bool = false, idlePoll: Double = 1,
+                    job: JobID? = nil, storeOutageSeconds: Double = 300) {
             self.id = id
             self.leaseSeconds = leaseSeconds
             self.exitWhenIdle = exitWhenIdle
             self.idlePoll = idlePoll
+            self.job = job
+            self.storeOutageSeconds = storeOutageSeconds
         }
     }
 
@@ -80,8 +92,11 @@ public final class WorkerService: Sendable {
     public func run(stop: StopSignal?) async throws -> Report {
         var report = Report()
         while !(stop?.requested ?? false) {
-            guard let lease = try await store.claim(worker: options.id, lease: options.leaseSeconds) else {
-                if options.exitWhenIdle, try await !hasUnfinishedWork() { break }
+            let claimed = try await outlastingOutages("claim", stop: stop) { [store, options] in
+                try await store.claim(worker: options.id, lease: options.leaseSeconds, job: options.job)
+            }
+            guard let lease = claimed else {
+                if options.exitWhenIdle, try await !outlastingOutages("list jobs", stop: stop, { try await self.hasUnfinishedWork() }) { break }
                 try await Task.sleep(for: .seconds(options.idlePoll))
                 continue
             }
@@ -96,7 +111,7 @@ public final class WorkerService: Sendable {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             switch outcome {
             case .success(let data):
-                if try await store.complete(lease, result: data) {
+                if try await outlastingOutages("commit", stop: nil, { [store] in try await store.complete(lease, result: data) }) {
                     report.completed += 1
                     log(String(format: "done shard %d of %@ in %.1f s", lease.index, lease.input, seconds))
                 } else {
@@ -104,7 +119,7 @@ public final class WorkerService: Sendable {
                     log("lost the lease of shard \(lease.index) of \(lease.input) (stalled past it?): result discarded, another worker redoes it")
                 }
             case .failure(let error as AnalysisError) where error.code == .interrupted:
-                if try await store.release(lease) {
+                if try await outlastingOutages("hand back", stop: nil, { [store] in try await store.release(lease) }) {
                     report.released += 1
                     log("stopped: shard \(lease.index) of \(lease.input) handed back unfinished, for another worker or a later run")
                 } else {
@@ -113,16 +128,27 @@ public final class WorkerService: Sendable {
             case .failure(let error):
                 report.failed += 1
                 let delay = Self.backoff(attempt: lease.attempt)
-                _ = try await store.fail(lease, error: "\(error)", retryAfter: delay)
+                _ = try await outlastingOutages("report the failure", stop: stop) { [store] in
+                    try await store.fail(lease, error: "\(error)", retryAfter: delay)
+                }
                 log("shard \(lease.index) of \(lease.input) failed (attempt \(lease.attempt)): \(error)")
             }
         }
         return report
     }
 
-    /// Whether any job that is not cancelled still has shards to do.
+    /// `call` to the store, waiting out an outage of up to `storeOutageSeconds`.
+    func outlastingOutages<T: Sendable>(_ what: String, stop: StopSignal?,
+                                        _ call: @Sendable () async throws -> T) async throws -> T {
+        try await StoreOutage(seconds: options.storeOutageSeconds, log: log).outlast(what, stop: stop, call)
+    }
+
+    /// Whether any job that is not cancelled (the worker's job, when it has
+    /// one) still has shards to do.
     func hasUnfinishedWork() async throws -> Bool {
-        try await store.jobs().contains { !$0.cancelled && $0.shards > $0.done + $0.dead }
+        try await store.jobs().contains {
+            !$0.cancelled && $0.shards > $0.done + $0.dead && (options.job == nil || $0.id == options.job)
+        }
     }
 
     /// Runs blocking work on a dispatch thread, off the concurrency pool.

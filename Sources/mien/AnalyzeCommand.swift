@@ -91,7 +91,7 @@ extension Mien {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let processes = max(1, min(workers ?? cores, remaining))
             let perWorker = threads ?? max(1, cores / processes)
-            let pool = WorkerPool(store: storeURL, count: remaining > 0 ? processes : 0, threads: perWorker)
+            let pool = WorkerPool(store: storeURL, job: id, count: remaining > 0 ? processes : 0, threads: perWorker)
             // Ctrl-C reaches only this process (the workers have process groups of their own): pass it on.
             stop.onFirstStop { pool.stop() }
             stop.onForcedStop { _ in pool.kill() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MienJobs
+import MienService
 
 /// `--store` and `--store-timeout`: where jobs live and how long to wait for
 /// them, for every command that uses a job store.
@@ -29,27 +30,33 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store at `location` (nil: `$MIEN_STORE`) and brings its schema
-    /// up to date, every call to it then bounded by `timeout` seconds.
+    /// up to date, every call to it then bounded by `timeout` seconds; with
+    /// `outage`, waiting out a store that is down or silent for that long
+    /// (`mien worker`).
     /// - Throws: `Fatal` with the store's message (never its password): it
     ///   cannot be parsed or reached, or timed out.
-    static func open(_ location: String?, timeout: Double = defaultTimeout) async throws -> any JobStore {
+    static func open(_ location: String?, timeout: Double = defaultTimeout,
+                     outage: StoreOutage? = nil, stop: StopSignal? = nil) async throws -> any JobStore {
         do {
-            return try await StoreLocation.resolve(location).open(callTimeout: timeout)
+            let resolved = try StoreLocation.resolve(location)
+            guard let outage else { return try await resolved.open(callTimeout: timeout) }
+            return try await outage.outlast("open the store", stop: stop) { try await resolved.open(callTimeout: timeout) }
         } catch let error as JobStoreError {
             throw Fatal(error.message)
         }
     }
 
     /// Opens the store, runs `body` with it, and closes it, whatever `body` does.
-    func using<T>(_ body: (any JobStore) async throws -> T) async throws -> T {
-        try await Self.using(store, timeout: storeTimeout, body)
+    func using<T>(outage: StoreOutage? = nil, stop: StopSignal? = nil, _ body: (any JobStore) async throws -> T) async throws -> T {
+        try await Self.using(store, timeout: storeTimeout, outage: outage, stop: stop, body)
     }
 
     /// Opens the store at `location`, runs `body` with it, and closes it, whatever `body` does.
     static func using<T>(
-        _ location: String?, timeout: Double = defaultTimeout, _ body: (any JobStore) async throws -> T
+        _ location: String?, timeout: Double = defaultTimeout, outage: StoreOutage? = nil, stop: StopSignal? = nil,
+        _ body: (any JobStore) async throws -> T
     ) async throws -> T {
-        let opened = try await open(location, timeout: timeout)
+        let opened = try await open(location, timeout: timeout, outage: outage, stop: stop)
         do {
             let result = try await body(opened)
             await opened.close()

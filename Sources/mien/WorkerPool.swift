@@ -3,7 +3,9 @@ import MienFace
 import Synchronization
 
 /// The local worker processes of `mien analyze`: children running `mien
-/// worker --exit-when-idle` on the embedded store. A child that dies while
+/// worker --exit-when-idle --job ID` on the embedded store, so that they do
+/// this run's job only, never the shards an earlier run (other inputs or
+/// settings, stopped before it finished) left in the same store. A child that dies while
 /// work remains (a crash on a bad input, a kill) is replaced; its shard's
 /// lease expires and the shard is retried or, after its attempts, dead.
 ///
@@ -14,6 +16,7 @@ import Synchronization
 /// process (`--parent-pid`) and stops by itself if it dies.
 final class WorkerPool: Sendable {
     let store: String
+    let job: String
     let count: Int
     let threads: Int
     /// Lease length for local workers: short, so a shard of a killed worker
@@ -26,8 +29,9 @@ final class WorkerPool: Sendable {
     static let stopGraceSeconds = 10.0
     private let state = Mutex<(children: [Process], started: Int, stopped: Bool)>(([], 0, false))
 
-    init(store: String, count: Int, threads: Int) {
+    init(store: String, job: String, count: Int, threads: Int) {
         self.store = store
+        self.job = job
         self.count = count
         self.threads = threads
     }
@@ -48,7 +52,7 @@ final class WorkerPool: Sendable {
                 }
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: Self.executable())
-                process.arguments = ["worker", "--store", store, "--exit-when-idle", "--quiet",
+                process.arguments = ["worker", "--store", store, "--job", job, "--exit-when-idle", "--quiet",
                                      "--lease", String(Self.leaseSeconds), "--threads", String(threads),
                                      "--parent-pid", String(getpid())]
                 do { try process.run() } catch {

@@ -183,4 +183,23 @@ struct JobCommandTests {
         #expect(second.stderr.contains("resuming job"), "\(second.stderr)")
         #expect(try timeline(out) == whole)
     }
+
+    /// A run stopped for good (its user changed the settings and started
+    /// again) leaves its job in the output folder's store: the new run's
+    /// workers must not do that job's shards first, nor wait for them.
+    @Test mutating func analyzeLeavesAnEarlierRunsJobAlone() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = root + "/out"
+        storeURL = "sqlite:" + out + "/.mien/jobs.sqlite"
+        try FileManager.default.createDirectory(atPath: out + "/.mien", withIntermediateDirectories: true)
+        let earlier = try submit(["--fps", "25", "--shard-seconds", "1"], [RepositoryFiles.astronautClip])
+        let run = try MienBinary.run(["analyze", "--fps", "2", "--workers", "1", RepositoryFiles.astronautClip, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try timeline(out).split(separator: "\n").count == 10, "5 s at 2 a second")
+        let left = try status(earlier)
+        #expect(left["done"] as? Int == 0 && left["shards"] as? Int ?? 0 > 1, "the earlier job is untouched: \(left)")
+        let worker = try MienBinary.run(["worker", "--store", store, "--job", "0123456789abcdef", "--exit-when-idle", "--quiet"])
+        let after = try status(earlier)
+        #expect(worker.status == 0 && after["done"] as? Int == 0, "--job: that job's shards only. \(worker.stderr)")
+    }
 }

@@ -72,6 +72,30 @@ struct SilentStoreCommandTests {
         }
     }
 
+    /// A database restarting must not end every worker of a cluster: a
+    /// worker started while the store is silent waits out an outage shorter
+    /// than `--store-outage`, then works.
+    @Test func aWorkerWaitsOutABriefOutage() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try SilentStore()
+        defer { store.proxy.stop() }
+        let job = try await submit(store, ["--fps", "2"])
+        store.proxy.blackhole()
+        let worker = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--store-outage", "120",
+                                    "--exit-when-idle"], name: "patient-worker", in: root)
+        while !worker.stderr.contains("trying again") && worker.exitedAt == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        store.proxy.resume()
+        let status = try await worker.exit(within: 180)
+        #expect(status == 0, "\(worker.stderr)")
+        #expect(worker.stderr.contains("open the store: job store \(store.shown): timed out after 2 s"), "\(worker.stderr)")
+        #expect(worker.stderr.contains("done shard 0"), "\(worker.stderr)")
+        let progress = try await AsyncMien.run(["status", "--store", store.direct, "--json", job], name: "status", in: root)
+        let object = try JSONSerialization.jsonObject(with: progress.stdout) as? [String: Any]
+        #expect(object?["done"] as? Int == object?["shards"] as? Int, "\(progress.text)")
+    }
+
     /// When something happened, set from any thread.
     final class Moment: @unchecked Sendable {
         private let lock = NSLock()
@@ -103,7 +127,8 @@ struct SilentStoreCommandTests {
         // the whole shard before one.
         let job = try await submit(store, ["--fps", "25", "--precision", "fp32", "--detector", "mtcnn"])
 
-        let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--lease", "3", "--exit-when-idle"],
+        let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--store-outage", "0", "--lease", "3",
+                                    "--exit-when-idle"],
                                    name: "silent-worker", in: root)
         // Silence the network the moment the worker has its shard, from a
         // thread of its own: the test's task may wait long for a turn.

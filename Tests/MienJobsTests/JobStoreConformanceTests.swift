@@ -226,6 +226,22 @@ struct JobStoreConformanceTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func claimsCanBeKeptToOneJob(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        defer { Task { await store.close() } }
+        let (earlier, _) = try await store.submit(submission(shards: 2))
+        let (later, _) = try await store.submit(submission(shards: 2))
+        for _ in 0..<2 {
+            let lease = try #require(try await store.claim(worker: "w", lease: 30, job: later))
+            #expect(lease.job == later)
+            #expect(try await lease.complete(in: store))
+        }
+        #expect(try await store.claim(worker: "w", lease: 30, job: later) == nil)
+        #expect(try await store.claim(worker: "w", lease: 30, job: "nosuchjob") == nil)
+        #expect(try await store.claim(worker: "w", lease: 30)?.job == earlier, "no job given: any job's shard")
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func cancelStopsClaims(kind: StoreKind) async throws {
         let store = try await kind.open()
         defer { Task { await store.close() } }
