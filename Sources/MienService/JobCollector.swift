@@ -26,17 +26,25 @@ public struct JobCollector: Sendable {
         public var written: [TimelineMeta] = []
         /// Videos still running (not written).
         public var running: [String] = []
+        /// Finished videos not written because a stop was asked for.
+        public var skipped: [String] = []
 
         /// An empty report.
         public init() {}
     }
 
     /// Collects every finished video of `job` (or only those in `only`, by video id).
-    public func collect(_ job: JobID, only: Set<VideoID>? = nil) async throws -> Report {
+    /// - Parameter shouldStop: asked before each video; once true, the videos
+    ///   left are listed in `skipped`, not written (`mien analyze` on Ctrl-C).
+    public func collect(_ job: JobID, only: Set<VideoID>? = nil, shouldStop: @Sendable () -> Bool = { false }) async throws -> Report {
         let progress = try await store.status(of: job)
         let settings = try PayloadCoding.decode(JobSettings.self, from: progress.settings, what: "job settings")
         var report = Report()
         for video in progress.videos where only?.contains(video.id) ?? true {
+            if video.state != .running && (!report.skipped.isEmpty || shouldStop()) {
+                report.skipped.append(video.input)
+                continue
+            }
             let payload = try PayloadCoding.decode(VideoPayload.self, from: video.info, what: "video description")
             let input = TimelineWriter.Input(summary: payload.input, name: video.name, info: payload.probe,
                                              models: nil, settings: settings.analysis)

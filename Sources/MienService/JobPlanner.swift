@@ -33,12 +33,17 @@ public struct JobPlanner: Sendable {
     /// work from any folder on a shared volume mounted at the same place.
     /// An input that cannot be probed is submitted without shards, failed with its error.
     /// - Parameter nonce: any text, to make a new job from the same inputs and settings.
-    public func submission(inputs: [String], names: [String], nonce: String? = nil) throws -> JobSubmission {
+    /// - Parameter shouldStop: asked before each input; true stops the planning
+    ///   (`mien analyze` on Ctrl-C: probing a folder of long recordings takes a while).
+    /// - Throws: `CancellationError` when `shouldStop` said so.
+    public func submission(inputs: [String], names: [String], nonce: String? = nil,
+                           shouldStop: () -> Bool = { false }) throws -> JobSubmission {
         precondition(inputs.count == names.count, "one name per input")
         let planner = ShardPlanner(shardSeconds: settings.shardSeconds, warmUp: settings.warmUp)
         var videos: [VideoSubmission] = []
         var identity: [String] = []
         for (input, name) in zip(inputs, names) {
+            if shouldStop() { throw CancellationError() }
             let summary = InputSummary(path: input)
             var payload = VideoPayload(input: summary, probe: nil, failure: nil)
             var shards: [Data] = []

@@ -80,8 +80,14 @@ extension Mien {
             let job = JobSettings(analysis: settings, allowNetwork: input.allowNetwork, allowPlaylists: input.allowPlaylists,
                                   shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp)
             let names = OutputNaming.names(for: expanded.files, outputDirectory: out)
-            let submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
-                .submission(inputs: expanded.files, names: names)
+            let submission: JobSubmission
+            do {
+                submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
+                    .submission(inputs: expanded.files, names: names, shouldStop: { stop.requested })
+            } catch is CancellationError {
+                Mien.warn("interrupted while probing the inputs: nothing was analysed")
+                throw ExitCode(130)
+            }
             let (id, created) = try await store.submit(submission)
             if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
 
@@ -125,7 +131,12 @@ extension Mien {
             pool.waitForExit()
 
             let writer = TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)")
-            let report = try await JobCollector(store: store, writer: writer).collect(id)
+            let report = try await JobCollector(store: store, writer: writer).collect(id, shouldStop: { stop.requested })
+            if !report.skipped.isEmpty {
+                Mien.warn("interrupted while writing the timelines: \(report.written.count) written, \(report.skipped.count) not yet; "
+                          + "their analysis is kept in \(storeURL.dropFirst("sqlite:".count)): run the same command again to write them")
+                throw ExitCode(130)
+            }
             var summary = AnalyzeSummary(threads: processes * perWorker)
             for meta in report.written {
                 summary.add(meta)
