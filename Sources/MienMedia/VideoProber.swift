@@ -142,5 +142,12 @@ public enum VideoProber {
         info.keyframeTimes = try times(of: keyframes, from: origin, input: input, choice: choice)
         info.keyframeFrames = FrameTiming.positions(of: keyframes, among: timestamps)
         info.vfr = FrameTiming.isVariable(timestamps)
+        // A header without a duration (a browser's MediaRecorder WebM, a raw
+        // H.264 stream, a recording cut short) left it 0, which made the
+        // whole video one shard: the packets say how long it is.
+        if info.duration == 0, let last = timestamps.max(),
+           let end = TimestampMath.seconds(last, from: origin, timeBase: choice.timeBase), end > 0 {
+            info.duration = end + (info.fps.map { 1 / $0 } ?? 0)
+        }
     }
 }

@@ -75,6 +75,18 @@ struct ProbeTests {
         #expect((info.width, info.height) == (128, 72))
     }
 
+    /// A live Matroska (what a browser's MediaRecorder writes) has no duration
+    /// in its header; the packet scan gives it, or the whole video would be
+    /// one shard.
+    @Test func aHeaderWithoutADurationGetsItFromThePackets() throws {
+        let path = NSTemporaryDirectory() + "mien-live-\(getpid())-\(UUID().uuidString.prefix(8)).mkv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Tool.ffmpeg(["-i", fx.h264, "-c:v", "copy", "-an", "-f", "matroska", "-live", "1", path])
+        let info = try VideoProber.probe(path)
+        #expect(info.framesSource == .packets && info.frames == 75)
+        #expect(abs(info.duration - 3) < 0.05, "75 frames at 25 a second: \(info.duration)")
+    }
+
     @Test func oddSize() throws {
         let info = try VideoProber.probe(fx.oddSize)
         #expect((info.width, info.height) == (97, 61))
