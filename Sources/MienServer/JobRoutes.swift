@@ -116,7 +116,7 @@ struct JobRoutes: Sendable {
         guard let video = progress.videos.first(where: { $0.name == name }) else {
             throw APIError(.notFound, "job \(job) has no video named \(name)")
         }
-        if video.state == .running {
+        if video.state == .running && !progress.cancelled {
             throw APIError(.conflict, "video \(name) is still running; its files can be fetched once its shards are done")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-serve-collect-\(UUID().uuidString)").path

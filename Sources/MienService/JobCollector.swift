@@ -7,7 +7,9 @@ import MienPipeline
 /// in order, track ids stitched across shard edges and tracks smoothed
 /// (`TimelineWriter`); a failed video (not probed, or a shard dead) gets its
 /// failed meta file with the error; a video still running is left for later,
-/// so collecting can start while other videos run and be repeated.
+/// so collecting can start while other videos run and be repeated. In a
+/// cancelled job no video runs any more: one that had shards left gets a
+/// failed meta file saying so (code `cancelled`).
 public struct JobCollector: Sendable {
     /// The store.
     public let store: any JobStore
@@ -49,6 +51,9 @@ public struct JobCollector: Sendable {
             let input = TimelineWriter.Input(summary: payload.input, name: video.name, info: payload.probe,
                                              models: nil, settings: settings.analysis)
             switch video.state {
+            case .running where progress.cancelled:
+                let error = ErrorSummary(code: "cancelled", message: "\(payload.input.path): the job was cancelled before this video's shards were done")
+                report.written.append(writer.write(input, outcome: .failure(error), wallSeconds: 0))
             case .running:
                 report.running.append(video.input)
             case .failed:

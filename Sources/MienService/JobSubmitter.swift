@@ -27,20 +27,36 @@ public struct JobSubmitter: Sendable {
         public var shards: Int
         /// The inputs that could not be probed, with why.
         public var failed: [String]
+        /// Whether the job had been submitted before and cancelled: workers
+        /// take none of its shards, so nothing will run (`--new` makes a new job).
+        public var cancelled: Bool
 
         /// Creates an outcome.
-        public init(id: JobID, created: Bool, inputs: Int, shards: Int, failed: [String]) {
+        public init(id: JobID, created: Bool, inputs: Int, shards: Int, failed: [String], cancelled: Bool = false) {
             self.id = id
             self.created = created
             self.inputs = inputs
             self.shards = shards
             self.failed = failed
+            self.cancelled = cancelled
+        }
+
+        /// Decodes an outcome; one from a server older than `cancelled` is not cancelled.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(id: try c.decode(JobID.self, forKey: .id), created: try c.decode(Bool.self, forKey: .created),
+                      inputs: try c.decode(Int.self, forKey: .inputs), shards: try c.decode(Int.self, forKey: .shards),
+                      failed: try c.decode([String].self, forKey: .failed),
+                      cancelled: try c.decodeIfPresent(Bool.self, forKey: .cancelled) ?? false)
         }
 
         /// The line `mien submit` writes to stderr after the failures.
         public var summaryLine: String {
             created
                 ? "submitted job \(id): \(inputs) inputs, \(shards) shards\(failed.isEmpty ? "" : ", \(failed.count) inputs failed")"
+                : cancelled
+                ? "job \(id) was submitted with these inputs and settings before, and cancelled: nothing added, nothing will run "
+                    + "(--new makes a new job of them)"
                 : "job \(id) was already submitted with these inputs and settings; nothing added"
         }
     }
@@ -58,8 +74,9 @@ public struct JobSubmitter: Sendable {
         // request deadline) was told the job failed: store nothing then.
         try Task.checkCancellation()
         let (id, created) = try await store.submit(submission)
+        let cancelled = created ? false : try await store.status(of: id).cancelled
         return Outcome(id: id, created: created, inputs: submission.videos.count,
                        shards: submission.videos.reduce(0) { $0 + $1.shards.count },
-                       failed: submission.videos.compactMap(\.failure))
+                       failed: submission.videos.compactMap(\.failure), cancelled: cancelled)
     }
 }

@@ -92,6 +92,10 @@ extension Mien {
             if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
 
             let remaining = try await Self.remainingShards(store, id)
+            if remaining > 0, try await store.status(of: id).cancelled {
+                throw Fatal("job \(id) in \(storeURL.dropFirst("sqlite:".count)) has these inputs and settings and was cancelled "
+                            + "(mien cancel) before it finished, so no worker takes its shards; delete that file to analyse them again")
+            }
             let total = submission.videos.reduce(0) { $0 + $1.shards.count }
             if !created { Mien.warn("\(total - remaining) of \(total) shards were done by an earlier run") }
             let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -63,7 +63,7 @@ extension Mien {
                 let base = "/v1/jobs/\(APIClient.segment(job))/videos/\(APIClient.segment(video.name))"
                 let metaBytes: Data
                 do {
-                    guard video.state != "running" else { throw APIClientError("running", status: 409) }
+                    guard video.state != "running" || status.cancelled else { throw APIClientError("running", status: 409) }
                     metaBytes = try await client.get(base + "/meta").body
                 } catch let error as APIClientError where error.status == 409 {
                     report.running.append(video.input)

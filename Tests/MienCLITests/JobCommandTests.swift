@@ -184,6 +184,30 @@ struct JobCommandTests {
         #expect(try timeline(out) == whole)
     }
 
+    /// A cancelled job's videos never finish: collect writes them as
+    /// cancelled instead of answering "still running" for ever, and the same
+    /// submission (or analyze run) says the job was cancelled rather than
+    /// that it was submitted, since nothing would run.
+    @Test mutating func aCancelledJobEndsAsCancelled() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = root + "/out"
+        storeURL = "sqlite:" + out + "/.mien/jobs.sqlite"
+        try FileManager.default.createDirectory(atPath: out + "/.mien", withIntermediateDirectories: true)
+        let arguments = ["--fps", "2", "--shard-seconds", "1"]
+        let job = try submit(arguments, [RepositoryFiles.astronautClip])
+        let cancel = try MienBinary.run(["cancel", "--store", store, job])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        let collect = try MienBinary.run(["collect", "--store", store, job, "--out", root + "/collected"])
+        #expect(collect.status == 2, "a failed video, not one still running: \(collect.stderr)")
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/collected/astronaut.meta.json")))
+            as? [String: Any]
+        #expect((meta?["error"] as? [String: Any])?["code"] as? String == "cancelled", "\(String(describing: meta))")
+        let again = try MienBinary.run(["submit", "--store", store] + arguments + [RepositoryFiles.astronautClip])
+        #expect(again.status == 0 && again.text == job + "\n" && again.stderr.contains("and cancelled: nothing added"), "\(again.stderr)")
+        let new = try MienBinary.run(["submit", "--store", store, "--new"] + arguments + [RepositoryFiles.astronautClip])
+        #expect(new.status == 0 && new.text != job + "\n" && new.stderr.contains("submitted job"), "\(new.stderr)")
+    }
+
     /// A run stopped for good (its user changed the settings and started
     /// again) leaves its job in the output folder's store: the new run's
     /// workers must not do that job's shards first, nor wait for them.
