@@ -32,7 +32,9 @@ public enum VideoProber {
         let parameters = choice.parameters.pointee
         let demuxer = input.demuxerName
         let isImage = demuxer.hasSuffix("_pipe")
-        let rotation = DisplayRotation.clockwiseDegrees(of: choice.stream)
+        // A JPEG still's EXIF orientation (a phone's portrait photo), which FFmpeg 5.1 leaves unapplied.
+        let exif = isImage ? ExifOrientation.clockwiseDegrees(path: input.path) : nil
+        let rotation = exif ?? DisplayRotation.clockwiseDegrees(of: choice.stream)
         let codedWidth = Int(parameters.width), codedHeight = Int(parameters.height)
         let sideways = rotation == 90 || rotation == 270
         let timeBase = choice.timeBase
