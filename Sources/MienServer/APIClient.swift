@@ -43,7 +43,36 @@ public struct APIClient: Sendable {
         try await send("POST", path, body: json)
     }
 
-    func send(_ method: String, _ path: String, body: Data?) async throws -> Answer {
+    /// GET `path` into the file `destination`, replaced whole (a same-folder
+    /// temporary file renamed over it), the body going to disk as it arrives
+    /// rather than into memory: a long video's timeline can be gigabytes.
+    /// - Throws: `APIClientError` as `get` does, or when the file cannot be written.
+    public func download(_ path: String, to destination: String) async throws {
+        let request = try request("GET", path, body: nil)
+        let file: URL, response: URLResponse
+        do { (file, response) = try await URLSession.shared.download(for: request) } catch {
+            throw APIClientError("\(base.absoluteString): cannot reach the server: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw Self.failure(status: status, body: (try? Data(contentsOf: file)) ?? Data())
+        }
+        let target = URL(fileURLWithPath: destination)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).download-\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.moveItem(at: file, to: temporary)
+            guard rename(temporary.path, destination) == 0 else {
+                throw APIClientError("\(destination): cannot write: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error as? APIClientError ?? APIClientError("\(destination): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    func request(_ method: String, _ path: String, body: Data?) throws -> URLRequest {
         guard let url = URL(string: base.absoluteString + path) else { throw APIClientError("\(path): not a valid request path") }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
@@ -52,16 +81,24 @@ public struct APIClient: Sendable {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        return request
+    }
+
+    func send(_ method: String, _ path: String, body: Data?) async throws -> Answer {
+        let request = try request(method, path, body: body)
         let data: Data, response: URLResponse
         do { (data, response) = try await URLSession.shared.data(for: request) } catch {
             throw APIClientError("\(base.absoluteString): cannot reach the server: \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            let message = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? String
-            throw APIClientError(message.map { "server: \($0)" } ?? "server answered HTTP \(status)", status: status)
-        }
+        guard (200..<300).contains(status) else { throw Self.failure(status: status, body: data) }
         return Answer(status: status, body: data)
+    }
+
+    /// The error for a non-2xx answer: the server's `error` text when its body has one.
+    static func failure(status: Int, body: Data) -> APIClientError {
+        let message = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["error"] as? String
+        return APIClientError(message.map { "server: \($0)" } ?? "server answered HTTP \(status)", status: status)
     }
 
     /// `text` made safe as one path segment.

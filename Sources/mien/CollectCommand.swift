@@ -74,9 +74,7 @@ extension Mien {
                     throw Fatal("\(video.name): the server's meta file cannot be read: \(error)")
                 }
                 let paths = writer.paths(name: video.name)
-                if meta.timeline != nil {
-                    try AtomicFile.write(try await client.get(base + "/timeline").body, to: paths.timeline)
-                }
+                if meta.timeline != nil { try await client.download(base + "/timeline", to: paths.timeline) }
                 try AtomicFile.write(metaBytes, to: paths.meta)
                 report.written.append(meta)
             }
