@@ -6,8 +6,9 @@ import Foundation
 /// cancellation before it commits (`JobSubmitter` before it stores a job)
 /// leaves nothing behind the client was told failed.
 enum Deadline {
+    /// - Parameter afterwards: added to the 503's message (what becomes of the work).
     static func run<T: Sendable>(
-        _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
+        _ seconds: Double, _ what: String, afterwards: String = "", _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let once = ResumeOnce(continuation)
@@ -18,7 +19,7 @@ enum Deadline {
             let timer = Task {
                 try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
                 work.cancel()
-                once.resume(.failure(APIError(.serviceUnavailable, "\(what) took longer than the server's limit of \(limit) s")))
+                once.resume(.failure(APIError(.serviceUnavailable, "\(what) took longer than the server's limit of \(limit) s" + afterwards)))
             }
             Task {
                 _ = await work.result

@@ -14,6 +14,7 @@ struct JobRoutes: Sendable {
     let root: InputRoot
     let generator: String
     let limits: ServerLimits
+    let collected: CollectedVideos
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.post("jobs") { request, context in try await submit(request, context) }
@@ -105,11 +106,16 @@ struct JobRoutes: Sendable {
         let folder: String
         let paths: (timeline: String, meta: String)
         let meta: TimelineMeta
-        func remove() { try? FileManager.default.removeItem(atPath: folder) }
+        /// Kept for later requests (`CollectedVideos`), not removed after this one.
+        var kept = false
+        func remove() { if !kept { try? FileManager.default.removeItem(atPath: folder) } }
     }
 
-    /// Collects the video named `name` of `job` into a new scratch folder.
-    /// - Throws: 404 for an unknown job or name, 409 while the video still runs.
+    /// Collects the video named `name` of `job`: a finished one once, kept
+    /// (`CollectedVideos`); a failed or cancelled one (a meta file only) into
+    /// a new scratch folder each time, since `retry` can still change it.
+    /// - Throws: 404 for an unknown job or name, 409 while the video still
+    ///   runs, 503 while a long collection goes on past the request's limit.
     func collect(_ job: String, _ name: String) async throws -> Collected {
         let progress: JobProgress
         do { progress = try await store.status(of: job) } catch { throw answer(for: error) }
@@ -118,6 +124,21 @@ struct JobRoutes: Sendable {
         }
         if video.state == .running && !progress.cancelled {
             throw APIError(.conflict, "video \(name) is still running; its files can be fetched once its shards are done")
+        }
+        if video.state == .done {
+            let store = self.store, generator = self.generator, id = video.id
+            let collection = await collected.collection(of: .init(job: job, video: id)) { folder in
+                let writer = TimelineWriter(outputDirectory: folder, generator: generator)
+                let report = try await JobCollector(store: store, writer: writer).collect(job, only: [id])
+                guard let meta = report.written.first else { throw APIError(.conflict, "video \(name) is still running") }
+                return Collected(folder: folder, paths: writer.paths(name: name), meta: meta, kept: true)
+            }
+            do {
+                return try await Deadline.run(limits.requestSeconds, "collecting video \(name)",
+                                              afterwards: "; the collection goes on in the server: ask again in a while") {
+                    try await collection.value
+                }
+            } catch { throw answer(for: error) }
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-serve-collect-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

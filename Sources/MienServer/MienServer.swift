@@ -49,6 +49,8 @@ public struct MienServer: Sendable {
     public let limits: ServerLimits
     /// Metrics.
     public let metrics = ServerMetrics()
+    /// Finished videos' collected files, kept while the server runs.
+    let collected = CollectedVideos()
 
     /// Creates a server.
     public init(store: any JobStore, root: InputRoot, tokens: TokenSet, predictor: ImagePredictor, generator: String,
@@ -87,7 +89,7 @@ public struct MienServer: Sendable {
             }
             return JSONResponse.make(Data(ImagePredictor.responseJSON(faces).utf8))
         }
-        JobRoutes(store: store, root: root, generator: generator, limits: limits).register(on: v1)
+        JobRoutes(store: store, root: root, generator: generator, limits: limits, collected: collected).register(on: v1)
         return router
     }
 
@@ -103,6 +105,7 @@ public struct MienServer: Sendable {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             logger: logger
         )
+        defer { collected.removeAll() }
         try await app.runService()
         predictor.removeScratch()
     }

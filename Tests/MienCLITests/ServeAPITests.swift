@@ -255,6 +255,35 @@ struct ServeAPITests {
         #expect(jobs.status == 200 && list?.isEmpty == true, "\(jobs.text)")
     }
 
+    /// A video whose collection takes longer than a request may (a 3-hour
+    /// recording: minutes) is still fetched: the collection goes on past the
+    /// 503 and is kept, so a later request gets the files. Here every
+    /// collection takes longer than the 1 ms limit.
+    @Test func aCollectionLongerThanARequestIsKeptForTheNext() async throws {
+        let server = try ServedMien(extra: ["--request-timeout", "0.001"])
+        let input = server.inputRoot + "/astronaut.mp4"
+        try FileManager.default.copyItem(atPath: RepositoryFiles.astronautClip, toPath: input)
+        let submit = try MienBinary.run(["submit", "--store", server.store, "--fps", "2", input])
+        let id = submit.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(submit.status == 0, "\(submit.stderr)")
+        let worker = try MienBinary.run(["worker", "--store", server.store, "--exit-when-idle", "--quiet"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let path = "/v1/jobs/\(id)/videos/astronaut"
+        var meta = try await server.request("GET", path + "/meta")
+        let deadline = Date().addingTimeInterval(60)
+        while meta.status == 503 && Date() < deadline {
+            #expect(meta.text.contains("the collection goes on in the server"), "\(meta.text)")
+            try await Task.sleep(for: .milliseconds(200))
+            meta = try await server.request("GET", path + "/meta")
+        }
+        #expect(meta.status == 200 && meta.json["status"] as? String == "complete", "\(meta.text)")
+        let timeline = try await server.request("GET", path + "/timeline")
+        let fromStore = try MienBinary.run(["collect", "--store", server.store, id, "--out", server.folder + "/store"])
+        #expect(fromStore.status == 0, "\(fromStore.stderr)")
+        let expected = try Data(contentsOf: URL(fileURLWithPath: server.folder + "/store/astronaut.timeline.jsonl"))
+        #expect(timeline.status == 200 && timeline.body == expected)
+    }
+
     static let schemathesis = RepositoryFiles.path(".venv-tools/bin/schemathesis")
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: schemathesis),
