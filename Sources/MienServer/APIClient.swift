@@ -25,6 +25,10 @@ public struct APIClient: Sendable {
         token = line
     }
 
+    /// The end of a 503's message for a video whose collection goes on in the
+    /// server past the request's limit: asking again later gets its files.
+    public static let collectionGoesOn = "; the collection goes on in the server: ask again in a while"
+
     /// An answer: status and body.
     public struct Answer: Sendable {
         /// The HTTP status.

@@ -135,7 +135,7 @@ struct JobRoutes: Sendable {
             }
             do {
                 return try await Deadline.run(limits.requestSeconds, "collecting video \(name)",
-                                              afterwards: "; the collection goes on in the server: ask again in a while") {
+                                              afterwards: APIClient.collectionGoesOn) {
                     try await collection.value
                 }
             } catch { throw answer(for: error) }

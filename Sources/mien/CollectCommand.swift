@@ -54,6 +54,26 @@ extension Mien {
             if summary.problemCount > 0 { throw ExitCode(2) }
         }
 
+        /// Seconds `collect --server` waits for the server to collect one video
+        /// (a 3-hour recording of 40 faces takes about 210 s).
+        static let collectionWaitSeconds = 3600.0
+
+        /// `call`, asked again every 2 s while the server answers that it is
+        /// still collecting the video (past its request limit), for at most
+        /// `collectionWaitSeconds`.
+        static func waitingForCollection<T>(_ name: String, _ call: () async throws -> T) async throws -> T {
+            let deadline = Date().addingTimeInterval(collectionWaitSeconds)
+            var said = false
+            while true {
+                do { return try await call() } catch let error as APIClientError
+                    where error.status == 503 && error.description.hasSuffix(APIClient.collectionGoesOn) && Date() < deadline {
+                    if !said { Mien.warn("\(name): the server is still collecting it; waiting") }
+                    said = true
+                    try await Task.sleep(for: .seconds(2))
+                }
+            }
+        }
+
         /// `collect` over the API: each finished video's meta file and timeline,
         /// byte for byte what the server's collector wrote, into the writer's folder.
         static func fetch(_ job: String, with client: APIClient, into writer: TimelineWriter) async throws -> JobCollector.Report {
@@ -64,7 +84,7 @@ extension Mien {
                 let metaBytes: Data
                 do {
                     guard video.state != "running" || status.cancelled else { throw APIClientError("running", status: 409) }
-                    metaBytes = try await client.get(base + "/meta").body
+                    metaBytes = try await waitingForCollection(video.name) { try await client.get(base + "/meta").body }
                 } catch let error as APIClientError where error.status == 409 {
                     report.running.append(video.input)
                     continue

@@ -268,6 +268,10 @@ struct ServeAPITests {
         #expect(submit.status == 0, "\(submit.stderr)")
         let worker = try MienBinary.run(["worker", "--store", server.store, "--exit-when-idle", "--quiet"])
         #expect(worker.status == 0, "\(worker.stderr)")
+        // mien collect --server waits through the 503s.
+        let viaServer = try MienBinary.run(["collect", "--server", server.base, "--token-file", server.tokenFile, id,
+                                            "--out", server.folder + "/http"])
+        #expect(viaServer.status == 0, "\(viaServer.stderr)")
         let path = "/v1/jobs/\(id)/videos/astronaut"
         var meta = try await server.request("GET", path + "/meta")
         let deadline = Date().addingTimeInterval(60)
@@ -282,6 +286,8 @@ struct ServeAPITests {
         #expect(fromStore.status == 0, "\(fromStore.stderr)")
         let expected = try Data(contentsOf: URL(fileURLWithPath: server.folder + "/store/astronaut.timeline.jsonl"))
         #expect(timeline.status == 200 && timeline.body == expected)
+        let written = try Data(contentsOf: URL(fileURLWithPath: server.folder + "/http/astronaut.timeline.jsonl"))
+        #expect(written == expected, "collect --server wrote what collect --store does")
     }
 
     static let schemathesis = RepositoryFiles.path(".venv-tools/bin/schemathesis")
