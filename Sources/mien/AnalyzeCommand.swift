@@ -72,6 +72,7 @@ extension Mien {
             do { try FileManager.default.createDirectory(atPath: storeFolder, withIntermediateDirectories: true) } catch {
                 throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
             }
+            AtomicFileWriter.removeAbandoned(in: out)   // what a killed run was writing
             // Load the models once here, so a missing or broken model stops the run before any work.
             do { _ = try AnalysisModels(settings: settings) } catch { throw Fatal(error.message) }
 

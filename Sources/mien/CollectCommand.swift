@@ -35,6 +35,7 @@ extension Mien {
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
                 throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
             }
+            AtomicFileWriter.removeAbandoned(in: out)
             let writer = TimelineWriter(outputDirectory: out, generator: "mien \(Mien.configuration.version)")
             let report: JobCollector.Report
             if let client = try serverOptions.client() {

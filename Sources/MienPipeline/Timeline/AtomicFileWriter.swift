@@ -14,6 +14,23 @@ public final class AtomicFileWriter {
     private var buffer = Data()
     private static let chunkBytes = 1 << 20
 
+    /// Removes the temporary files that writers of processes no longer
+    /// running left in `folder` (`.NAME.tmp-PID`: a run killed, or stopped by
+    /// a second Ctrl-C, while it wrote a timeline); those of live processes
+    /// (another run writing there now) are left alone. Returns the paths removed.
+    @discardableResult
+    public static func removeAbandoned(in folder: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") {
+            guard let mark = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[mark.upperBound...]), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = folder + "/" + name
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(path) }
+        }
+        return removed
+    }
+
     /// Opens the temporary file.
     /// - Throws: `AnalysisError.outputFailed` naming the file and the cause.
     public init(path: String) throws(AnalysisError) {
