@@ -132,6 +132,8 @@ public struct TimelineWriter: Sendable {
         }
         if status != .failed, let writer {
             let mark = DispatchTime.now().uptimeNanoseconds
+            // The old meta goes first: a meta file always describes the timeline beside it.
+            try? FileManager.default.removeItem(atPath: files.meta)
             do { try writer.commit() } catch {
                 status = .failed
                 failure = ErrorSummary(code: error.code.description, message: error.message)
@@ -148,13 +150,20 @@ public struct TimelineWriter: Sendable {
                       wallSeconds: before, started: started, writeSeconds: writeSeconds)
     }
 
-    /// Writes the meta file (and, for a failed input, removes any older timeline).
+    /// Writes the meta file (and, for a failed input, removes any older
+    /// timeline, after the older meta file). So at every moment a meta file
+    /// describes the timeline beside it: a run that stops between two steps
+    /// (a full disk) leaves a timeline without a meta file, or none, never a
+    /// meta file saying complete beside another run's timeline or none.
     private func finish(_ input: Input, status: TimelineStatus, failure: ErrorSummary?,
                         summary: StreamingTimelineAssembler.Summary?, times: StageTimes, wallSeconds: Double,
                         started: UInt64, writeSeconds: Double = 0) -> TimelineMeta {
         let files = paths(name: input.name)
         var times = times
-        if status == .failed { try? FileManager.default.removeItem(atPath: files.timeline) }
+        if status == .failed {
+            try? FileManager.default.removeItem(atPath: files.meta)
+            try? FileManager.default.removeItem(atPath: files.timeline)
+        }
         times.finish += max(0, ShardAnalyzer.seconds(since: started) - writeSeconds)
         var meta = TimelineMeta(
             generator: generator, input: input.summary,
