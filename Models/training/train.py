@@ -13,6 +13,7 @@ used for model selection only.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -113,6 +114,48 @@ def load_teacher(cfg: dict, device):
     teacher = build_model(ckpt["config"]["model"])
     teacher.load_state_dict(float32_weights(ckpt["model"]))
     return teacher.float().to(device).eval()
+
+
+def teacher_identity(path: Path) -> dict:
+    """What a distillation's teacher is: its file's SHA-256 and the run and
+    epoch stored in it. A run keeps it in its log and resumes only with the
+    same teacher, since a teacher's ``best.pt`` is rewritten while the teacher
+    trains. An unfinished teacher (its ``last.pt`` beside it, short of its
+    epochs) is refused: the student would learn from weights that change."""
+    if not path.exists():
+        raise SystemExit(f"distill.teacher {path}: no such checkpoint (train the teacher first; "
+                         "keep its checkpoints until the students that learn from it are done)")
+    ckpt = torch.load(path, map_location="cpu")
+    last = path.parent / "last.pt"
+    if last.exists():
+        state = torch.load(last, map_location="cpu")
+        if state["epoch"] < state["config"]["epochs"]:
+            raise SystemExit(f"distill.teacher {path}: its run {state['log']['run']} is unfinished "
+                             f"(epoch {state['epoch']} of {state['config']['epochs']}); finish it first")
+    return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "run": ckpt.get("run"), "epoch": ckpt.get("epoch")}
+
+
+def finished_log(runs: Path, cfg: dict) -> Path | None:
+    """A log in ``runs`` of a run of ``cfg`` that went through all its
+    epochs: its checkpoints may have been removed since (as they are once a
+    run is exported), and ``--resume`` must not train it again from epoch 1."""
+    for path in sorted(runs.glob("*.json")):
+        try:
+            log = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if log.get("config") == cfg and log.get("epochs") and log["epochs"][-1]["epoch"] >= cfg["epochs"]:
+            return path
+    return None
+
+
+def write_text_atomically(text: str, path: Path) -> None:
+    """``path``'s new text through a temporary file replaced in one step: a
+    run stopped while it writes its log keeps the previous, whole log."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def load_initial_weights(model, path: Path) -> None:
@@ -251,6 +294,7 @@ def main(argv=None) -> int:
     mix = cfg.get("mixup", {})
     mix_rng = np.random.default_rng(cfg["seed"] + 1)
     dist = cfg.get("distill", {}) or {}
+    teacher_id = teacher_identity(Path(dist["teacher"])) if dist.get("teacher") else None
     teacher = load_teacher(dist, device) if dist.get("teacher") else None
     if teacher is not None and channels_last:
         teacher = teacher.to(memory_format=torch.channels_last)
@@ -261,6 +305,10 @@ def main(argv=None) -> int:
     halve = bool(cfg.get("checkpoint_half", False))
     first_epoch, best = 1, -1.0
     if args.resume and not (ckpt_dir / "last.pt").exists():
+        done = finished_log(out, cfg)
+        if done is not None:
+            print(f"{name}: finished (log {done}; its checkpoints were removed); nothing to do")
+            return 0
         print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1")
     if args.resume and (ckpt_dir / "last.pt").exists():
         state = torch.load(ckpt_dir / "last.pt", map_location="cpu")
@@ -269,6 +317,11 @@ def main(argv=None) -> int:
         if state["epoch"] >= cfg["epochs"]:
             print(f"{name}/{state['log']['run']} already finished ({state['epoch']} epochs); nothing to do")
             return 0
+        started_with = state["log"].get("distill_teacher")
+        if started_with and teacher_id and started_with["sha256"] != teacher_id["sha256"]:
+            raise SystemExit(f"{dist['teacher']}: not the teacher this run started with (run {started_with['run']} "
+                             f"epoch {started_with['epoch']}; now run {teacher_id['run']} epoch {teacher_id['epoch']}); "
+                             "not resuming")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -287,7 +340,7 @@ def main(argv=None) -> int:
                        "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None,
                        "threads": torch.get_num_threads(), "host_cpus": os.cpu_count()},
                "data": {"train": len(tr_y), "val": len(va_y), "classes": list(D.CLASSES)},
-               "model": {"params": params, "macs": macs, "input_size": size},
+               "model": {"params": params, "macs": macs, "input_size": size}, "distill_teacher": teacher_id,
                "epochs": [], "best": None, "total_s": 0.0}
     log_path = out / f"{log['run']}.json"
     print(f"run {name}/{log['run']}: {len(tr_y)} train, {len(va_y)} PublicTest, device {device}, "
@@ -337,7 +390,7 @@ def main(argv=None) -> int:
                              "classes": list(D.CLASSES), "val_acc": row["val_acc"],
                              "val_acc_tta": row["val_acc_tta"], "run": log["run"]}, ckpt_dir / "best.pt")
         log["total_s"] = round(log["total_s"] + row["epoch_s"], 1)
-        log_path.write_text(json.dumps(log, indent=1) + "\n")   # rewritten every epoch: a killed run keeps its log
+        write_text_atomically(json.dumps(log, indent=1) + "\n", log_path)   # every epoch: a killed run keeps its log
         # Everything to continue exactly here (--resume); written after the log, replaced atomically.
         weights, optim_state = model.state_dict(), optimizer.state_dict()
         if halve:

@@ -453,6 +453,53 @@ class TrainLoopTests(unittest.TestCase):
             self.assertEqual((run / "last.pt").stat().st_mtime_ns, before)
             self.assertEqual(len(list(run.glob("*.json"))), 1)
 
+    def test_a_finished_run_whose_checkpoints_were_removed_is_not_trained_again(self):
+        # Models/training/README.md: remove a finished, exported run's checkpoints.
+        # A queue that still lists its config must not train it again from epoch 1.
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            run = self.run_train(cfg, tmp, "run")
+            for checkpoint in ("best.pt", "last.pt"):
+                (run / checkpoint).unlink()
+            self.run_train(cfg, tmp, "run", extra=["--resume"])
+            self.assertFalse((run / "last.pt").exists())
+            self.assertEqual(len(list(run.glob("*.json"))), 1)
+            cfg["epochs"] = 3                      # another config: no finished log of it, so it starts
+            self.run_train(cfg, tmp, "run", extra=["--resume"])
+            self.assertTrue((run / "last.pt").exists())
+
+    def test_a_distilled_run_resumes_only_with_the_teacher_it_started_with(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            teacher_cfg = tiny_config()
+            teacher_cfg.update(epochs=2, budget=False)
+            teacher = self.run_train(teacher_cfg, tmp, "teacher", extra=["--stop-after-epoch", "1"])
+            student_cfg = tiny_config()
+            student_cfg["distill"] = {"teacher": str(teacher / "best.pt"), "temperature": 4.0, "weight": 0.7}
+            with self.assertRaisesRegex(SystemExit, "unfinished"):
+                self.run_train(student_cfg, tmp, "student")
+            self.run_train(teacher_cfg, tmp, "teacher", extra=["--resume"])
+            student = self.run_train(student_cfg, tmp, "student", extra=["--stop-after-epoch", "1"])
+            log = json.loads(next(student.glob("*.json")).read_text())
+            self.assertEqual(log["distill_teacher"]["sha256"],
+                             hashlib.sha256((teacher / "best.pt").read_bytes()).hexdigest())
+            teacher_cfg["seed"] = 1                # the teacher trained again: another best.pt
+            for checkpoint in ("best.pt", "last.pt"):
+                (teacher / checkpoint).unlink()
+            self.run_train(teacher_cfg, tmp, "teacher")
+            with self.assertRaisesRegex(SystemExit, "not the teacher this run started with"):
+                self.run_train(student_cfg, tmp, "student", extra=["--resume"])
+
+    def test_the_log_is_replaced_whole(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "run.json"
+            T.write_text_atomically("first\n", path)
+            with mock.patch.object(Path, "write_text", side_effect=OSError("disk full")):
+                with self.assertRaises(OSError):
+                    T.write_text_atomically("second\n", path)
+            self.assertEqual(path.read_text(), "first\n")
+
     def test_resume_refuses_another_config(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
