@@ -45,6 +45,9 @@ extension Mien {
             let chosen = format.flatMap(SummaryFormat.init(rawValue:)) ?? out.map(SummaryFormat.forFile) ?? .csv
             do {
                 let timelines = try TimelineInput.resolve(inputs)
+                for meta in TimelineInput.failedInputs(in: inputs) {
+                    Mien.warn("warning: \(meta): its input failed (no timeline), so it has no rows")
+                }
                 let file: AtomicFileWriter?
                 do { file = try out.map { path throws(AnalysisError) in try AtomicFileWriter(path: path) } } catch {
                     throw AnalyticsError(error.message)

@@ -53,6 +53,20 @@ final class SummarizeCommandTests {
         #expect(output.stderr.contains("\(path): line 3 is not a timeline record"), "\(output.stderr)")
     }
 
+    /// macOS leaves `._NAME` files beside every file copied to a shared drive;
+    /// a failed input has a meta file and no timeline, and no rows: say so.
+    @Test func hiddenFilesAreLeftOutAndFailedInputsNamed() throws {
+        try scratch.write("\u{0}\u{5}\u{16}\u{7}Mac OS X", "out/._known.timeline.jsonl")
+        try scratch.write("\u{0}\u{5}\u{16}\u{7}Mac OS X", "out/._known.meta.json")
+        try scratch.write(#"{"status":"failed"}"#, "out/broken.meta.json")
+        let output = try MienBinary.run(["summarize", root + "/out"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(table(output.text).count == 2, "the known timeline's two tracks")
+        #expect(output.stderr.contains("warning: \(root)/out/broken.meta.json: its input failed (no timeline), so it has no rows"),
+                "\(output.stderr)")
+        #expect(!output.stderr.contains("._known"), "\(output.stderr)")
+    }
+
     @Test func folderWithoutTimelinesIsAnError() throws {
         try FileManager.default.createDirectory(atPath: root + "/empty", withIntermediateDirectories: true)
         let output = try MienBinary.run(["summarize", root + "/empty"])

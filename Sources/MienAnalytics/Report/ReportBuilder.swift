@@ -62,7 +62,7 @@ public struct ReportBuilder {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw AnalyticsError("\(folder): no such folder (give the --out folder of mien analyze or mien collect)")
         }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let files = TimelineInput.visibleNames(in: folder)
         let strip = { (suffix: String) in files.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) } }
         let timelines = strip(TimelineInput.timelineSuffix), metas = strip(TimelineInput.metaSuffix)
         guard !timelines.isEmpty else {

@@ -28,7 +28,8 @@ public struct TimelineInput: Sendable {
     }
 
     /// The timelines that `arguments` name: files as given, folders as every
-    /// `*.timeline.jsonl` in them (not in subfolders), sorted by name.
+    /// `*.timeline.jsonl` in them (not in subfolders; hidden names, such as
+    /// the `._NAME` files macOS leaves on shared drives, left out), sorted by name.
     /// - Throws: `AnalyticsError` for a path that does not exist, or a folder without timelines.
     public static func resolve(_ arguments: [String]) throws(AnalyticsError) -> [TimelineInput] {
         var inputs: [TimelineInput] = []
@@ -41,7 +42,7 @@ public struct TimelineInput: Sendable {
                 inputs.append(try TimelineInput(timelinePath: argument))
                 continue
             }
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).sorted()
+            let names = visibleNames(in: argument)
             let timelines = names.filter { $0.hasSuffix(timelineSuffix) }
             if timelines.isEmpty {
                 let metas = names.filter { $0.hasSuffix(metaSuffix) }.count
@@ -51,5 +52,21 @@ public struct TimelineInput: Sendable {
             for name in timelines { inputs.append(try TimelineInput(timelinePath: argument + "/" + name)) }
         }
         return inputs
+    }
+
+    /// The inputs in the folders among `arguments` that failed: a meta file
+    /// and no timeline (so no row in a summary), by meta file path.
+    public static func failedInputs(in arguments: [String]) -> [String] {
+        arguments.flatMap { folder -> [String] in
+            let names = visibleNames(in: folder)
+            let timelines = Set(names.filter { $0.hasSuffix(timelineSuffix) }.map { $0.dropLast(timelineSuffix.count) })
+            return names.filter { $0.hasSuffix(metaSuffix) && !timelines.contains($0.dropLast(metaSuffix.count)) }
+                .map { folder + "/" + $0 }
+        }
+    }
+
+    /// A folder's file names that do not start with a dot, sorted; none when it is not a readable folder.
+    static func visibleNames(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 }
