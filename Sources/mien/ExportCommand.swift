@@ -10,8 +10,10 @@ extension Mien {
             discussion: """
                 A timestamp without faces gives one row with the face columns empty. Columns: t, frame, \
                 frame_t, status, track, x, y, w, h, score, emotion, confidence, p_<emotion> for the \
-                seven emotions, smoothed_emotion and s_<emotion> when the timeline is smoothed, then the \
-                five landmarks as <name>_x, <name>_y. Writes to stdout unless -o is given (written atomically).
+                seven emotions, smoothed_emotion and s_<emotion> when the timeline is smoothed (by the \
+                settings in the meta file beside it, so that every video of one run has the same columns, \
+                even one without faces; without a meta file, when any face is smoothed), then the five \
+                landmarks as <name>_x, <name>_y. Writes to stdout unless -o is given (written atomically).
                 """
         )
 
@@ -30,11 +32,15 @@ extension Mien {
 
         func run() throws {
             do {
-                // Two passes, one record at a time, so a timeline of any length exports in little memory:
-                // the first finds whether any face is smoothed (the header depends on it).
-                let scan = try TimelineReader(path: timeline)
+                // The header depends on whether the timeline is smoothed: its meta file says, or else a first
+                // pass, one record at a time, finds whether any face is (a timeline of any length, little memory).
                 var smoothed = false
-                while !smoothed, let record = try scan.next() { smoothed = record.faces.contains { $0.smoothed != nil } }
+                if let settings = Self.settings(beside: timeline) {
+                    smoothed = settings.smoothing != .none
+                } else {
+                    let scan = try TimelineReader(path: timeline)
+                    while !smoothed, let record = try scan.next() { smoothed = record.faces.contains { $0.smoothed != nil } }
+                }
                 let reader = try TimelineReader(path: timeline)
                 let file = try output.map { path throws(AnalysisError) in try AtomicFileWriter(path: path) }
                 var chunk = TimelineCSV.header(smoothed: smoothed)
@@ -49,6 +55,14 @@ extension Mien {
                 try flush()
                 try file?.commit()
             } catch { throw Fatal(error.message) }
+        }
+
+        /// The analysis settings in the meta file beside `timeline` (`NAME.meta.json`), or nil without a readable one.
+        static func settings(beside timeline: String) -> AnalysisSettings? {
+            guard timeline.hasSuffix(".timeline.jsonl") else { return nil }
+            let meta = String(timeline.dropLast(".timeline.jsonl".count)) + ".meta.json"
+            guard let data = FileManager.default.contents(atPath: meta) else { return nil }
+            return (try? JSONDecoder().decode(TimelineMeta.self, from: data))?.settings
         }
     }
 }

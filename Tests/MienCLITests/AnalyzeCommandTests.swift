@@ -162,4 +162,29 @@ struct AnalyzeCommandTests {
         #expect(rows.count == 1 + 25)
         #expect(rows.filter { $0.hasPrefix("3.2,") }.first?.contains("ok,,,") == true, "the faceless timestamp has empty face columns")
     }
+
+    /// Every video of a smoothed run exports the same columns, one without
+    /// faces included (R's rbind, DuckDB's read_csv of a glob go by position):
+    /// the meta file's settings decide, not whether some face is smoothed.
+    @Test func exportColumnsFollowTheRunsSettings() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "5", "--smooth", "ema:0.5", fx.h264, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let timeline = out + "/h264_bframes.timeline.jsonl"
+        let header = { (path: String) in try MienBinary.run(["export", "--csv", path]).text.split(separator: "\n").first.map(String.init) }
+        let smoothedHeader = TimelineHeader.smoothed
+        #expect(try header(timeline) == smoothedHeader, "no face, but a smoothed run")
+        let alone = out + "/alone/h264_bframes.timeline.jsonl"      // no meta file beside it: the faces decide
+        try FileManager.default.createDirectory(atPath: out + "/alone", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: timeline, toPath: alone)
+        #expect(try header(alone)?.contains("smoothed_emotion") == false)
+    }
+}
+
+/// The CSV header `mien export` writes for a smoothed timeline.
+enum TimelineHeader {
+    static let emotions = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+    static let smoothed = (["t", "frame", "frame_t", "status", "track", "x", "y", "w", "h", "score", "emotion", "confidence"]
+        + emotions.map { "p_" + $0 } + ["smoothed_emotion"] + emotions.map { "s_" + $0 }
+        + ["left_eye", "right_eye", "nose", "mouth_left", "mouth_right"].flatMap { [$0 + "_x", $0 + "_y"] }).joined(separator: ",")
 }
