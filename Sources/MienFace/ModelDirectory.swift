@@ -2,11 +2,12 @@ import Foundation
 
 /// Finds the folder holding the model weights (`Models/` of the repository).
 ///
-/// Looked up in order: the `MIEN_MODELS` environment variable; `share/mien/models`
-/// beside the executable's folder (an installed layout, as in the container);
-/// a `Models` folder in the executable's folder or any folder above it (a build
-/// inside the repository, `.build/release/mien`); the source checkout this
-/// module was built from.
+/// Looked up in order: the `MIEN_MODELS` environment variable (when it is
+/// set, that folder or an error: never silently another folder's weights);
+/// `share/mien/models` beside the executable's folder (an installed layout,
+/// as in the container); a `Models` folder in the executable's folder or any
+/// folder above it (a build inside the repository, `.build/release/mien`);
+/// the source checkout this module was built from.
 public enum ModelDirectory {
     /// A file every model folder has, used to recognise one.
     static let marker = "mini_xception.safetensors"
@@ -19,8 +20,9 @@ public enum ModelDirectory {
             tried.append(folder)
             return FileManager.default.fileExists(atPath: folder + "/" + marker) ? folder : nil
         }
-        if let env = ProcessInfo.processInfo.environment["MIEN_MODELS"] {
+        if let env = ProcessInfo.processInfo.environment["MIEN_MODELS"], !env.isEmpty {
             if let found = check(env) { return found }
+            throw ModelNotFound(tried: tried, named: env)
         }
         let executable = executablePath().deletingLastPathComponent()
         if let found = check(executable.deletingLastPathComponent().appendingPathComponent("share/mien/models").path) { return found }
@@ -52,8 +54,15 @@ public enum ModelDirectory {
 
 /// No model folder was found; lists where Mien looked.
 public struct ModelNotFound: Error, CustomStringConvertible {
+    /// The folders looked in.
     public let tried: [String]
+    /// The folder `MIEN_MODELS` named, when it did (then nothing else was tried).
+    public var named: String? = nil
     public var description: String {
-        "model weights not found (looked for \(ModelDirectory.marker) in \(tried.joined(separator: ", "))); set MIEN_MODELS to the Models folder"
+        if let named {
+            return "MIEN_MODELS=\(named): no model weights there (no \(ModelDirectory.marker)); "
+                + "point it at a folder holding Mien's Models, or unset it"
+        }
+        return "model weights not found (looked for \(ModelDirectory.marker) in \(tried.joined(separator: ", "))); set MIEN_MODELS to the Models folder"
     }
 }

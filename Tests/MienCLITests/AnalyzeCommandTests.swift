@@ -142,6 +142,15 @@ struct AnalyzeCommandTests {
         #expect(bad.status == 1 && bad.stderr.contains("track_max_gap"), "\(bad.stderr)")
     }
 
+    /// MIEN_MODELS names the weights to use: a folder without them is an
+    /// error, never a silent fall back to the checkout's Models.
+    @Test func aModelFolderWithoutWeightsIsAnError() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try FileManager.default.createDirectory(atPath: out + "/models", withIntermediateDirectories: true)
+        let run = try Tool.run("/usr/bin/env", ["MIEN_MODELS=" + out + "/models", MienBinary.path, "analyze", fx.jpeg, "--out", out])
+        #expect(run.status == 1 && run.stderr.contains("MIEN_MODELS=\(out)/models: no model weights there"), "\(run.stderr)")
+    }
+
     @Test func aJobFileSetsTheRateAndOptionsOverrideIt() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let run = try MienBinary.run(["analyze", "--job", RepositoryFiles.path("Jobs/in-car.yaml"), "--fps", "4",
