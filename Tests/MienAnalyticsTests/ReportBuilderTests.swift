@@ -66,6 +66,32 @@ struct ReportBuilderTests {
         }
     }
 
+    /// The meta file records the video's size: a file of the same name and
+    /// length elsewhere is not it, and the one beside the report is found.
+    @Test func theVideoIsKnownByItsSize() throws {
+        let fixture = try ReportFixture(videoPath: "/nonexistent/class.mp4")
+        defer { fixture.remove() }
+        let metaPath = fixture.folder + "/class.meta.json"
+        var meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: metaPath))) as! [String: Any]
+        var input = meta["input"] as! [String: Any]
+        let size = try FileManager.default.attributesOfItem(atPath: fixture.video)[.size] as! Int
+        input["path"] = "class.mp4"            // relative, as given to mien analyze: found beside the report
+        input["bytes"] = size
+        meta["input"] = input
+        try JSONSerialization.data(withJSONObject: meta).write(to: URL(fileURLWithPath: metaPath))
+        let html = try ReportBuilder(folder: fixture.folder, generator: "mien test").html()
+        #expect(html.contains("data:image/png"), "thumbnails from the video beside the report")
+        input["bytes"] = size + 1
+        meta["input"] = input
+        try JSONSerialization.data(withJSONObject: meta).write(to: URL(fileURLWithPath: metaPath))
+        #expect {
+            _ = try ReportBuilder(folder: fixture.folder, generator: "mien test").html()
+        } throws: { error in
+            let message = (error as? AnalyticsError)?.message ?? ""
+            return message.contains("class.mp4 does not match the timeline") && message.contains("\(size + 1) bytes")
+        }
+    }
+
     @Test func folderWithoutTimelinesIsAnError() throws {
         let fixture = try ReportFixture()
         defer { fixture.remove() }

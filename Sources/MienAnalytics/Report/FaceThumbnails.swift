@@ -11,9 +11,14 @@ struct FaceThumbnails {
     private let reader: VideoReader
 
     /// Opens `videoPath` and checks that it is the video the timeline was made from.
-    /// - Throws: `AnalyticsError` when the video cannot be read, or when its size
-    ///   or duration differ from what the meta file's probe recorded.
-    init(videoPath: String, expected probe: MetaFile.Probe?, timelinePath: String) throws(AnalyticsError) {
+    /// - Throws: `AnalyticsError` when the video cannot be read, or when its file
+    ///   size (`bytes`, when the meta file records it), its picture size or its
+    ///   duration differ from what the meta file recorded.
+    init(videoPath: String, expected probe: MetaFile.Probe?, bytes: Int? = nil, timelinePath: String) throws(AnalyticsError) {
+        if let bytes, let found = Self.fileSize(videoPath), found != bytes {
+            throw AnalyticsError("\(videoPath) does not match the timeline \(timelinePath): the meta file records "
+                + "a file of \(bytes) bytes; this one has \(found) (was the video replaced?)")
+        }
         do { reader = try VideoReader(path: videoPath) } catch {
             throw AnalyticsError("\(videoPath): cannot read the video for face thumbnails: \(error)")
         }
@@ -27,6 +32,11 @@ struct FaceThumbnails {
                 + "\(probe.width)x\(probe.height), \(Self.seconds(probe.duration)); the video is "
                 + "\(info.width)x\(info.height), \(Self.seconds(info.duration)) (was the video replaced?)")
         }
+    }
+
+    /// The size of the file at `path` in bytes, or nil.
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
     }
 
     /// The thumbnail of the face in `box` (`[x, y, width, height]`, displayed pixels) in the frame shown at `time`;

@@ -42,12 +42,16 @@ extension ReportBuilder {
         guard let meta = input.meta else {
             return ([:], "No meta file beside the timeline, so the video is unknown: no face thumbnails.")
         }
-        let candidates = [meta.input.absolutePath, meta.input.path, folder + "/" + meta.input.path]
-        guard let video = candidates.first(where: { !$0.contains("://") && FileManager.default.fileExists(atPath: $0) }) else {
+        // Where the video was analysed, else beside the report, else from here; of those that exist, the
+        // first of the size the meta file records (another file of the same name and length is not it).
+        let existing = [meta.input.absolutePath, folder + "/" + meta.input.path, meta.input.path]
+            .filter { !$0.contains("://") && FileManager.default.fileExists(atPath: $0) }
+        let sized = existing.first { path in meta.input.bytes.map { FaceThumbnails.fileSize(path) == $0 } ?? true }
+        guard let video = sized ?? existing.first else {
             warn("mien report: \(meta.input.path): video not found; the report has no face thumbnails for \(input.name)")
             return ([:], "The video \(meta.input.path) was not found, so there are no face thumbnails.")
         }
-        let maker = try FaceThumbnails(videoPath: video, expected: meta.probe, timelinePath: input.timelinePath)
+        let maker = try FaceThumbnails(videoPath: video, expected: meta.probe, bytes: meta.input.bytes, timelinePath: input.timelinePath)
         var thumbnails: [Int: String] = [:]
         for track in tracks.sorted(by: { $0.bestTime < $1.bestTime }) {
             thumbnails[track.track] = maker.thumbnail(at: track.bestTime, box: track.bestBox)

@@ -24,7 +24,9 @@ public struct MetaFile: Sendable, Decodable {
     public struct Input: Sendable, Decodable {
         public var path: String
         public var absolutePath: String
-        enum CodingKeys: String, CodingKey { case path, absolutePath = "absolute_path" }
+        /// The file's size when it was analysed (nil: not recorded, a URL).
+        public var bytes: Int?
+        enum CodingKeys: String, CodingKey { case path, absolutePath = "absolute_path", bytes }
     }
 
     /// `error` of the meta file.
