@@ -2,8 +2,10 @@ import MienMedia
 import MienNN
 
 /// The YuNet-s face detector (libfacedetection, BSD-3-Clause): one pass of a
-/// 54,608-parameter network over the whole image finds faces of any size from
-/// about 10 pixels, with a score and five landmarks each.
+/// 54,608-parameter network over the whole image finds faces from about 10
+/// to about 400 pixels, with a score and five landmarks each; on frames of
+/// 480 lines or more a second pass on the frame shrunk finds larger ones
+/// (`YuNetDetector+LargeFaces.swift`).
 ///
 /// ```swift
 /// let detector = try YuNetDetector()
@@ -64,11 +66,17 @@ public struct YuNetDetector: Sendable {
 
     /// The faces in `image`, an 8-bit `.rgb` or `.rgbPlanar` image, largest box first.
     /// - Throws: `NNError.badInput` for a gray or empty image.
+    /// On a frame of 480 lines or more, a second pass on the frame shrunk
+    /// finds the faces too large for one (see `joiningLargeFaces`).
     public func detect(_ image: PixelImage) throws(NNError) -> [FaceDetection] {
         try Self.check(image)
-        let levels = network.run(image)
+        var faces = decoder.faces(network.run(image))
+        if let factor = Self.shrinkFactor(width: image.width, height: image.height) {
+            let shrunk = decoder.faces(network.run(Self.shrunk(image, by: factor))).map { Self.enlarged($0, by: factor) }
+            faces = Self.joiningLargeFaces(faces, shrunk)
+        }
         let minSide = Double(settings.minFaceSize)
-        return decoder.faces(levels)
+        return faces
             .filter { max($0.width, $0.height) >= minSide }
             .sorted { $0.area > $1.area }
     }
