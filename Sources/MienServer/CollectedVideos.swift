@@ -1,5 +1,6 @@
 import Foundation
 import MienJobs
+import MienPipeline
 
 /// Finished videos' collected files, kept while the server runs.
 ///
@@ -11,7 +12,8 @@ import MienJobs
 /// collection or is served from the kept files at once (`mien collect
 /// --server` asks for the meta file and then the timeline: one collection).
 /// Only videos whose shards are all done are kept, since their results never
-/// change; a collection that fails is forgotten, so the next request tries again.
+/// change; a collection that fails (or writes a failed meta file: the disk
+/// was full) is forgotten, so the next request tries again.
 actor CollectedVideos {
     /// One video of one job.
     struct Key: Hashable, Sendable {
@@ -38,7 +40,10 @@ actor CollectedVideos {
             do {
                 try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
-                return try await collect(target)
+                let collected = try await collect(target)
+                // A done video whose files could not be written (a full disk) is tried again next time.
+                if collected.meta.status == .failed { await self?.forget(key) }
+                return collected
             } catch {
                 await self?.forget(key)
                 try? FileManager.default.removeItem(atPath: target)
