@@ -92,8 +92,9 @@ extension Mien {
             let (id, created) = try await store.submit(submission)
             if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
 
-            let remaining = try await Self.remainingShards(store, id)
-            if remaining > 0, try await store.status(of: id).cancelled {
+            let progress = try await store.status(of: id)
+            let remaining = Self.remainingShards(progress)
+            if remaining > 0, progress.cancelled {
                 throw Fatal("job \(id) in \(storeURL.dropFirst("sqlite:".count)) has these inputs and settings and was cancelled "
                             + "(mien cancel) before it finished, so no worker takes its shards; delete that file to analyse them again")
             }
@@ -155,9 +156,8 @@ extension Mien {
         }
 
         /// Shards of the job not yet done or dead.
-        static func remainingShards(_ store: any JobStore, _ id: JobID) async throws -> Int {
-            let progress = try await store.status(of: id)
-            return progress.videos.reduce(0) { $0 + $1.shards - $1.done - $1.dead }
+        static func remainingShards(_ progress: JobProgress) -> Int {
+            progress.videos.reduce(0) { $0 + $1.shards - $1.done - $1.dead }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MienAnalytics
 import MienPipeline
 
 extension Mien {
@@ -35,8 +36,8 @@ extension Mien {
                 // The header depends on whether the timeline is smoothed: its meta file says, or else a first
                 // pass, one record at a time, finds whether any face is (a timeline of any length, little memory).
                 var smoothed = false
-                if let settings = Self.settings(beside: timeline) {
-                    smoothed = settings.smoothing != .none
+                if let meta = (try? TimelineInput(timelinePath: timeline))?.meta {
+                    smoothed = meta.smoothed
                 } else {
                     let scan = try TimelineReader(path: timeline)
                     while !smoothed, let record = try scan.next() { smoothed = record.faces.contains { $0.smoothed != nil } }
@@ -57,12 +58,5 @@ extension Mien {
             } catch { throw Fatal(error.message) }
         }
 
-        /// The analysis settings in the meta file beside `timeline` (`NAME.meta.json`), or nil without a readable one.
-        static func settings(beside timeline: String) -> AnalysisSettings? {
-            guard timeline.hasSuffix(".timeline.jsonl") else { return nil }
-            let meta = String(timeline.dropLast(".timeline.jsonl".count)) + ".meta.json"
-            guard let data = FileManager.default.contents(atPath: meta) else { return nil }
-            return (try? JSONDecoder().decode(TimelineMeta.self, from: data))?.settings
-        }
     }
 }

@@ -37,7 +37,8 @@ extension YuNetDetector {
         var faces = native
         for large in shrunk where max(large.width, large.height) >= largeFaceSide {
             let found = native.contains {
-                overlap($0, large) / ($0.area + large.area - overlap($0, large)) >= 0.5 && $0.score >= large.score - 0.05
+                DetectionMatch.iou(($0.x1, $0.y1, $0.x2, $0.y2), (large.x1, large.y1, large.x2, large.y2)) >= 0.5
+                    && $0.score >= large.score - 0.05
             }
             if found { continue }
             faces.removeAll { part in
