@@ -24,9 +24,14 @@ extension PostgresJobStore {
         ) { [self] in
             try await mapErrors {
                 try await client.withConnection { connection in
-                    try held.use(connection)
+                    try await held.use(connection)
                     defer { held.release() }
-                    return try await body(connection, logger)
+                    do {
+                        return try await body(connection, logger)
+                    } catch {
+                        await held.settle(connection)
+                        throw error
+                    }
                 }
             }
         }
@@ -50,15 +55,28 @@ final class HeldConnection: Sendable {
 
     /// Records the connection the call got; if the call was abandoned while
     /// it waited for it, closes the connection and throws `CancellationError`.
-    func use(_ connection: PostgresConnection) throws {
+    func use(_ connection: PostgresConnection) async throws {
         let abandoned = state.withLock { state in
             if !state.abandoned { state.connection = connection }
             return state.abandoned
         }
         if abandoned {
             Self.close(connection)
+            await settle(connection)
             throw CancellationError()
         }
+    }
+
+    /// When the call was abandoned (its connection closed at the deadline),
+    /// waits until the connection has closed, so that the pool has heard it
+    /// closed before the connection is handed back: postgres-nio fails the
+    /// query first and closes the socket after, and a connection handed back
+    /// in between was given to the next call as idle, which then failed at
+    /// once with "cannot reach the server" instead of waiting out its own
+    /// bound (seen on a busy CI machine). Returns at once otherwise.
+    func settle(_ connection: PostgresConnection) async {
+        guard state.withLock({ $0.abandoned }) else { return }
+        try? await connection.closeFuture.get()
     }
 
     /// The call is done with its connection (it goes back to the pool).

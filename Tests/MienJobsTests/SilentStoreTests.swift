@@ -83,6 +83,33 @@ struct SilentStoreTests {
         await direct.close()
     }
 
+    /// The connection a timed-out call was using is closed; the pool must not
+    /// hand it to the next call, which would then fail at once with "cannot
+    /// reach the server" instead of waiting out its own bound (seen on a busy
+    /// CI machine: the closed connection went back to the pool before the
+    /// pool heard it was closed). Repeated, as it is a race.
+    @Test func theNextCallIsNotGivenTheConnectionClosedAtTheDeadline() async throws {
+        let network = try Network()
+        defer { network.proxy.stop() }
+        let direct = try await StoreLocation.postgres(network.direct).open(callTimeout: StoreKind.callTimeout)
+        let store = PostgresJobStore(network.proxied, callTimeout: 0.5)
+        let (job, _) = try await direct.submit(submission(shards: 2))
+        for round in 1...6 {
+            network.proxy.resume()
+            _ = try await store.status(of: job)  // a live pooled connection
+            network.proxy.blackhole()
+            for call in ["status of job", "claim"] {
+                let error = await #expect(throws: JobStoreError.self) {
+                    if call == "claim" { _ = try await store.claim(worker: "w", lease: 60) } else { _ = try await store.status(of: job) }
+                }
+                #expect(error?.code == .timedOut, "round \(round), \(call): \(String(describing: error))")
+            }
+        }
+        network.proxy.resume()
+        await store.close()
+        await direct.close()
+    }
+
     @Test func openingThroughASilentNetworkTimesOut() async throws {
         let network = try Network()
         defer { network.proxy.stop() }
