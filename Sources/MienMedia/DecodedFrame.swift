@@ -6,9 +6,11 @@ import CFFmpeg
 /// cost no conversion. The last conversion is cached.
 public final class DecodedFrame {
     /// Seconds from the stream's first presentation timestamp (from the
-    /// decoder's best-effort timestamp, never frame index / fps).
+    /// decoder's best-effort timestamp, never frame index / fps; running on
+    /// across timestamp resets when read from the start).
     public let time: Double
-    /// Presentation timestamp in the stream's time base.
+    /// Presentation timestamp in the stream's time base; after a timestamp
+    /// reset (joined recordings, `TimestampRebaser`), moved on like `time`.
     public let pts: Int64
     /// How long the frame is shown, in seconds (from the container, else 1 / fps, else 0).
     public let duration: Double

@@ -2,27 +2,35 @@ import CFFmpeg
 
 /// Reads every packet of the video stream once, without decoding, for the
 /// timestamps and keyframe flags that a container without a full index does
-/// not list. Memory grows by 8 bytes a frame.
+/// not list. Memory grows by about 16 bytes a frame. Timestamps that start again
+/// from an earlier time (joined recordings) are moved on by `rebaser`.
 struct PacketScan {
-    /// Presentation timestamps (decode timestamps where a packet has none).
+    /// Presentation timestamps (decode timestamps where a packet has none), rebased.
     var timestamps: [Int64] = []
-    /// Timestamps of keyframe packets.
+    /// Timestamps of keyframe packets, rebased.
     var keyframeTimestamps: [Int64] = []
+    /// How many times the timestamps started again from an earlier time.
+    var resets = 0
 
-    init(input: FormatContext, choice: VideoStreamChoice) throws(MediaError) {
+    init(input: FormatContext, choice: VideoStreamChoice, rebaser: TimestampRebaser) throws(MediaError) {
         let reader = PacketReader(input: input, streamIndex: choice.index)
         let packet = Packet()
+        var keyframes: [Bool] = []
         while try reader.next(into: packet) {
             let p = packet.pointer.pointee
             let time = p.pts != FFmpegResult.noPTS ? p.pts : p.dts
             guard time != FFmpegResult.noPTS else { continue }
             timestamps.append(time)
-            if (p.flags & AV_PKT_FLAG_KEY) != 0 { keyframeTimestamps.append(time) }
+            keyframes.append((p.flags & AV_PKT_FLAG_KEY) != 0)
         }
         if reader.endedWithErrors {
             throw MediaError(.truncated, path: input.path,
                 "truncated: the data ends with read errors after \(reader.packets) video packets",
                 ffmpegLog: reader.lastError.map { [$0] } ?? [])
         }
+        var rebaser = rebaser
+        timestamps = rebaser.rebase(all: timestamps)
+        resets = rebaser.resets
+        keyframeTimestamps = zip(timestamps, keyframes).compactMap { $1 ? $0 : nil }
     }
 }

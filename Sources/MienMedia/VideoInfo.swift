@@ -44,6 +44,12 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     /// probing a video with an index or a packet scan; not part of the JSON
     /// form (empty after decoding one, and for estimates).
     public var keyframeFrames: [Int] = []
+    /// How many times the timestamps start again from an earlier time
+    /// (recordings joined end to end, a camera clock restarted), found by the
+    /// packet scan; frame times run on across them (`TimestampRebaser`), and
+    /// such a video is one shard, since a time in it cannot be seeked to.
+    /// Not part of the JSON form (0 after decoding one).
+    public var timestampResets = 0
     /// Whether frame intervals vary (timestamps not on a regular grid).
     public var vfr: Bool
     /// Whether the input has an audio stream.

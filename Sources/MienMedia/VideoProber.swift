@@ -130,11 +130,13 @@ public enum VideoProber {
             info.frames = index.count
             info.framesSource = .index
         } else {
-            let scan = try PacketScan(input: input, choice: choice)
+            let scan = try PacketScan(input: input, choice: choice,
+                                      rebaser: TimestampRebaser(timeBase: choice.timeBase, fps: info.fps))
             timestamps = scan.timestamps
             keyframes = scan.keyframeTimestamps
             info.frames = scan.timestamps.count
             info.framesSource = .packets
+            info.timestampResets = scan.resets
         }
         keyframes.sort()
         // An MP4 index holds decode times, which run ahead of presentation times by
@@ -147,7 +149,9 @@ public enum VideoProber {
         // A header without a duration (a browser's MediaRecorder WebM, a raw
         // H.264 stream, a recording cut short) left it 0, which made the
         // whole video one shard: the packets say how long it is.
-        if info.duration == 0, let last = timestamps.max(),
+        // Timestamps that start again (joined recordings) leave the header's
+        // duration at one part's length: the rebased packets give the whole.
+        if info.duration == 0 || info.timestampResets > 0, let last = timestamps.max(),
            let end = TimestampMath.seconds(last, from: origin, timeBase: choice.timeBase), end > 0 {
             info.duration = end + (info.fps.map { 1 / $0 } ?? 0)
         }

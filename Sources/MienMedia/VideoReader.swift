@@ -20,6 +20,10 @@ public final class VideoReader {
     private let converter = PixelConverter()
     private let packet = Packet()
     private var pending: [DecodedFrame] = []
+    /// Frames decoded ahead, not yet timed: only to confirm a timestamp reset.
+    private var ahead: [Frame] = []
+    /// Makes time run on across timestamp resets (joined recordings).
+    private var rebaser: TimestampRebaser
     private var sentEnd = false
     private var hasRead = false
     private var lastTime: Double?
@@ -35,6 +39,7 @@ public final class VideoReader {
         packets = PacketReader(input: input, streamIndex: choice.index)
         containerIndexed = avformat_index_get_entries_count(choice.stream) > 0
         decoder = try VideoDecoder(choice: choice, path: path, options: options)
+        rebaser = TimestampRebaser(timeBase: info.timeBase, fps: info.fps)
     }
 
     /// Counts of packets, frames and damage so far.
@@ -53,13 +58,22 @@ public final class VideoReader {
     public var endedWithErrors: Bool { packets.endedWithErrors }
 
     /// The next frame in presentation order, or nil at the end of the stream.
+    /// Read from the start, times run on across timestamp resets (see
+    /// `TimestampRebaser`); after a seek they are the stream's own.
     /// - Throws: `MediaError` when reading cannot go on at all.
     public func nextFrame() throws(MediaError) -> DecodedFrame? {
         if !pending.isEmpty { return pending.removeFirst() }
         hasRead = true
+        if !ahead.isEmpty { return try makeFrame(ahead.removeFirst()) }
+        guard let frame = try decodeNext() else { return nil }
+        return try makeFrame(frame)
+    }
+
+    /// The next frame out of the decoder, untimed, or nil at the end of the stream.
+    private func decodeNext() throws(MediaError) -> Frame? {
         while true {
             let frame = Frame()
-            if decoder.receive(into: frame) { return makeFrame(frame) }
+            if decoder.receive(into: frame) { return frame }
             if sentEnd { return nil }
             if try packets.next(into: packet) {
                 decoder.send(packet)
@@ -115,6 +129,8 @@ public final class VideoReader {
         packets.didSeek()
         sentEnd = false
         lastTime = nil
+        ahead = []
+        rebaser.restart()
         let stream = Int32(info.streamIndex)
         // A time base or start from a damaged header can put the target out of
         // 64 bits: then the start is the only place to seek to.
@@ -138,12 +154,21 @@ public final class VideoReader {
     /// Wraps a decoded frame with its time. A timestamp that is missing, or
     /// beyond any real video from the start (`TimestampMath`: a damaged packet),
     /// is replaced by the previous frame's time plus one frame interval; a frame
-    /// duration or interval of more than an hour counts as unknown.
-    private func makeFrame(_ frame: Frame) -> DecodedFrame {
+    /// duration or interval of more than an hour counts as unknown. A timestamp
+    /// well before the last one is rebased when the frames after it (decoded
+    /// ahead for this) confirm a reset.
+    private func makeFrame(_ frame: Frame) throws(MediaError) -> DecodedFrame {
         let f = frame.pointer.pointee
         let frameSeconds = TimestampMath.maxFrameSeconds
         let interval = info.fps.map { 1 / $0 }.flatMap { $0 <= frameSeconds ? $0 : nil } ?? 0
-        let pts = f.best_effort_timestamp
+        var pts = f.best_effort_timestamp
+        if pts != FFmpegResult.noPTS && !info.isImage {
+            if rebaser.isCandidate(pts) {
+                while ahead.count < TimestampRebaser.confirmations, let next = try decodeNext() { ahead.append(next) }
+            }
+            let following = ahead.lazy.map { $0.pointer.pointee.best_effort_timestamp }.filter { $0 != FFmpegResult.noPTS }
+            pts = rebaser.rebase(pts, followedBy: following)
+        }
         var time = lastTime.map { $0 + interval } ?? 0
         if pts != FFmpegResult.noPTS, let seconds = TimestampMath.seconds(pts, from: info.startPTS, timeBase: info.timeBase) {
             time = seconds

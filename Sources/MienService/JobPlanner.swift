@@ -35,9 +35,11 @@ public struct JobPlanner: Sendable {
     /// - Parameter nonce: any text, to make a new job from the same inputs and settings.
     /// - Parameter shouldStop: asked before each input; true stops the planning
     ///   (`mien analyze` on Ctrl-C: probing a folder of long recordings takes a while).
+    /// - Parameter warn: told of inputs that are analysed, but not as usual
+    ///   (`warning(resets:input:)`).
     /// - Throws: `CancellationError` when `shouldStop` said so.
     public func submission(inputs: [String], names: [String], nonce: String? = nil,
-                           shouldStop: () -> Bool = { false }) throws -> JobSubmission {
+                           shouldStop: () -> Bool = { false }, warn: (String) -> Void = { _ in }) throws -> JobSubmission {
         precondition(inputs.count == names.count, "one name per input")
         let planner = ShardPlanner(shardSeconds: settings.shardSeconds, warmUp: settings.warmUp)
         var videos: [VideoSubmission] = []
@@ -50,6 +52,7 @@ public struct JobPlanner: Sendable {
             do {
                 let info = try VideoProber.probe(input, options: mediaOptions)
                 payload.probe = info
+                if info.timestampResets > 0 { warn(Self.warning(resets: info.timestampResets, input: input)) }
                 shards = try planner.plan(info).map { try PayloadCoding.encode(ShardPayload(task: $0, probe: info)) }
             } catch let error as MediaError {
                 payload.failure = ErrorSummary(code: error.code.rawValue, message: error.description)
@@ -64,6 +67,12 @@ public struct JobPlanner: Sendable {
         if let nonce { identity.append("nonce=\(nonce)") }
         return JobSubmission(key: "v1:" + Self.hash(identity.joined(separator: "\n")), settings: settingsData,
                              maxAttempts: maxAttempts, videos: videos)
+    }
+
+    /// The warning for an input whose timestamps start again `resets` times.
+    public static func warning(resets: Int, input: String) -> String {
+        "warning: \(input): its timestamps start again from an earlier time \(resets == 1 ? "once" : "\(resets) times") "
+            + "(recordings joined end to end?); times in its timeline run on across the joins, and it is analysed as one shard"
     }
 
     /// The file's modification time in whole milliseconds, or -1.

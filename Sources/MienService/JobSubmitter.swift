@@ -63,12 +63,14 @@ public struct JobSubmitter: Sendable {
 
     /// Plans `files` (files, not folders; as the workers will open them) and stores the job.
     /// - Parameter new: make a new job even when the same one was submitted before.
-    public func submit(_ files: [String], to store: any JobStore, new: Bool = false) async throws -> Outcome {
+    /// - Parameter warn: told of inputs analysed, but not as usual (`JobPlanner.submission`).
+    public func submit(_ files: [String], to store: any JobStore, new: Bool = false,
+                       warn: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         let names = OutputNaming.names(for: files, outputDirectory: nil)
         let planner = self.planner, nonce = new ? UUID().uuidString : nil
         // Probing blocks (FFmpeg reads the files): a dispatch thread, not the concurrency pool.
         let submission = try await WorkerService.runBlocking {
-            try planner.submission(inputs: files, names: names, nonce: nonce)
+            try planner.submission(inputs: files, names: names, nonce: nonce, warn: warn)
         }.get()
         // A caller that gave up while the files were probed (the server's
         // request deadline) was told the job failed: store nothing then.

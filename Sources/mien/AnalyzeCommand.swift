@@ -84,7 +84,7 @@ extension Mien {
             let submission: JobSubmission
             do {
                 submission = try JobPlanner(settings: job, maxAttempts: sharding.maxAttempts)
-                    .submission(inputs: expanded.files, names: names, shouldStop: { stop.requested })
+                    .submission(inputs: expanded.files, names: names, shouldStop: { stop.requested }, warn: Mien.warn)
             } catch is CancellationError {
                 Mien.warn("interrupted while probing the inputs: nothing was analysed")
                 throw ExitCode(130)

@@ -16,6 +16,7 @@ struct ProbeRecord: Encodable {
         case keyframes, vfr, audio, image
         case codedWidth = "coded_width", codedHeight = "coded_height", pixelFormat = "pixel_format"
         case timeBase = "time_base", startTime = "start_time", framesSource = "frames_source"
+        case timestampResets = "timestamp_resets"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -41,6 +42,7 @@ struct ProbeRecord: Encodable {
             try c.encode(info.frames, forKey: .frames)
             try c.encode(info.framesSource.rawValue, forKey: .framesSource)
             try c.encode(info.keyframes, forKey: .keyframes)
+            try c.encode(info.timestampResets, forKey: .timestampResets)
             try c.encode(info.vfr, forKey: .vfr)
             try c.encode(info.audio, forKey: .audio)
             try c.encode(info.isImage, forKey: .image)

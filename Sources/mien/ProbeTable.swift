@@ -41,7 +41,8 @@ struct ProbeTable {
         return [
             info.path, format, info.codec, size, "\(info.rotation)",
             info.fps.map { String(format: "%.3f", $0) } ?? "-",
-            info.isImage ? "image" : String(format: "%.3f s", info.duration),
+            info.isImage ? "image" : String(format: "%.3f s", info.duration)
+                + (info.timestampResets > 0 ? " (\(info.timestampResets) resets)" : ""),
             "\(info.frames)" + ([.estimate, .header].contains(info.framesSource) ? "~" : ""),
             "\(info.keyframes)", info.vfr ? "yes" : "no", info.audio ? "yes" : "no",
         ]

@@ -54,7 +54,7 @@ extension Mien {
             guard !expanded.files.isEmpty else { throw Fatal("no input files") }
             try await storeOptions.using { store in
                 let submitter = JobSubmitter(planner: JobPlanner(settings: job, maxAttempts: sharding.maxAttempts))
-                report(try await submitter.submit(expanded.files, to: store, new: new))
+                report(try await submitter.submit(expanded.files, to: store, new: new, warn: { Mien.warn($0) }))
             }
         }
 

@@ -39,6 +39,25 @@ struct ProbeCommandTests {
         #expect(records[3]["width"] as? Int == 48)
     }
 
+    /// Three recordings joined end to end: the probe counts the resets, and
+    /// `analyze` says so and gives the whole length, one grid point after another.
+    @Test func joinedRecordingsAreReportedAndAnalysedWhole() throws {
+        let record = try #require(try objects(try MienBinary.run(["probe", "--json", fx.joined])).first)
+        #expect(record["timestamp_resets"] as? Int == 2)
+        #expect(try objects(try MienBinary.run(["probe", "--json", fx.mpegts])).first?["timestamp_resets"] as? Int == 0)
+        #expect(try MienBinary.run(["probe", fx.joined]).text.contains("s (2 resets)"))
+
+        let out = NSTemporaryDirectory() + "mien-joined-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "5", "--shard-seconds", "1", fx.joined, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: \(fx.joined): its timestamps start again from an earlier time 2 times"), "\(run.stderr)")
+        let lines = try String(contentsOfFile: out + "/joined.timeline.jsonl", encoding: .utf8).split(separator: "\n")
+        let times = try lines.map { try #require((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["t"] as? Double) }
+        #expect(times == (0..<times.count).map { Double($0) / 5 })
+        #expect(times.count >= 30, "\(times.count) records for three 2 s parts")  // was 10: the first part only
+    }
+
     @Test func countFramesDecodes() throws {
         let output = try MienBinary.run(["probe", "--json", "--count-frames", fx.hevc])
         let record = try #require(try objects(output).first)

@@ -134,7 +134,7 @@ struct ProbeTests {
 func fixture(_ name: String) -> String {
     let fx = Fixtures.shared
     let all: [String: String] = [
-        "h264": fx.h264, "hevc": fx.hevc, "oddSize": fx.oddSize, "mpegts": fx.mpegts,
+        "h264": fx.h264, "hevc": fx.hevc, "oddSize": fx.oddSize, "mpegts": fx.mpegts, "joined": fx.joined,
         "rotated90": fx.rotated90, "rotated270": fx.rotated270, "vfr": fx.vfr, "jpeg": fx.jpeg, "png": fx.png,
         "blackWhite": fx.blackWhite, "corruptMiddle": fx.corruptMiddle, "noise": fx.noise, "text": fx.text,
         "empty": fx.empty, "audioOnly": fx.audioOnly, "unknownCodec": fx.unknownCodec,

@@ -22,6 +22,14 @@ struct ShardPlannerTests {
         #expect(ShardPlanner(shardSeconds: 1).plan(still) == [.wholeVideo])
     }
 
+    /// Joined recordings (timestamps that start again) cannot be seeked in by time: one shard, however long.
+    @Test func aVideoWhoseTimestampsStartAgainIsOneShard() throws {
+        var joined = Self.info(duration: 600, gop: 2)
+        #expect(ShardPlanner(shardSeconds: 30).plan(joined).count > 1)
+        joined.timestampResets = 1
+        #expect(ShardPlanner(shardSeconds: 30).plan(joined) == [.wholeVideo])
+    }
+
     @Test func shardsStartAtKeyframesWithAWarmUp() throws {
         let tasks = ShardPlanner(shardSeconds: 10, warmUp: 2).plan(Self.info(duration: 35, gop: 4))
         // Keyframes 0, 4, ..., 32: starts at 12 (first >= 10 after 0), 24; 36 is past the end.

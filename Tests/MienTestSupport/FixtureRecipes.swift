@@ -15,6 +15,9 @@ enum FixtureRecipes {
         try Tool.ffmpeg(source("100x60", "10", "1") + ["-vf", "scale=97:61", "-c:v", "libx264", "-pix_fmt", "yuv444p",
             "odd_97x61.mp4"], in: dir)
         try Tool.ffmpeg(source("96x64", "30000/1001", "2") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p", "clip.ts"], in: dir)
+        // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
+        let clip = try Data(contentsOf: URL(fileURLWithPath: dir + "/clip.ts"))
+        try (clip + clip + clip).write(to: URL(fileURLWithPath: dir + "/joined.ts"))
 
         // Rotation: encode upright-agnostic content, then set the display matrix on a copy.
         try Tool.ffmpeg(source("64x48", "10", "1") + ["-c:v", "libx264", "-pix_fmt", "yuv420p", "plain_64x48.mp4"], in: dir)

@@ -36,6 +36,8 @@ public final class Fixtures: Sendable {
     public var oddSize: String { path("odd_97x61.mp4") }
     /// h264 in MPEG-TS, 30000/1001 fps, 2 s.
     public var mpegts: String { path("clip.ts") }
+    /// `clip.ts` three times over, joined byte for byte: its timestamps start again twice.
+    public var joined: String { path("joined.ts") }
     /// 64x48 coded, display matrix asking for a 90 degree clockwise turn.
     public var rotated90: String { path("rotate90.mp4") }
     /// 64x48 coded, display matrix asking for a 270 degree clockwise turn.

@@ -4,8 +4,10 @@ import MienMedia
 /// keyframe so that a worker decodes only its range (plus a warm-up).
 ///
 /// Rules:
-/// - A still image, a video no longer than 1.5 x `shardSeconds`, or one with
-///   fewer than two keyframes is one shard.
+/// - A still image, a video no longer than 1.5 x `shardSeconds`, one with
+///   fewer than two keyframes, or one whose timestamps start again
+///   (`VideoInfo.timestampResets`: joined recordings, whose times cannot be
+///   seeked to) is one shard.
 /// - Otherwise a shard starts at the first keyframe at least `shardSeconds`
 ///   after the previous start, unless fewer than `shardSeconds / 2` would be
 ///   left after it (the tail joins the last shard). The last shard runs to
@@ -30,7 +32,9 @@ public struct ShardPlanner: Sendable, Hashable {
     /// The shards of the video `info` describes, in time order.
     public func plan(_ info: VideoInfo) -> [ShardTask] {
         let keyframes = info.keyframeTimes
-        guard !info.isImage, info.duration > 1.5 * shardSeconds, keyframes.count >= 2 else { return [.wholeVideo] }
+        guard !info.isImage, info.timestampResets == 0, info.duration > 1.5 * shardSeconds, keyframes.count >= 2 else {
+            return [.wholeVideo]
+        }
         var starts: [Int] = []  // keyframe positions; the first shard starts at 0
         var last = 0.0
         for (k, time) in keyframes.enumerated() where time - last >= shardSeconds - 1e-9 {
