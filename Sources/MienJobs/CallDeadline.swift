@@ -42,11 +42,11 @@ public enum CallDeadline {
                 race.add(Task {
                     await waitRunnable(seconds)
                     if Task.isCancelled { return }
-                    if race.finish(.failure(timeout())) { onAbandon() }
+                    race.finish(.failure(timeout()), beforeResuming: onAbandon)
                 })
             }
         } onCancel: {
-            if race.cancel() { onAbandon() }
+            race.finish(.failure(CancellationError()), beforeResuming: onAbandon)
         }
     }
 
@@ -99,8 +99,12 @@ private final class Race<T: Sendable>: Sendable {
     }
 
     /// Resumes the caller with `result` if nobody has yet; true if this did.
+    /// `beforeResuming` runs first when this ends the race, so the caller
+    /// finds its effect done (a deadline's connection closed). A caller
+    /// cancelled before `start` only marks the race ended here (false: no
+    /// call was under way); `start` then resumes it with `CancellationError`.
     @discardableResult
-    func finish(_ result: Result<T, any Error>) -> Bool {
+    func finish(_ result: Result<T, any Error>, beforeResuming: () -> Void = {}) -> Bool {
         let (continuation, tasks) = state.withLock { state in
             guard !state.finished else { return (CheckedContinuation<T, any Error>?.none, [Task<Void, Never>]()) }
             state.finished = true
@@ -109,15 +113,8 @@ private final class Race<T: Sendable>: Sendable {
         }
         guard let continuation else { return false }
         for task in tasks { task.cancel() }
+        beforeResuming()
         continuation.resume(with: result)
         return true
-    }
-
-    /// The caller was cancelled: ends the race with `CancellationError` (before
-    /// `start` too, which then resumes the caller with it: only a cancellation
-    /// can end the race before the tasks exist).
-    /// - Returns: whether this ended it (the call was under way).
-    func cancel() -> Bool {
-        finish(.failure(CancellationError()))
     }
 }

@@ -35,6 +35,17 @@ final class BackgroundMien {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// Waits until its stderr holds `text` (at most `seconds`), looking every
+    /// 5 ms: a test that must catch a worker mid-shard signals it at once.
+    func waitForLog(_ text: String, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            usleep(5_000)
+        }
+        return false
+    }
+
     /// What it wrote to stderr so far.
     var stderr: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 

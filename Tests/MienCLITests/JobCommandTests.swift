@@ -52,16 +52,6 @@ struct JobCommandTests {
         return run.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Waits until `predicate` holds on the job's status (at most `seconds`).
-    func waitFor(_ job: String, seconds: Double = 60, _ predicate: ([String: Any]) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if predicate(try status(job)) { return true }
-            usleep(100_000)
-        }
-        return false
-    }
-
     @Test func shardedEqualsUnsharded() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let whole = try reference()
@@ -99,11 +89,11 @@ struct JobCommandTests {
         let whole = try reference(fps: "25")
         let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
         let first = try BackgroundMien(["worker", "--store", store, "--lease", "2"], log: root + "/first.log")
-        #expect(try waitFor(job) { ($0["videos"] as? [[String: Any]])?.first?["running"] as? Int == 1 })
+        #expect(first.waitForLog("claimed shard"), "\(first.stderr)")
         first.send(SIGKILL)
         first.wait()
         #expect(try status(job)["done"] as? Int == 0, "killed before it finished")
-        let second = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "2"])
+        let second = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "10"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("attempt 2") && second.stderr.contains("done shard"), "a second attempt did it: \(second.stderr)")
         let errors = (try status(job)["videos"] as? [[String: Any]])?.first?["errors"] as? [String] ?? []
@@ -119,7 +109,7 @@ struct JobCommandTests {
         let whole = try reference(fps: "25")
         let job = try submit(["--fps", "25"], [RepositoryFiles.astronautClip])
         let stalled = try BackgroundMien(["worker", "--store", store, "--lease", "1", "--exit-when-idle"], log: root + "/stalled.log")
-        #expect(try waitFor(job) { ($0["videos"] as? [[String: Any]])?.first?["running"] as? Int == 1 })
+        #expect(stalled.waitForLog("claimed shard"), "\(stalled.stderr)")
         stalled.send(SIGSTOP)
         usleep(2_500_000)  // past its 1 s lease
         let other = try MienBinary.run(["worker", "--store", store, "--exit-when-idle", "--lease", "5"])

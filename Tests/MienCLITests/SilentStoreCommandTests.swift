@@ -127,7 +127,9 @@ struct SilentStoreCommandTests {
         // the whole shard before one.
         let job = try await submit(store, ["--fps", "25", "--precision", "fp32", "--detector", "mtcnn"])
 
-        let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--store-outage", "0", "--lease", "3",
+        // An outage of 20 s is waited out, so a slow call on a loaded machine
+        // before the silence does not end the worker before it claims.
+        let silent = try AsyncMien(["worker", "--store", store.proxied, "--store-timeout", "2", "--store-outage", "20", "--lease", "3",
                                     "--exit-when-idle"],
                                    name: "silent-worker", in: root)
         // Silence the network the moment the worker has its shard, from a
@@ -144,8 +146,8 @@ struct SilentStoreCommandTests {
         #expect(other.stderr.contains("attempt 2"), "\(other.stderr)")
 
         // The silent worker never hangs: it exits non-zero, saying why (on a
-        // quiet machine about 6 s after the silence: the rest of its shard, the
-        // 2 s bound on its commit, closing the pool).
+        // quiet machine about 26 s after the silence: the rest of its shard,
+        // the commit's 2 s tries through the 20 s outage, closing the pool).
         let status = try await silent.exit(within: 180)
         let seconds = (silent.exitedAt ?? Date()).timeIntervalSince(blackholed)
         #expect(status != nil, "the worker on the silent store is still running after \(seconds) s: \(silent.stderr)")

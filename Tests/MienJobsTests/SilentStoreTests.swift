@@ -96,7 +96,11 @@ struct SilentStoreTests {
         let (job, _) = try await direct.submit(submission(shards: 2))
         for round in 1...6 {
             network.proxy.resume()
-            _ = try await store.status(of: job)  // a live pooled connection
+            // A live pooled connection: a new one through the proxy, which a
+            // loaded machine may not make within the short bound at once.
+            var connected = false
+            for _ in 0..<20 where !connected { connected = (try? await store.status(of: job)) != nil }
+            try #require(connected, "round \(round): the store never answered through the proxy")
             network.proxy.blackhole()
             for call in ["status of job", "claim"] {
                 let error = await #expect(throws: JobStoreError.self) {

@@ -22,15 +22,21 @@ struct ExifOrientationTests {
         return [0xFF, 0xE1] + [UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
     }
 
+    static let folder = NSTemporaryDirectory() + "mien-exif-\(getpid())"
+
+    /// The 64x48 test-pattern JPEG, made once: the cases run in parallel, and
+    /// one making it while another read it gave a file cut short.
+    static let plainJPEG = Result<[UInt8], any Error> {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let plain = folder + "/plain-\(UUID().uuidString).jpg"
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=1", "-frames:v", "1", plain])
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: plain)))
+    }
+
     /// A 64x48 test-pattern JPEG with `segment` after its start marker, written to a new file.
     static func jpeg(with segment: [UInt8]) throws -> String {
-        let folder = NSTemporaryDirectory() + "mien-exif-\(getpid())"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let plain = folder + "/plain.jpg"
-        if !FileManager.default.fileExists(atPath: plain) {
-            try Tool.ffmpeg(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=1", "-frames:v", "1", plain])
-        }
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: plain)))
+        let bytes = try plainJPEG.get()
         let path = folder + "/\(UUID().uuidString).jpg"
         try Data(Array(bytes[..<2]) + segment + Array(bytes[2...])).write(to: URL(fileURLWithPath: path))
         return path

@@ -6,32 +6,44 @@ public final class LoopbackHTTPServer {
     public let port: Int
     private let process: Process
 
-    /// Starts serving `directory`; throws when no port could be bound within a few tries.
+    /// Starts serving `directory` on a port the system picks (none taken by
+    /// another server of a parallel test: a port computed from the process id
+    /// could be, and a bare connect could then reach that other server).
+    /// - Throws: `FixtureError` when the server does not say its port within 10 s.
     public init(serving directory: String) throws {
-        var lastError = "no attempt"
-        for attempt in 0..<5 {
-            let port = 20000 + Int(getpid() % 20000) + attempt * 997
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", String(port)]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Wait up to 5 s for the port to answer.
-            for _ in 0..<100 where process.isRunning {
-                if Self.answers(port: port) {
-                    self.port = port
-                    self.process = process
-                    return
-                }
-                usleep(50_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let printed = PrintedText()
+        output.fileHandleForReading.readabilityHandler = { handle in printed.append(handle.availableData) }
+        try process.run()
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...", printed once it listens.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && process.isRunning {
+            if let port = Self.port(in: printed.text) {
+                output.fileHandleForReading.readabilityHandler = nil
+                self.port = port
+                self.process = process
+                return
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            lastError = "port \(port) did not answer"
+            usleep(20_000)
         }
-        throw FixtureError("cannot start a loopback HTTP server: \(lastError)")
+        output.fileHandleForReading.readabilityHandler = nil
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw FixtureError("cannot start a loopback HTTP server: it printed \(printed.text.debugDescription)")
+    }
+
+    /// The port in http.server's "Serving HTTP on ADDRESS port N" line.
+    static func port(in text: String) -> Int? {
+        guard let range = text.range(of: " port ") else { return nil }
+        let digits = text[range.upperBound...].prefix { $0.isNumber }
+        guard text[range.upperBound...].count > digits.count else { return nil }  // the whole number printed
+        return Int(digits)
     }
 
     /// The URL of `name` in the served folder.
@@ -43,19 +55,15 @@ public final class LoopbackHTTPServer {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
+}
 
-    private static func answers(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
+/// What a child process has printed so far, appended from the pipe's handler thread.
+private final class PrintedText: @unchecked Sendable {
+    // Safety: `data` is only touched under `lock`.
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
