@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "MienFaceTests", dependencies: ["MienFace", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienPipelineTests", dependencies: ["MienPipeline", "MienTestSupport"]),
         .testTarget(name: "MienAnalyticsTests", dependencies: ["MienAnalytics", "MienPipeline", "MienTestSupport"]),
-        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienService", "MienPipeline", "MienMedia", "MienTestSupport"]),
+        .testTarget(name: "MienCLITests", dependencies: ["mien", "MienJobs", "MienService", "MienServer", "MienPipeline", "MienMedia", "MienTestSupport"]),
         .testTarget(name: "MienJobsTests", dependencies: ["MienJobs", "MienTestSupport"]),
     ]
 )

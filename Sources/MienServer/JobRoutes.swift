@@ -108,7 +108,13 @@ struct JobRoutes: Sendable {
         let meta: TimelineMeta
         /// Kept for later requests (`CollectedVideos`), not removed after this one.
         var kept = false
-        func remove() { if !kept { try? FileManager.default.removeItem(atPath: folder) } }
+        /// For a kept one: tells `CollectedVideos` this request is done with its files.
+        var release: (@Sendable () -> Void)?
+
+        /// This request is done with the files: a scratch folder is removed, a kept one released.
+        func remove() {
+            if kept { release?() } else { try? FileManager.default.removeItem(atPath: folder) }
+        }
     }
 
     /// Collects the video named `name` of `job`: a finished one once, kept
@@ -126,19 +132,25 @@ struct JobRoutes: Sendable {
             throw APIError(.conflict, "video \(name) is still running; its files can be fetched once its shards are done")
         }
         if video.state == .done {
-            let store = self.store, generator = self.generator, id = video.id
-            let collection = await collected.collection(of: .init(job: job, video: id)) { folder in
+            let store = self.store, generator = self.generator, id = video.id, cache = collected
+            let key = CollectedVideos.Key(job: job, video: id)
+            let collection = await collected.collection(of: key) { folder in
                 let writer = TimelineWriter(outputDirectory: folder, generator: generator)
                 let report = try await JobCollector(store: store, writer: writer).collect(job, only: [id])
                 guard let meta = report.written.first else { throw APIError(.conflict, "video \(name) is still running") }
                 return Collected(folder: folder, paths: writer.paths(name: name), meta: meta, kept: true)
             }
             do {
-                return try await Deadline.run(limits.requestSeconds, "collecting video \(name)",
-                                              afterwards: APIClient.collectionGoesOn) {
+                var kept = try await Deadline.run(limits.requestSeconds, "collecting video \(name)",
+                                                  afterwards: APIClient.collectionGoesOn) {
                     try await collection.value
                 }
-            } catch { throw answer(for: error) }
+                kept.release = { Task { await cache.release(key) } }
+                return kept
+            } catch {
+                await cache.release(key)
+                throw answer(for: error)
+            }
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-serve-collect-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

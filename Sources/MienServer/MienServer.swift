@@ -16,6 +16,9 @@ public struct ServerLimits: Sendable {
     public var idleSeconds: Double
     /// Predictions run at once; more wait their turn.
     public var concurrentPredictions: Int
+    /// The most bytes of finished videos' collected files kept for later
+    /// requests (`CollectedVideos`): past it the least recently used go.
+    public var keptCollectionBytes: Int64 = 4 << 30
 
     /// Creates limits.
     public init(imageBytes: Int = 16 << 20, jsonBytes: Int = 1 << 20, requestSeconds: Double = 120, idleSeconds: Double = 60,
@@ -49,8 +52,8 @@ public struct MienServer: Sendable {
     public let limits: ServerLimits
     /// Metrics.
     public let metrics = ServerMetrics()
-    /// Finished videos' collected files, kept while the server runs.
-    let collected = CollectedVideos()
+    /// Finished videos' collected files, kept while the server runs (up to `limits.keptCollectionBytes`).
+    let collected: CollectedVideos
 
     /// Creates a server.
     public init(store: any JobStore, root: InputRoot, tokens: TokenSet, predictor: ImagePredictor, generator: String,
@@ -61,6 +64,7 @@ public struct MienServer: Sendable {
         self.predictor = predictor
         self.generator = generator
         self.limits = limits
+        collected = CollectedVideos(budget: limits.keptCollectionBytes)
     }
 
     /// The routes.

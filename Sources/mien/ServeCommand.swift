@@ -39,11 +39,18 @@ extension Mien {
         @Option(help: "Predictions run at once (more wait their turn; default: the number of cores).")
         var predictions = ServerLimits().concurrentPredictions
 
+        @Option(help: """
+            Bytes of finished videos' collected files kept for later requests (default 4 GiB); past it \
+            the least recently used are removed and collected again when asked for.
+            """)
+        var keptCollectionBytes = ServerLimits().keptCollectionBytes
+
         func validate() throws {
             _ = try Self.address(listen)
             if maxImageBytes < 1024 { throw ValidationError("--max-image-bytes must be at least 1024.") }
             if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be a positive number of seconds.") }
             if predictions < 1 { throw ValidationError("--predictions must be at least 1.") }
+            if keptCollectionBytes < 0 { throw ValidationError("--kept-collection-bytes must be 0 or more.") }
         }
 
         /// `HOST:PORT` (`[::1]:8080` for IPv6) split.
@@ -70,6 +77,7 @@ extension Mien {
             let store = try await storeOptions.open()
             var limits = ServerLimits(requestSeconds: requestTimeout, concurrentPredictions: predictions)
             limits.imageBytes = maxImageBytes
+            limits.keptCollectionBytes = keptCollectionBytes
             let server = MienServer(store: store, root: root, tokens: tokenSet, predictor: predictor,
                                     generator: "mien \(Mien.configuration.version)", limits: limits)
             do {
