@@ -23,9 +23,12 @@ public final class DecodedFrame {
     private let converter: PixelConverter
     private let rotation: Int
     private let path: String
+    /// The stream's displayed size (`VideoInfo.width`, `height`), which frames of another size are scaled to fit.
+    private let streamSize: (width: Int, height: Int)?
     private var cached: (PixelRequest, PixelImage)?
 
-    init(frame: Frame, time: Double, pts: Int64, duration: Double, rotation: Int, converter: PixelConverter, path: String) {
+    init(frame: Frame, time: Double, pts: Int64, duration: Double, rotation: Int, converter: PixelConverter, path: String,
+         streamSize: (width: Int, height: Int)? = nil) {
         self.frame = frame
         self.time = time
         self.pts = pts
@@ -33,6 +36,7 @@ public final class DecodedFrame {
         self.rotation = rotation
         self.converter = converter
         self.path = path
+        self.streamSize = streamSize
         let f = frame.pointer.pointee
         self.isDamaged = (f.flags & AV_FRAME_FLAG_CORRUPT) != 0 || f.decode_error_flags != 0
         self.isKeyframe = f.key_frame != 0
@@ -51,10 +55,24 @@ public final class DecodedFrame {
     public var codedHeight: Int { Int(frame.pointer.pointee.height) }
 
     /// The frame's pixels as requested: gray or RGB, full range, scaled to fit, upright.
+    ///
+    /// A request at native size (no `maxWidth`, `maxHeight`; upright) gives
+    /// the stream's displayed size: a frame of another size (the resolution
+    /// changed mid-stream, as WebRTC and browser recordings do with the
+    /// bandwidth, or in segments of different sizes joined end to end) is
+    /// scaled to fit it, so that pixel coordinates (face boxes) mean the same
+    /// on every frame of the video.
     /// - Throws: `MediaError` when the pixel format cannot be converted.
     public func image(_ request: PixelRequest) throws(MediaError) -> PixelImage {
         if let cached, cached.0 == request { return cached.1 }
-        let image = try converter.convert(frame.pointer, rotation: rotation, request: request, path: path)
+        var scaled = request
+        if let streamSize, request.upright, request.maxWidth == nil, request.maxHeight == nil {
+            let own = PixelConverter.outputSize(codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, request: request)
+            if own != streamSize {
+                (scaled.maxWidth, scaled.maxHeight, scaled.allowUpscaling) = (streamSize.width, streamSize.height, true)
+            }
+        }
+        let image = try converter.convert(frame.pointer, rotation: rotation, request: scaled, path: path)
         cached = (request, image)
         return image
     }

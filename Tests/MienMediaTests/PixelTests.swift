@@ -34,6 +34,28 @@ struct PixelTests {
         #expect(meanAbsoluteDifference(wrong.pixels, Array(theirs)) > 20)
     }
 
+    /// The resolution changes mid-stream: every frame comes at the stream's
+    /// size, so face boxes mean the same pixels throughout; a request with its
+    /// own bounds still scales the frame's own pixels.
+    @Test func framesOfAnotherSizeComeAtTheStreamsSize() throws {
+        let reader = try VideoReader(path: Fixtures.shared.resized)
+        #expect((reader.info.width, reader.info.height) == (96, 64))
+        var coded: Set<[Int]> = [], sizes: Set<[Int]> = [], bounded: Set<[Int]> = []
+        try reader.read(sampling: .everyFrame) { sample in
+            let frame = sample.frame
+            coded.insert([frame.codedWidth, frame.codedHeight])
+            for layout in [PixelLayout.rgb, .gray] {
+                let image = try frame.image(PixelRequest(layout))
+                sizes.insert([image.width, image.height])
+            }
+            let small = try frame.image(PixelRequest(.gray, maxWidth: 48, maxHeight: 48))
+            bounded.insert([small.width, small.height])
+        }
+        #expect(coded == [[96, 64], [48, 32]], "the fixture changes size")
+        #expect(sizes == [[96, 64]])
+        #expect(bounded == [[48, 32]])
+    }
+
     @Test func uprightCanBeTurnedOff() throws {
         let coded = try firstFrame(fixture("rotated90"), PixelRequest(.gray, upright: false))
         #expect((coded.width, coded.height) == (64, 48))
