@@ -15,7 +15,10 @@ public struct SampledFrame {
 extension VideoReader {
     /// Decodes the frames of `range` and hands them to `body` in time order.
     ///
-    /// With `.everyFrame`, each frame whose time is in the range; with
+    /// With `.everyFrame`, each frame whose time is in the range and after
+    /// the previous one's (a frame that would make time go back, as where
+    /// recordings joined end to end overlap, is left out, though counted in
+    /// `position`); with
     /// `.grid(fps:)`, one frame per grid point `k / fps` in the range (see
     /// `GridSampler`). A still image gives its one frame at time 0.
     /// - Throws: `MediaError` for an invalid range (one that starts beyond any real
@@ -32,11 +35,16 @@ extension VideoReader {
         switch sampling {
         case .everyFrame:
             var position = 0
+            var latest: Double?
             while let frame = try nextFrame() {
                 if frame.time >= range.end - TimeRange.tolerance { break }
                 guard range.contains(frame.time) else { continue }
+                defer { position += 1 }
+                // A frame not after the last one given (parts joined with an
+                // overlap, a repeated timestamp) would make time go back.
+                if let latest, frame.time <= latest + TimeRange.tolerance { continue }
+                latest = frame.time
                 try body(SampledFrame(index: position, time: frame.time, position: position, frame: frame))
-                position += 1
             }
         case .grid(let fps):
             guard fps > 0 && fps <= TimestampMath.maxGridFPS else {

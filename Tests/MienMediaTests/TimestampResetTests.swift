@@ -62,6 +62,18 @@ struct TimestampResetTests {
         #expect(TimestampRebaser(timeBase: Rational(1, 1000), fps: 2).interval == 500)
     }
 
+    /// Parts that overlap by less than a reset: every frame read gives a time
+    /// after the last (the overlap's frames are left out), never one before it.
+    @Test func anOverlapNeverMakesTimeGoBack() throws {
+        let fx = Fixtures.shared
+        let part = try DecodeTests.sequential(fx.mpegts)
+        let joined = try DecodeTests.sequential(fx.overlap)
+        #expect(zip(joined, joined.dropFirst()).allSatisfy { $0.time < $1.time })
+        #expect(joined.count > part.count, "the second part's frames after the first part's end are read")
+        #expect(Array(joined.prefix(part.count)).map(\.pts) == part.map(\.pts))
+        #expect(try VideoProber.probe(fx.overlap).timestampResets == 0)
+    }
+
     @Test func theProbeSeesTheWholeJoinedRecording() throws {
         let fx = Fixtures.shared
         let part = try VideoProber.probe(fx.mpegts)

@@ -18,6 +18,10 @@ enum FixtureRecipes {
         // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
         let clip = try Data(contentsOf: URL(fileURLWithPath: dir + "/clip.ts"))
         try (clip + clip + clip).write(to: URL(fileURLWithPath: dir + "/joined.ts"))
+        // A second part that starts half a second before the first ends (recordings joined with an overlap).
+        try Tool.ffmpeg(source("96x64", "30000/1001", "1") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p",
+            "-output_ts_offset", "1.5", "late.ts"], in: dir)
+        try (clip + (try Data(contentsOf: URL(fileURLWithPath: dir + "/late.ts")))).write(to: URL(fileURLWithPath: dir + "/overlap.ts"))
         // A second part at half the size (a recording whose resolution changed mid-stream).
         try Tool.ffmpeg(source("48x32", "30000/1001", "1") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p",
             "-output_ts_offset", "3", "small.ts"], in: dir)
