@@ -5,12 +5,15 @@ import CFFmpeg
 /// not list. Memory grows by about 16 bytes a frame. Timestamps that start again
 /// from an earlier time (joined recordings) are moved on by `rebaser`.
 struct PacketScan {
-    /// Presentation timestamps (decode timestamps where a packet has none), rebased.
+    /// Presentation timestamps (decode timestamps where a packet has none,
+    /// counted on from the packet before where it has neither), rebased.
     var timestamps: [Int64] = []
     /// Timestamps of keyframe packets, rebased.
     var keyframeTimestamps: [Int64] = []
     /// How many times the timestamps started again from an earlier time.
     var resets = 0
+    /// Packets without a timestamp, whose times were counted on.
+    var counted = 0
 
     init(input: FormatContext, choice: VideoStreamChoice, rebaser: TimestampRebaser) throws(MediaError) {
         let reader = PacketReader(input: input, streamIndex: choice.index)
@@ -18,8 +21,16 @@ struct PacketScan {
         var keyframes: [Bool] = []
         while try reader.next(into: packet) {
             let p = packet.pointer.pointee
-            let time = p.pts != FFmpegResult.noPTS ? p.pts : p.dts
-            guard time != FFmpegResult.noPTS else { continue }
+            var time = p.pts != FFmpegResult.noPTS ? p.pts : p.dts
+            if time == FFmpegResult.noPTS {
+                // A raw stream (an .h264 dump from a Raspberry Pi or an IP
+                // camera) has none: count on from the packet before, by this
+                // packet's duration or one frame interval.
+                let step = p.duration > 0 ? p.duration : rebaser.interval
+                guard let next = timestamps.last.map({ TimestampMath.sum($0, step) }) ?? 0 else { continue }
+                time = next
+                counted += 1
+            }
             timestamps.append(time)
             keyframes.append((p.flags & AV_PKT_FLAG_KEY) != 0)
         }

@@ -50,6 +50,14 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     /// such a video is one shard, since a time in it cannot be seeked to.
     /// Not part of the JSON form (0 after decoding one).
     public var timestampResets = 0
+    /// Whether packets came without timestamps (a raw `.h264` stream), so
+    /// their times were counted by frame durations. Such a stream cannot be
+    /// seeked by time either (each seek decodes from the start). Not part of
+    /// the JSON form.
+    public var timestampsCounted = false
+    /// Whether a time in the video can be seeked to, so that shards can
+    /// start in the middle: no timestamp resets, timestamps of its own.
+    public var seeksByTime: Bool { timestampResets == 0 && !timestampsCounted }
     /// Whether frame intervals vary (timestamps not on a regular grid).
     public var vfr: Bool
     /// Whether the input has an audio stream.

@@ -137,6 +137,7 @@ public enum VideoProber {
             info.frames = scan.timestamps.count
             info.framesSource = .packets
             info.timestampResets = scan.resets
+            info.timestampsCounted = scan.counted > 0
         }
         keyframes.sort()
         // An MP4 index holds decode times, which run ahead of presentation times by

@@ -74,6 +74,21 @@ struct TimestampResetTests {
         #expect(try VideoProber.probe(fx.overlap).timestampResets == 0)
     }
 
+    /// A raw stream's packets have no timestamps: the probe counts them on,
+    /// so it knows the frames, keyframes and duration (it said 0 of each),
+    /// and marks the stream as not seekable by time (one shard).
+    @Test func aRawStreamIsCountedByItsFrames() throws {
+        let path = Fixtures.shared.rawH264
+        let info = try VideoProber.probe(path)
+        let counted = try Tool.ffprobe(path, ["-count_frames", "-show_entries", "stream=nb_read_frames"])
+        #expect(counted.first.map { String($0.split(separator: ",")[0]) } == "50")
+        #expect(info.frames == 50 && info.framesSource == .packets)
+        #expect(info.keyframes == 5)
+        #expect(abs(info.duration - 2) < 0.05, "\(info.duration)")
+        #expect(info.timestampsCounted && !info.seeksByTime)
+        #expect(try DecodeTests.grid(path, fps: 5, ranges: [.all]).map(\.k) == Array(0..<10))
+    }
+
     @Test func theProbeSeesTheWholeJoinedRecording() throws {
         let fx = Fixtures.shared
         let part = try VideoProber.probe(fx.mpegts)

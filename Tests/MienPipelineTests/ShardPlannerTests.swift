@@ -22,12 +22,15 @@ struct ShardPlannerTests {
         #expect(ShardPlanner(shardSeconds: 1).plan(still) == [.wholeVideo])
     }
 
-    /// Joined recordings (timestamps that start again) cannot be seeked in by time: one shard, however long.
+    /// Joined recordings (timestamps that start again) and raw streams cannot be seeked in by time: one shard, however long.
     @Test func aVideoWhoseTimestampsStartAgainIsOneShard() throws {
         var joined = Self.info(duration: 600, gop: 2)
         #expect(ShardPlanner(shardSeconds: 30).plan(joined).count > 1)
         joined.timestampResets = 1
         #expect(ShardPlanner(shardSeconds: 30).plan(joined) == [.wholeVideo])
+        var raw = Self.info(duration: 600, gop: 2)
+        raw.timestampsCounted = true  // a raw .h264 stream: every seek decodes from the start
+        #expect(ShardPlanner(shardSeconds: 30).plan(raw) == [.wholeVideo])
     }
 
     @Test func shardsStartAtKeyframesWithAWarmUp() throws {

@@ -18,6 +18,8 @@ enum FixtureRecipes {
         // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
         let clip = try Data(contentsOf: URL(fileURLWithPath: dir + "/clip.ts"))
         try (clip + clip + clip).write(to: URL(fileURLWithPath: dir + "/joined.ts"))
+        // A raw H.264 stream (an IP camera's or a Raspberry Pi's dump): packets without timestamps.
+        try Tool.ffmpeg(source("96x64", "25", "2") + ["-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-f", "h264", "raw.h264"], in: dir)
         // A second part that starts half a second before the first ends (recordings joined with an overlap).
         try Tool.ffmpeg(source("96x64", "30000/1001", "1") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p",
             "-output_ts_offset", "1.5", "late.ts"], in: dir)

@@ -38,6 +38,8 @@ public final class Fixtures: Sendable {
     public var mpegts: String { path("clip.ts") }
     /// `clip.ts` three times over, joined byte for byte: its timestamps start again twice.
     public var joined: String { path("joined.ts") }
+    /// Raw H.264 (Annex B, no container, no timestamps), 96x64, 25 fps, 2 s, a keyframe every 10 frames.
+    public var rawH264: String { path("raw.h264") }
     /// `clip.ts` followed by a 1 s part whose times start 0.5 s before `clip.ts` ends.
     public var overlap: String { path("overlap.ts") }
     /// `clip.ts` (96x64) followed by a 1 s part at 48x32: the resolution changes mid-stream.

@@ -5,9 +5,9 @@ import MienMedia
 ///
 /// Rules:
 /// - A still image, a video no longer than 1.5 x `shardSeconds`, one with
-///   fewer than two keyframes, or one whose timestamps start again
-///   (`VideoInfo.timestampResets`: joined recordings, whose times cannot be
-///   seeked to) is one shard.
+///   fewer than two keyframes, or one that cannot be seeked by time
+///   (`VideoInfo.seeksByTime`: joined recordings whose timestamps start
+///   again, raw streams without timestamps) is one shard.
 /// - Otherwise a shard starts at the first keyframe at least `shardSeconds`
 ///   after the previous start, unless fewer than `shardSeconds / 2` would be
 ///   left after it (the tail joins the last shard). The last shard runs to
@@ -32,7 +32,7 @@ public struct ShardPlanner: Sendable, Hashable {
     /// The shards of the video `info` describes, in time order.
     public func plan(_ info: VideoInfo) -> [ShardTask] {
         let keyframes = info.keyframeTimes
-        guard !info.isImage, info.timestampResets == 0, info.duration > 1.5 * shardSeconds, keyframes.count >= 2 else {
+        guard !info.isImage, info.seeksByTime, info.duration > 1.5 * shardSeconds, keyframes.count >= 2 else {
             return [.wholeVideo]
         }
         var starts: [Int] = []  // keyframe positions; the first shard starts at 0
