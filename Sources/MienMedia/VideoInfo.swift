@@ -55,6 +55,12 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     /// seeked by time either (each seek decodes from the start). Not part of
     /// the JSON form.
     public var timestampsCounted = false
+    /// Where the video's data ends, seconds, when that is well before
+    /// `duration`, the video stream's own length by its header: the file was
+    /// cut off (while recording or copying) and its demuxer ended without an
+    /// error (Matroska, AVI). Found by the packet scan; nil otherwise. Not
+    /// part of the JSON form (`ShardPayload` carries it to the workers).
+    public var dataEnd: Double?
     /// Whether a time in the video can be seeked to, so that shards can
     /// start in the middle: no timestamp resets, timestamps of its own.
     public var seeksByTime: Bool { timestampResets == 0 && !timestampsCounted }

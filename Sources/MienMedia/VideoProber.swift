@@ -45,7 +45,7 @@ public enum VideoProber {
         let real = Rational(Int(stream.r_frame_rate.num), Int(stream.r_frame_rate.den))
         let fps: Double? = isImage ? nil : (average.isValid ? average.value : (real.isValid ? real.value : nil))
 
-        let duration = isImage ? 0 : try Self.duration(input: input, choice: choice)
+        let duration = isImage ? 0 : try Self.duration(input: input, choice: choice).seconds
         var frames = Int(stream.nb_frames)
         var framesSource = FrameCountSource.header
         if isImage {
@@ -71,9 +71,13 @@ public enum VideoProber {
             isImage: isImage, streamIndex: choice.index)
     }
 
-    /// The stream's duration in seconds from its header, else the container's; 0 when neither says.
+    /// The video stream's duration in seconds from its header (the stream's
+    /// own field, else its `DURATION` tag, which Matroska and WebM writers
+    /// give each track), else the container's, which counts every stream
+    /// (audio may run longer); 0 when none says. `ofStream` says whether it
+    /// is the video stream's own.
     /// - Throws: `MediaError.badHeader` when the one used is beyond `TimestampMath.maxSeconds`.
-    private static func duration(input: FormatContext, choice: VideoStreamChoice) throws(MediaError) -> Double {
+    static func duration(input: FormatContext, choice: VideoStreamChoice) throws(MediaError) -> (seconds: Double, ofStream: Bool) {
         let noPTS = FFmpegResult.noPTS
         let streamDuration = choice.stream.pointee.duration
         if streamDuration != noPTS && streamDuration > 0 {
@@ -81,7 +85,11 @@ public enum VideoProber {
                 throw MediaError(.badHeader, path: input.path, "damaged header: the video stream's duration is \(streamDuration) "
                     + "in time base \(TimestampMath.describe(choice.timeBase)), \(Self.beyond)")
             }
-            return seconds
+            return (seconds, true)
+        }
+        if let tag = av_dict_get(choice.stream.pointee.metadata, "DURATION", nil, 0)?.pointee.value,
+           let seconds = Self.clockSeconds(String(cString: tag)), seconds > 0 {
+            return (seconds, true)
         }
         let containerDuration = input.pointer.pointee.duration
         if containerDuration != noPTS && containerDuration > 0 {
@@ -90,9 +98,19 @@ public enum VideoProber {
                 throw MediaError(.badHeader, path: input.path,
                     "damaged header: the container's duration is \(containerDuration) microseconds, \(Self.beyond)")
             }
-            return seconds
+            return (seconds, false)
         }
-        return 0
+        return (0, false)
+    }
+
+    /// `HH:MM:SS.fraction` (a Matroska `DURATION` tag) in seconds; nil unless
+    /// it reads as one within `TimestampMath.maxSeconds`.
+    static func clockSeconds(_ text: String) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, let hours = Int(parts[0]), let minutes = Int(parts[1]), let seconds = Double(parts[2]),
+              hours >= 0, (0..<60).contains(minutes), seconds >= 0, seconds < 60 else { return nil }
+        let total = Double(hours) * 3600 + Double(minutes) * 60 + seconds
+        return total <= TimestampMath.maxSeconds ? total : nil
     }
 
     /// `timestamps` as seconds from `origin`.
@@ -147,6 +165,23 @@ public enum VideoProber {
         info.keyframeTimes = try times(of: keyframes, from: origin, input: input, choice: choice)
         info.keyframeFrames = FrameTiming.positions(of: keyframes, among: timestamps)
         info.vfr = FrameTiming.isVariable(timestamps)
+        // Packets that end well before the length the video stream's own
+        // header gives (a Matroska or AVI file cut off while recording or
+        // copying: its demuxer ends cleanly) leave the rest of it missing.
+        // That length is the stream's duration, or (AVI) its frame count
+        // times the frame interval: FFmpeg takes an AVI's duration from the
+        // data it finds, while the header still counts every frame written.
+        if info.timestampResets == 0, let last = timestamps.max(),
+           let end = TimestampMath.seconds(last, from: origin, timeBase: choice.timeBase) {
+            let interval = info.fps.map { 1 / $0 } ?? 0
+            let (header, ofStream) = try Self.duration(input: input, choice: choice)
+            let listed = input.demuxerName == "avi" ? max(0, Int(choice.stream.pointee.nb_frames)) : 0
+            let length = max(ofStream ? header : 0, Double(listed) * interval)
+            if end + interval < length - max(1, 3 * interval), length <= TimestampMath.maxSeconds {
+                info.dataEnd = end + interval
+                info.duration = max(info.duration, length)
+            }
+        }
         // A header without a duration (a browser's MediaRecorder WebM, a raw
         // H.264 stream, a recording cut short) left it 0, which made the
         // whole video one shard: the packets say how long it is.

@@ -18,7 +18,10 @@ public struct ShardPayload: Sendable, Codable, Equatable {
     /// The coordinator's probe of the input, keyframe times left out.
     public var probe: VideoInfo?
 
-    enum CodingKeys: String, CodingKey { case probe }
+    enum CodingKeys: String, CodingKey {
+        case probe
+        case dataEnd = "probe_data_end"
+    }
 
     /// A payload for `task` of the input `probe` describes.
     public init(task: ShardTask, probe: VideoInfo?) {
@@ -34,7 +37,9 @@ public struct ShardPayload: Sendable, Codable, Equatable {
     /// Reads the task's keys and, when present, the probe.
     public init(from decoder: any Decoder) throws {
         task = try ShardTask(from: decoder)
-        probe = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(VideoInfo.self, forKey: .probe)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        probe = try container.decodeIfPresent(VideoInfo.self, forKey: .probe)
+        probe?.dataEnd = try container.decodeIfPresent(Double.self, forKey: .dataEnd)
     }
 
     /// Writes the task's keys and the probe beside them.
@@ -42,5 +47,6 @@ public struct ShardPayload: Sendable, Codable, Equatable {
         try task.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(probe, forKey: .probe)
+        try container.encodeIfPresent(probe?.dataEnd, forKey: .dataEnd)  // not in VideoInfo's JSON form
     }
 }

@@ -95,6 +95,24 @@ struct AnalyzeCommandTests {
         #expect(run.stderr.contains("0 complete, 1 partial, 0 failed"))
     }
 
+    /// A Matroska file cut off while recording: partial, the missing half's
+    /// grid times undecodable, the reason named (it said complete, and the
+    /// timeline just stopped halfway).
+    @Test func aFileCutOffIsPartialWithItsMissingTimesUndecodable() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "5", fx.truncatedMKV, "--out", out])
+        #expect(run.status == 2, "\(run.stderr)")
+        let meta = try meta("truncated")
+        #expect(meta["status"] as? String == "partial")
+        let message = (meta["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.contains("the file was cut off"), "\(message)")
+        let records = try lines(out + "/truncated.timeline.jsonl")
+        #expect(records.count == 20, "every grid time of the header's 4 s")
+        let undecodable = records.filter { $0["status"] as? String == "undecodable" }
+        #expect(undecodable.count >= 5 && undecodable.count < 20)
+        #expect(records.suffix(undecodable.count).allSatisfy { $0["status"] as? String == "undecodable" }, "the tail")
+    }
+
     @Test func aFolderIsExpandedAndSameNamesDoNotCollide() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let input = out + "-in"

@@ -46,4 +46,17 @@ struct ShardPayloadTests {
         }
         #expect(probes.count == shards.count, "only the payloads without a probe were probed")
     }
+
+    /// Where a cut-off file's data ends is not in the probe's JSON form; the
+    /// payload carries it, so a worker marks the missing tail as the
+    /// coordinator found it.
+    @Test func theEndOfACutOffFilesDataTravelsToo() throws {
+        let info = try VideoProber.probe(Fixtures.shared.truncatedMKV)
+        let end = try #require(info.dataEnd)
+        let payload = try PayloadCoding.encode(ShardPayload(task: .wholeVideo, probe: info))
+        let decoded = try PayloadCoding.decode(ShardPayload.self, from: payload, what: "shard")
+        #expect(decoded.probe?.dataEnd == end)
+        let whole = try PayloadCoding.encode(ShardPayload(task: .wholeVideo, probe: try VideoProber.probe(Fixtures.shared.wholeMKV)))
+        #expect(try PayloadCoding.decode(ShardPayload.self, from: whole, what: "shard").probe?.dataEnd == nil)
+    }
 }

@@ -67,6 +67,23 @@ struct ProbeTests {
         #expect(info.keyframeFrames == keyIndices, "\(name)")
     }
 
+    /// A Matroska or AVI file cut off ends without a read error; the probe
+    /// sees its data end before the length its header gives. A whole one,
+    /// and an AVI whose dropped frames leave gaps, do not.
+    @Test func aFileCutOffIsSeenToEndEarly() throws {
+        for path in [fx.truncatedMKV, fx.truncatedAVI] {
+            let info = try VideoProber.probe(path)
+            let end = try #require(info.dataEnd, "\(path)")
+            #expect(abs(info.duration - 4) < 0.05, "\(path): \(info.duration)")
+            #expect(end > 0.5 && end < 3, "\(path): data ends at \(end)")
+        }
+        for path in [fx.wholeMKV, fx.wholeAVI, fx.hevc, fx.mpegts, fx.joined, fx.vfr] {
+            #expect(try VideoProber.probe(path).dataEnd == nil, "\(path)")
+        }
+        #expect(VideoProber.clockSeconds("01:02:03.500000000") == 3723.5)
+        #expect(VideoProber.clockSeconds("00:61:00.0") == nil && VideoProber.clockSeconds("8.008") == nil)
+    }
+
     @Test func matroskaWithoutFullIndexIsScanned() throws {
         let info = try VideoProber.probe(fx.hevc)
         #expect(info.codec == "hevc")

@@ -57,6 +57,12 @@ enum FixtureRecipes {
         try writeHalf(of: dir + "/faststart.mp4", to: dir + "/truncated_faststart.mp4")
         try writeHalf(of: dir + "/full.mp4", to: dir + "/truncated_moov_last.mp4")
 
+        // Matroska and AVI cut off while recording or copying: their demuxers end without an error.
+        try Tool.ffmpeg(source("96x64", "25", "4") + ["-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "whole.mkv"], in: dir)
+        try writeHalf(of: dir + "/whole.mkv", to: dir + "/truncated.mkv")
+        try Tool.ffmpeg(source("96x64", "25", "4") + ["-c:v", "mjpeg", "-q:v", "10", "whole.avi"], in: dir)
+        try writeHalf(of: dir + "/whole.avi", to: dir + "/truncated.avi")
+
         var corrupt = try Data(contentsOf: URL(fileURLWithPath: dir + "/faststart.mp4"))
         var generator = SplitMix64(seed: 7)
         for i in Int(Double(corrupt.count) * 0.45)..<Int(Double(corrupt.count) * 0.6) {

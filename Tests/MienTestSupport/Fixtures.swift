@@ -63,6 +63,12 @@ public final class Fixtures: Sendable {
     public var corruptMiddle: String { path("corrupt_middle.mp4") }
     /// The first half of a fast-start MP4 (index at the front, data cut off).
     public var truncatedIndexFirst: String { path("truncated_faststart.mp4") }
+    /// A 4 s, 25 fps Matroska (and an MJPEG AVI) whole, and its first half
+    /// (cut off while recording: the header still says 4 s).
+    public var wholeMKV: String { path("whole.mkv") }
+    public var truncatedMKV: String { path("truncated.mkv") }
+    public var wholeAVI: String { path("whole.avi") }
+    public var truncatedAVI: String { path("truncated.avi") }
     /// The first half of an MP4 whose index is at the end (so the index is lost).
     public var truncatedIndexLast: String { path("truncated_moov_last.mp4") }
     /// Random bytes.

@@ -130,6 +130,10 @@ public struct ShardAnalyzer: Sendable {
         if readError == nil && reader.endedWithErrors {
             readError = reader.stats.lastError.map { "reading stopped on an error: \($0)" } ?? "reading stopped on an error"
         }
+        if readError == nil, task.end == nil, let end = info.dataEnd {
+            readError = String(format: "the data ends at %.3f s of the %.3f s the video's header gives: the file was cut off "
+                               + "(while recording or copying?)", end, info.duration)
+        }
         if let readError, let fps = settings.fps {
             records += Self.undecodableTail(after: records.last?.t, range: range, fps: fps, duration: info.duration, reason: readError)
         }
