@@ -72,6 +72,11 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     public var isImage: Bool
     /// Index of the video stream in the container.
     public var streamIndex: Int
+    /// How many video streams the input has (cover art left out): a
+    /// two-camera recording (a dash camera's front and cabin views) has two,
+    /// of which FFmpeg's best by its rules (`streamIndex`) is read. Not part
+    /// of the JSON form (1 after decoding one).
+    public var videoStreams = 1
 
     /// Number of keyframes.
     public var keyframes: Int { keyframeTimes.count }

@@ -68,7 +68,7 @@ public enum VideoProber {
             duration: duration, frames: max(frames, 0), framesSource: framesSource, keyframeTimes: keyframes,
             keyframeFrames: keyframeFrames,
             vfr: false, audio: input.streams.contains { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO },
-            isImage: isImage, streamIndex: choice.index)
+            isImage: isImage, streamIndex: choice.index, videoStreams: choice.videoStreams)
     }
 
     /// The video stream's duration in seconds from its header (the stream's

@@ -5,6 +5,8 @@ import CFFmpeg
 struct VideoStreamChoice {
     let stream: UnsafeMutablePointer<AVStream>
     let decoder: UnsafePointer<AVCodec>
+    /// How many video streams (cover art left out) the input has; one is read.
+    let videoStreams: Int
 
     var index: Int { Int(stream.pointee.index) }
     var parameters: UnsafeMutablePointer<AVCodecParameters> { stream.pointee.codecpar }
@@ -38,6 +40,7 @@ struct VideoStreamChoice {
         try Self.checkDimensions(parameters.pointee, path: input.path, options: options)
         self.stream = stream
         self.decoder = decoder
+        videoStreams = videos.count
     }
 
     private static func checkDimensions(_ p: AVCodecParameters, path: String, options: MediaOpenOptions) throws(MediaError) {

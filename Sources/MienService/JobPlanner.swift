@@ -36,7 +36,7 @@ public struct JobPlanner: Sendable {
     /// - Parameter shouldStop: asked before each input; true stops the planning
     ///   (`mien analyze` on Ctrl-C: probing a folder of long recordings takes a while).
     /// - Parameter warn: told of inputs that are analysed, but not as usual
-    ///   (`warning(resets:input:)`).
+    ///   (`warning(resets:input:)`; only one of several video streams).
     /// - Throws: `CancellationError` when `shouldStop` said so.
     public func submission(inputs: [String], names: [String], nonce: String? = nil,
                            shouldStop: () -> Bool = { false }, warn: (String) -> Void = { _ in }) throws -> JobSubmission {
@@ -53,6 +53,10 @@ public struct JobPlanner: Sendable {
                 let info = try VideoProber.probe(input, options: mediaOptions)
                 payload.probe = info
                 if info.timestampResets > 0 { warn(Self.warning(resets: info.timestampResets, input: input)) }
+                if info.videoStreams > 1 {
+                    warn("warning: \(input): it has \(info.videoStreams) video streams; only stream #\(info.streamIndex) "
+                         + "(\(info.width)x\(info.height)) is analysed")
+                }
                 shards = try planner.plan(info).map { try PayloadCoding.encode(ShardPayload(task: $0, probe: info)) }
             } catch let error as MediaError {
                 payload.failure = ErrorSummary(code: error.code.rawValue, message: error.description)

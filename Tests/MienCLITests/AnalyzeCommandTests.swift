@@ -113,6 +113,16 @@ struct AnalyzeCommandTests {
         #expect(records.suffix(undecodable.count).allSatisfy { $0["status"] as? String == "undecodable" }, "the tail")
     }
 
+    /// One of two video streams is analysed; the user is told which.
+    @Test func aSecondVideoStreamIsNamedAsLeftOut() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "2", fx.twoCameras, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: \(fx.twoCameras): it has 2 video streams; only stream #"), "\(run.stderr)")
+        let single = try MienBinary.run(["analyze", "--fps", "2", fx.hevc, "--out", out])
+        #expect(!single.stderr.contains("video streams"), "\(single.stderr)")
+    }
+
     @Test func aFolderIsExpandedAndSameNamesDoNotCollide() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let input = out + "-in"

@@ -18,6 +18,9 @@ enum FixtureRecipes {
         // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
         let clip = try Data(contentsOf: URL(fileURLWithPath: dir + "/clip.ts"))
         try (clip + clip + clip).write(to: URL(fileURLWithPath: dir + "/joined.ts"))
+        // Two video streams (a dash camera's front and cabin views in one file).
+        try Tool.ffmpeg(source("96x64", "25", "1") + source("64x48", "25", "1") + ["-map", "0", "-map", "1",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "two_cameras.mkv"], in: dir)
         // A raw H.264 stream (an IP camera's or a Raspberry Pi's dump): packets without timestamps.
         try Tool.ffmpeg(source("96x64", "25", "2") + ["-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-f", "h264", "raw.h264"], in: dir)
         // A second part that starts half a second before the first ends (recordings joined with an overlap).

@@ -38,6 +38,8 @@ public final class Fixtures: Sendable {
     public var mpegts: String { path("clip.ts") }
     /// `clip.ts` three times over, joined byte for byte: its timestamps start again twice.
     public var joined: String { path("joined.ts") }
+    /// Two video streams, 96x64 and 64x48, 1 s each.
+    public var twoCameras: String { path("two_cameras.mkv") }
     /// Raw H.264 (Annex B, no container, no timestamps), 96x64, 25 fps, 2 s, a keyframe every 10 frames.
     public var rawH264: String { path("raw.h264") }
     /// `clip.ts` followed by a 1 s part whose times start 0.5 s before `clip.ts` ends.
