@@ -163,7 +163,12 @@ public enum VideoProber {
         let origin = index.listsEveryFrame(expected: Int(choice.stream.pointee.nb_frames))
             ? (index.timestamps.min() ?? info.startPTS) : info.startPTS
         info.keyframeTimes = try times(of: keyframes, from: origin, input: input, choice: choice)
-        info.keyframeFrames = FrameTiming.positions(of: keyframes, among: timestamps)
+        // Frames are numbered as the decoder delivers them, from the first
+        // keyframe: a stream cut mid-GOP (a transport stream split by size)
+        // starts with frames it cannot decode, which a shard's numbering must
+        // not count either, or its frame numbers jump past the first shard's.
+        let positions = FrameTiming.positions(of: keyframes, among: timestamps)
+        info.keyframeFrames = positions.map { $0 - (positions.first ?? 0) }
         info.vfr = FrameTiming.isVariable(timestamps)
         // Packets that end well before the length the video stream's own
         // header gives (a Matroska or AVI file cut off while recording or

@@ -51,8 +51,10 @@ struct ProbeTests {
         for (ours, theirs) in zip(info.keyframeTimes, expected) { #expect(abs(ours - theirs) < 1e-3) }
     }
 
-    /// Each keyframe's frame index is its position among the decoded frames (presentation order).
-    @Test(arguments: ["h264", "hevc", "mpegts", "vfr"])
+    /// Each keyframe's frame index is its position among the decoded frames
+    /// (presentation order), also where the stream starts with frames that
+    /// cannot be decoded (shards take their frame numbers from it).
+    @Test(arguments: ["h264", "hevc", "mpegts", "vfr", "cutMidGOP"])
     func keyframeFramesAreTheirIndices(name: String) throws {
         let path = fixture(name)
         let info = try VideoProber.probe(path)
@@ -152,6 +154,7 @@ func fixture(_ name: String) -> String {
     let fx = Fixtures.shared
     let all: [String: String] = [
         "h264": fx.h264, "hevc": fx.hevc, "oddSize": fx.oddSize, "mpegts": fx.mpegts, "joined": fx.joined,
+        "cutMidGOP": fx.cutMidGOP,
         "rotated90": fx.rotated90, "rotated270": fx.rotated270, "vfr": fx.vfr, "jpeg": fx.jpeg, "png": fx.png,
         "blackWhite": fx.blackWhite, "corruptMiddle": fx.corruptMiddle, "noise": fx.noise, "text": fx.text,
         "empty": fx.empty, "audioOnly": fx.audioOnly, "unknownCodec": fx.unknownCodec,

@@ -18,6 +18,14 @@ enum FixtureRecipes {
         // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
         let clip = try Data(contentsOf: URL(fileURLWithPath: dir + "/clip.ts"))
         try (clip + clip + clip).write(to: URL(fileURLWithPath: dir + "/joined.ts"))
+        // A transport stream cut mid-GOP at a packet boundary (split by size), five frames after its second keyframe:
+        // it starts with frames that cannot be decoded.
+        try Tool.ffmpeg(source("96x64", "25", "3") + ["-c:v", "libx264", "-g", "25", "-bf", "2", "-pix_fmt", "yuv420p", "long.ts"], in: dir)
+        let packets = try Tool.ffprobe(dir + "/long.ts", ["-show_entries", "packet=pos,flags"]).map { $0.split(separator: ",") }
+        let keys = packets.indices.filter { packets[$0].count > 1 && packets[$0][1].contains("K") }
+        guard keys.count >= 2, let position = Int(packets[keys[1] + 5][0]) else { throw FixtureError("long.ts: no second GOP") }
+        let long = try Data(contentsOf: URL(fileURLWithPath: dir + "/long.ts"))
+        try long.suffix(from: position / 188 * 188).write(to: URL(fileURLWithPath: dir + "/cut_mid_gop.ts"))
         // Two video streams (a dash camera's front and cabin views in one file).
         try Tool.ffmpeg(source("96x64", "25", "1") + source("64x48", "25", "1") + ["-map", "0", "-map", "1",
             "-c:v", "libx264", "-pix_fmt", "yuv420p", "two_cameras.mkv"], in: dir)

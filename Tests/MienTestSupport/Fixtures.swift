@@ -38,6 +38,8 @@ public final class Fixtures: Sendable {
     public var mpegts: String { path("clip.ts") }
     /// `clip.ts` three times over, joined byte for byte: its timestamps start again twice.
     public var joined: String { path("joined.ts") }
+    /// The last two thirds of a 3 s transport stream, cut at a packet boundary mid-GOP.
+    public var cutMidGOP: String { path("cut_mid_gop.ts") }
     /// Two video streams, 96x64 and 64x48, 1 s each.
     public var twoCameras: String { path("two_cameras.mkv") }
     /// Raw H.264 (Annex B, no container, no timestamps), 96x64, 25 fps, 2 s, a keyframe every 10 frames.
