@@ -54,6 +54,24 @@ public final class DecodedFrame {
     /// Coded height, before rotation.
     public var codedHeight: Int { Int(frame.pointer.pointee.height) }
 
+    /// The frame's own upright size: the stream's, unless the resolution changed mid-stream.
+    public var size: (width: Int, height: Int) {
+        PixelConverter.outputSize(codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, request: PixelRequest(.gray))
+    }
+
+    /// A request for the frame's own pixels at its own size (not scaled to the stream's).
+    public func ownSize(_ layout: PixelLayout) -> PixelRequest {
+        PixelRequest(layout, maxWidth: size.width, maxHeight: size.height)
+    }
+
+    /// The factors that take the frame's own pixel coordinates to the
+    /// stream's displayed ones (1, 1 unless the resolution changed mid-stream).
+    public var streamScale: (x: Double, y: Double) {
+        guard let streamSize else { return (1, 1) }
+        let own = size
+        return (Double(streamSize.width) / Double(own.width), Double(streamSize.height) / Double(own.height))
+    }
+
     /// The frame's pixels as requested: gray or RGB, full range, scaled to fit, upright.
     ///
     /// A request at native size (no `maxWidth`, `maxHeight`; upright) gives
@@ -61,7 +79,10 @@ public final class DecodedFrame {
     /// changed mid-stream, as WebRTC and browser recordings do with the
     /// bandwidth, or in segments of different sizes joined end to end) is
     /// scaled to fit it, so that pixel coordinates (face boxes) mean the same
-    /// on every frame of the video.
+    /// on every frame of the video (`mien render` draws on such frames).
+    /// Analysis detects at the frame's own size instead (`ownSize`: a stream
+    /// that starts small and ramps up would lose its small faces) and maps
+    /// the boxes with `streamScale`.
     /// - Throws: `MediaError` when the pixel format cannot be converted.
     public func image(_ request: PixelRequest) throws(MediaError) -> PixelImage {
         if let cached, cached.0 == request { return cached.1 }

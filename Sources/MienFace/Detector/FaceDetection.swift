@@ -45,4 +45,10 @@ public struct FaceDetection: Sendable, Equatable, Codable {
     public var height: Double { y2 - y1 }
     /// `width * height`, the key the detector sorts by (largest first).
     public var area: Double { width * height }
+
+    /// The detection in the pixels of the same image scaled by `x` across and `y` down.
+    public func scaled(x: Double, y: Double) -> FaceDetection {
+        FaceDetection(x1: x1 * x, y1: y1 * y, x2: x2 * x, y2: y2 * y, score: score,
+                      landmarks: landmarks.map { Point(x: $0.x * x, y: $0.y * y) })
+    }
 }

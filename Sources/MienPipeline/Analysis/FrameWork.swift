@@ -28,6 +28,18 @@ struct FrameWork: Sendable {
     var probs: [[Float]] = []
     /// One shard-local track id per detection.
     var tracks: [Int] = []
+    /// The factors from the frame's own pixels to the stream's displayed ones,
+    /// when they differ (the resolution changed mid-stream); `toStreamPixels()` applies them.
+    var streamScale: (x: Double, y: Double)?
+
+    /// Moves the detections from the frame's own pixels to the stream's (after
+    /// alignment, which crops from the frame's own pixels; before tracking,
+    /// which compares boxes across frames).
+    mutating func toStreamPixels() {
+        guard let (x, y) = streamScale else { return }
+        detections = detections.map { $0.scaled(x: x, y: y) }
+        streamScale = nil
+    }
 
     /// Whether the stages should look at this frame.
     var isAnalysable: Bool { status == .ok || status == .damaged }

@@ -77,6 +77,7 @@ public struct ShardAnalyzer: Sendable {
         func trackFinished() throws {
             var done = try frameStages.finish()
             guard !done.isEmpty else { return }
+            for i in done.indices { done[i].toStreamPixels() }
             let started = DispatchTime.now().uptimeNanoseconds
             try tracking.process(&done)
             times.track += Self.seconds(since: started)
@@ -100,8 +101,11 @@ public struct ShardAnalyzer: Sendable {
                                      status: frame.isDamaged ? .damaged : .ok)
                 work.isWarmUp = sample.time < range.start - TimeRange.tolerance
                 do {
-                    work.rgb = try frame.image(PixelRequest(.rgb))
-                    work.gray = try frame.image(PixelRequest(.gray))
+                    // At the frame's own size, boxes mapped to the stream's after (a stream that ramps up keeps its detail).
+                    work.rgb = try frame.image(frame.ownSize(.rgb))
+                    work.gray = try frame.image(frame.ownSize(.gray))
+                    let scale = frame.streamScale
+                    if scale != (1, 1) { work.streamScale = scale }
                 } catch {
                     work.fail("\(error)")
                 }

@@ -56,9 +56,7 @@ extension YuNetDetector {
 
     /// `face` from a frame shrunk by `factor`, in full-size pixels.
     static func enlarged(_ face: FaceDetection, by factor: Int) -> FaceDetection {
-        let k = Double(factor)
-        return FaceDetection(x1: face.x1 * k, y1: face.y1 * k, x2: face.x2 * k, y2: face.y2 * k, score: face.score,
-                             landmarks: face.landmarks.map { FaceDetection.Point(x: $0.x * k, y: $0.y * k) })
+        face.scaled(x: Double(factor), y: Double(factor))
     }
 
     /// `image` (`.rgb` or `.rgbPlanar`) shrunk by `factor`: each pixel the
