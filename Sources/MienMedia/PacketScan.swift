@@ -2,7 +2,7 @@ import CFFmpeg
 
 /// Reads every packet of the video stream once, without decoding, for the
 /// timestamps and keyframe flags that a container without a full index does
-/// not list. Memory grows by about 16 bytes a frame. Timestamps that start again
+/// not list. Memory grows by about 24 bytes a frame. Timestamps that start again
 /// from an earlier time (joined recordings) are moved on by `rebaser`.
 struct PacketScan {
     /// Presentation timestamps (decode timestamps where a packet has none,
@@ -19,6 +19,7 @@ struct PacketScan {
         let reader = PacketReader(input: input, streamIndex: choice.index)
         let packet = Packet()
         var keyframes: [Bool] = []
+        var orders: [Int64] = []  // decode timestamps, to find resets (see TimestampRebaser)
         while try reader.next(into: packet) {
             let p = packet.pointer.pointee
             var time = p.pts != FFmpegResult.noPTS ? p.pts : p.dts
@@ -32,6 +33,7 @@ struct PacketScan {
                 counted += 1
             }
             timestamps.append(time)
+            orders.append(p.dts != FFmpegResult.noPTS ? p.dts : time)
             keyframes.append((p.flags & AV_PKT_FLAG_KEY) != 0)
         }
         if reader.endedWithErrors {
@@ -40,7 +42,7 @@ struct PacketScan {
                 ffmpegLog: reader.lastError.map { [$0] } ?? [])
         }
         var rebaser = rebaser
-        timestamps = rebaser.rebase(all: timestamps)
+        timestamps = rebaser.rebase(all: timestamps, orders: orders, keyframes: keyframes)
         resets = rebaser.resets
         keyframeTimestamps = zip(timestamps, keyframes).compactMap { $1 ? $0 : nil }
     }

@@ -5,14 +5,18 @@
 /// sampling grid that has passed them drops every frame of it: half of a
 /// joined recording was silently missing from its timeline.
 ///
-/// A reset is a timestamp more than `threshold` below the highest one so far
-/// (the highest after rebasing), confirmed by the next `confirmations`
-/// timestamps being below it too, so that one damaged timestamp does not
-/// shift the rest of the video. From a reset on, timestamps are moved by an
-/// offset that puts the reset one frame interval after the highest time
-/// before it. Small steps back (the reordering of B-frames in decode order,
-/// jitter) stay well inside the threshold: the larger of one second and
-/// ten frame intervals.
+/// A reset is a keyframe (a joined part starts with one) whose timestamp in
+/// reading order lies more than `threshold` below the highest so far (after
+/// rebasing), confirmed by the next `confirmations` timestamps being below
+/// it too, so that one damaged timestamp does not shift the rest of the
+/// video. The reading-order timestamp never goes back within a recording:
+/// the decode timestamp for packets (in decode order, the presentation
+/// timestamps of B-frames come after a later P-frame's, which after a pause
+/// in a variable-rate recording would look like a reset), the presentation
+/// timestamp for decoded frames. From a reset on, timestamps are moved by
+/// an offset that puts the reset's presentation time one frame interval
+/// after the highest before it. Small steps back (jitter) stay well inside
+/// the threshold: the larger of one second and ten frame intervals.
 ///
 /// Both `PacketScan` (packets in decode order, for the probe's duration,
 /// keyframes and shard planning) and `VideoReader` (frames in presentation
@@ -30,8 +34,10 @@ struct TimestampRebaser {
     private(set) var offset: Int64 = 0
     /// Resets found so far.
     private(set) var resets = 0
-    /// The highest rebased timestamp so far.
+    /// The highest rebased presentation timestamp so far.
     private var highest: Int64?
+    /// The highest rebased reading-order timestamp so far.
+    private var highestOrder: Int64?
 
     /// A rebaser for a stream with `timeBase` and frame rate `fps` (nil: unknown).
     init(timeBase: Rational, fps: Double?) {
@@ -47,39 +53,51 @@ struct TimestampRebaser {
         self.interval = max(1, interval)
     }
 
-    /// Whether `raw` would start a reset if the timestamps after it agree:
-    /// more than `threshold` below the highest so far. Cheap: `VideoReader`
-    /// decodes ahead only when this says so.
-    func isCandidate(_ raw: Int64) -> Bool {
-        guard let highest, let rebased = TimestampMath.sum(raw, offset) else { return false }
-        let (drop, overflow) = highest.subtractingReportingOverflow(rebased)
+    /// Whether the reading-order timestamp `order` lies more than `threshold`
+    /// below the highest so far. Cheap: `VideoReader` decodes ahead only for
+    /// a keyframe of which this says so.
+    func isBelow(_ order: Int64) -> Bool {
+        guard let highestOrder, let rebased = TimestampMath.sum(order, offset) else { return false }
+        let (drop, overflow) = highestOrder.subtractingReportingOverflow(rebased)
         return overflow || drop > threshold
     }
 
-    /// `raw` rebased, given the raw timestamps that follow it (at most
-    /// `confirmations` are looked at; fewer at the end of the stream confirm
-    /// with what there is).
-    mutating func rebase(_ raw: Int64, followedBy next: some Sequence<Int64>) -> Int64 {
-        if isCandidate(raw), let highest,
-           next.prefix(Self.confirmations).allSatisfy({ isCandidate($0) }),
-           let moved = TimestampMath.sum(highest, interval),
-           case let (newOffset, overflow) = moved.subtractingReportingOverflow(raw), !overflow {
-            offset = newOffset
-            resets += 1
+    /// `pts` rebased. `order` is its reading-order timestamp (see the type's
+    /// notes), `keyframe` whether it starts a group of pictures, `next` the
+    /// reading-order timestamps that follow (at most `confirmations` are
+    /// looked at; at least one is needed, so the last timestamp of a stream
+    /// never starts a reset).
+    mutating func rebase(_ pts: Int64, order: Int64, keyframe: Bool, followedBy next: some Sequence<Int64>) -> Int64 {
+        if keyframe, isBelow(order), let highest {
+            let following = Array(next.prefix(Self.confirmations))
+            if !following.isEmpty, following.allSatisfy({ isBelow($0) }),
+               let moved = TimestampMath.sum(highest, interval),
+               case let (newOffset, overflow) = moved.subtractingReportingOverflow(pts), !overflow {
+                offset = newOffset
+                resets += 1
+            }
         }
-        let rebased = TimestampMath.sum(raw, offset) ?? raw
+        let rebased = TimestampMath.sum(pts, offset) ?? pts
         highest = max(highest ?? rebased, rebased)
+        let rebasedOrder = TimestampMath.sum(order, offset) ?? order
+        highestOrder = max(highestOrder ?? rebasedOrder, rebasedOrder)
         return rebased
     }
 
-    /// Every timestamp of `stamps` (one stream, in the order read) rebased.
-    mutating func rebase(all stamps: [Int64]) -> [Int64] {
-        stamps.indices.map { i in rebase(stamps[i], followedBy: stamps[(i + 1)...]) }
+    /// Every presentation timestamp of one stream rebased, in the order read;
+    /// `orders` are their reading-order timestamps (default: `pts`),
+    /// `keyframes` which start a group of pictures (default: all).
+    mutating func rebase(all pts: [Int64], orders: [Int64]? = nil, keyframes: [Bool]? = nil) -> [Int64] {
+        let orders = orders ?? pts
+        return pts.indices.map { i in
+            rebase(pts[i], order: orders[i], keyframe: keyframes?[i] ?? true, followedBy: orders[(i + 1)...])
+        }
     }
 
     /// Forgets what came before (the reader seeked): offsets start again at 0.
     mutating func restart() {
         offset = 0
         highest = nil
+        highestOrder = nil
     }
 }

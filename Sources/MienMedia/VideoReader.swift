@@ -163,11 +163,12 @@ public final class VideoReader {
         let interval = info.fps.map { 1 / $0 }.flatMap { $0 <= frameSeconds ? $0 : nil } ?? 0
         var pts = f.best_effort_timestamp
         if pts != FFmpegResult.noPTS && !info.isImage {
-            if rebaser.isCandidate(pts) {
+            let keyframe = f.key_frame != 0
+            if keyframe && rebaser.isBelow(pts) {
                 while ahead.count < TimestampRebaser.confirmations, let next = try decodeNext() { ahead.append(next) }
             }
             let following = ahead.lazy.map { $0.pointer.pointee.best_effort_timestamp }.filter { $0 != FFmpegResult.noPTS }
-            pts = rebaser.rebase(pts, followedBy: following)
+            pts = rebaser.rebase(pts, order: pts, keyframe: keyframe, followedBy: following)
         }
         var time = lastTime.map { $0 + interval } ?? 0
         if pts != FFmpegResult.noPTS, let seconds = TimestampMath.seconds(pts, from: info.startPTS, timeBase: info.timeBase) {

@@ -43,9 +43,33 @@ struct TimestampResetTests {
         #expect(Self.rebased(two).1 == 0)
     }
 
-    /// At the very end fewer timestamps can confirm; the last one alone may be taken as a reset.
+    /// At the very end fewer timestamps can confirm, but at least one must:
+    /// the last timestamp of a stream never starts a reset.
     @Test func aResetNearTheEndConfirmsWithWhatThereIs() {
         #expect(Self.rebased([1000, 1010, 1020, 500, 510]) == ([1000, 1010, 1020, 1030, 1040], 1))
+        #expect(Self.rebased([1000, 1010, 1020, 5]) == ([1000, 1010, 1020, 5], 0))
+    }
+
+    /// A joined part starts with a keyframe: a drop at any other frame is not a reset.
+    @Test func onlyAKeyframeStartsAReset() {
+        let stamps: [Int64] = [1000, 1010, 1020, 500, 510, 520]
+        var rebaser = TimestampRebaser(threshold: 100, interval: 10)
+        let keyframes = [true, false, false, false, false, false]
+        #expect(rebaser.rebase(all: stamps, keyframes: keyframes) == stamps && rebaser.resets == 0)
+    }
+
+    /// Packets in decode order after a pause in a variable-rate recording with
+    /// B-frames: the P-frame past the pause comes before the B-frames shown
+    /// before it, so presentation times drop by the pause. Decode times do
+    /// not, so it is no reset (it was one, and the probe gave 12.3 s for 9).
+    @Test func bFramesAfterAPauseAreNoReset() {
+        let pts: [Int64] = [0, 30, 10, 20, 400, 40, 50, 60, 430, 410, 420]
+        let dts: [Int64] = [-20, -10, 0, 10, 20, 30, 40, 50, 60, 70, 80]
+        var rebaser = TimestampRebaser(threshold: 100, interval: 10)
+        // Every frame a keyframe, so only the decode times tell it apart.
+        #expect(rebaser.rebase(all: pts, orders: dts) == pts && rebaser.resets == 0)
+        var byPresentation = TimestampRebaser(threshold: 100, interval: 10)
+        #expect(byPresentation.rebase(all: pts) != pts, "by presentation times it looks like one")
     }
 
     @Test func extremeTimestampsDoNotTrap() {
