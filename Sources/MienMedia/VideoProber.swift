@@ -73,7 +73,7 @@ public enum VideoProber {
 
     /// The video stream's duration in seconds from its header (the stream's
     /// own field, else its `DURATION` tag, which Matroska and WebM writers
-    /// give each track), else the container's, which counts every stream
+    /// give each track, less the stream's start), else the container's, which counts every stream
     /// (audio may run longer); 0 when none says. `ofStream` says whether it
     /// is the video stream's own.
     /// - Throws: `MediaError.badHeader` when the one used is beyond `TimestampMath.maxSeconds`.
@@ -87,9 +87,13 @@ public enum VideoProber {
             }
             return (seconds, true)
         }
+        // FFmpeg's Matroska muxer writes the track's end time there, its start
+        // included: a video that starts after the audio is shorter by that.
         if let tag = av_dict_get(choice.stream.pointee.metadata, "DURATION", nil, 0)?.pointee.value,
-           let seconds = Self.clockSeconds(String(cString: tag)), seconds > 0 {
-            return (seconds, true)
+           let end = Self.clockSeconds(String(cString: tag)) {
+            let start = choice.stream.pointee.start_time
+            let startSeconds = start != noPTS ? TimestampMath.seconds(start, timeBase: choice.timeBase) ?? 0 : 0
+            if end - max(0, startSeconds) > 0 { return (end - max(0, startSeconds), true) }
         }
         let containerDuration = input.pointer.pointee.duration
         if containerDuration != noPTS && containerDuration > 0 {

@@ -79,9 +79,11 @@ struct ProbeTests {
             #expect(abs(info.duration - 4) < 0.05, "\(path): \(info.duration)")
             #expect(end > 0.5 && end < 3, "\(path): data ends at \(end)")
         }
-        for path in [fx.wholeMKV, fx.wholeAVI, fx.hevc, fx.mpegts, fx.joined, fx.vfr] {
+        for path in [fx.wholeMKV, fx.wholeAVI, fx.hevc, fx.mpegts, fx.joined, fx.vfr, fx.lateVideoMKV] {
             #expect(try VideoProber.probe(path).dataEnd == nil, "\(path)")
         }
+        // The DURATION tag is the video's end time: its length is that less its start.
+        #expect(abs(try VideoProber.probe(fx.lateVideoMKV).duration - 2) < 0.05)
         #expect(VideoProber.clockSeconds("01:02:03.500000000") == 3723.5)
         #expect(VideoProber.clockSeconds("00:61:00.0") == nil && VideoProber.clockSeconds("8.008") == nil)
     }

@@ -73,6 +73,10 @@ enum FixtureRecipes {
         try writeHalf(of: dir + "/whole.mkv", to: dir + "/truncated.mkv")
         try Tool.ffmpeg(source("96x64", "25", "4") + ["-c:v", "mjpeg", "-q:v", "10", "whole.avi"], in: dir)
         try writeHalf(of: dir + "/whole.avi", to: dir + "/truncated.avi")
+        // A Matroska file whose video starts 1.5 s after its audio (its DURATION tag is the video's end time, 3.5 s).
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-itsoffset", "1.5", "-f", "lavfi",
+            "-i", "testsrc2=size=96x64:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            "late_video.mkv"], in: dir)
 
         var corrupt = try Data(contentsOf: URL(fileURLWithPath: dir + "/faststart.mp4"))
         var generator = SplitMix64(seed: 7)

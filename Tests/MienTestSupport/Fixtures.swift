@@ -73,6 +73,8 @@ public final class Fixtures: Sendable {
     public var truncatedMKV: String { path("truncated.mkv") }
     public var wholeAVI: String { path("whole.avi") }
     public var truncatedAVI: String { path("truncated.avi") }
+    /// A whole Matroska file whose 2 s of video start 1.5 s after its 4 s of audio.
+    public var lateVideoMKV: String { path("late_video.mkv") }
     /// The first half of an MP4 whose index is at the end (so the index is lost).
     public var truncatedIndexLast: String { path("truncated_moov_last.mp4") }
     /// Random bytes.
