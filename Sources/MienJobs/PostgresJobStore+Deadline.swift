@@ -25,13 +25,10 @@ extension PostgresJobStore {
             try await mapErrors {
                 try await client.withConnection { connection in
                     try await held.use(connection)
-                    defer { held.release() }
-                    do {
-                        return try await body(connection, logger)
-                    } catch {
-                        await held.settle(connection)
-                        throw error
-                    }
+                    let result: Result<T, any Error>
+                    do { result = .success(try await body(connection, logger)) } catch { result = .failure(error) }
+                    await held.finish(connection)
+                    return try result.get()
                 }
             }
         }
@@ -45,16 +42,28 @@ extension PostgresJobStore {
 }
 
 /// The connection a bounded call is using, so the deadline can close it.
+///
+/// postgres-nio fails the query first and closes the socket after; a
+/// connection handed back to the pool in between was given to the next call
+/// as idle, which then failed at once with "cannot reach the server" instead
+/// of waiting out its own bound (seen on a busy CI machine). So a call whose
+/// connection was closed waits, before handing it back, until it has closed
+/// (the pool hears of it first); and once the call has finished, the
+/// deadline no longer closes it.
 final class HeldConnection: Sendable {
     private struct State {
         var connection: PostgresConnection?
         var abandoned = false
+        var finished = false
+        /// Whether `abandon` closed the connection.
+        var closed = false
     }
 
     private let state = Mutex(State())
 
     /// Records the connection the call got; if the call was abandoned while
-    /// it waited for it, closes the connection and throws `CancellationError`.
+    /// it waited for it, closes the connection, waits until it has closed and
+    /// throws `CancellationError`.
     func use(_ connection: PostgresConnection) async throws {
         let abandoned = state.withLock { state in
             if !state.abandoned { state.connection = connection }
@@ -62,34 +71,31 @@ final class HeldConnection: Sendable {
         }
         if abandoned {
             Self.close(connection)
-            await settle(connection)
+            try? await connection.closeFuture.get()
             throw CancellationError()
         }
     }
 
-    /// When the call was abandoned (its connection closed at the deadline),
-    /// waits until the connection has closed, so that the pool has heard it
-    /// closed before the connection is handed back: postgres-nio fails the
-    /// query first and closes the socket after, and a connection handed back
-    /// in between was given to the next call as idle, which then failed at
-    /// once with "cannot reach the server" instead of waiting out its own
-    /// bound (seen on a busy CI machine). Returns at once otherwise.
-    func settle(_ connection: PostgresConnection) async {
-        guard state.withLock({ $0.abandoned }) else { return }
-        try? await connection.closeFuture.get()
+    /// The call is done with its connection, which goes back to the pool:
+    /// at once, or once closed if the deadline closed it.
+    func finish(_ connection: PostgresConnection) async {
+        let closed = state.withLock { state in
+            state.finished = true
+            state.connection = nil
+            return state.closed
+        }
+        if closed { try? await connection.closeFuture.get() }
     }
 
-    /// The call is done with its connection (it goes back to the pool).
-    func release() {
-        state.withLock { $0.connection = nil }
-    }
-
-    /// The deadline passed: closes the connection in use, if any, and any the call gets later.
+    /// The deadline passed: closes the connection in use, unless the call
+    /// has finished with it, and any the call gets later.
     func abandon() {
-        let connection = state.withLock { state in
+        let connection = state.withLock { state -> PostgresConnection? in
             state.abandoned = true
-            defer { state.connection = nil }
-            return state.connection
+            guard !state.finished, let connection = state.connection else { return nil }
+            state.closed = true
+            state.connection = nil
+            return connection
         }
         if let connection { Self.close(connection) }
     }
