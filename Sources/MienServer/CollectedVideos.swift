@@ -32,6 +32,8 @@ actor CollectedVideos {
 
     /// A collection, running or done.
     private struct Entry {
+        /// Tells this entry from a later one for the same video (after a failed collection).
+        let id: UInt64
         let task: Task<JobRoutes.Collected, any Error>
         let folder: String
         /// Its files' size once done (nil while it runs).
@@ -54,15 +56,16 @@ actor CollectedVideos {
 
     /// The collection of `key`: the one started before, or a new one that
     /// runs `collect` with a new, empty folder of its own. The caller holds
-    /// it (its files are not removed) until it calls `release(key)`.
+    /// it (its files are not removed) until it calls `release(key, pin:)`
+    /// with the pin returned.
     func collection(of key: Key, _ collect: @escaping @Sendable (String) async throws -> JobRoutes.Collected)
-        -> Task<JobRoutes.Collected, any Error> {
+        -> (task: Task<JobRoutes.Collected, any Error>, pin: UInt64) {
         clock += 1
         if var entry = entries[key] {
             entry.used = clock
             entry.pins += 1
             entries[key] = entry
-            return entry.task
+            return (entry.task, entry.id)
         }
         let target = folder + "/" + UUID().uuidString
         let task = Task.detached { [weak self] () async throws -> JobRoutes.Collected in
@@ -79,13 +82,15 @@ actor CollectedVideos {
                 throw error
             }
         }
-        entries[key] = Entry(task: task, folder: target, used: clock, pins: 1)
-        return task
+        entries[key] = Entry(id: clock, task: task, folder: target, used: clock, pins: 1)
+        return (task, clock)
     }
 
-    /// A request is done with `key`'s files (sent them, or gave up waiting).
-    func release(_ key: Key) {
-        guard var entry = entries[key] else { return }
+    /// A request is done with `key`'s files (opened them, or gave up
+    /// waiting); `pin` is what `collection(of:)` returned, so a release for
+    /// an entry forgotten since (its collection failed) leaves a newer one be.
+    func release(_ key: Key, pin: UInt64) {
+        guard var entry = entries[key], entry.id == pin else { return }
         entry.pins = max(0, entry.pins - 1)
         entries[key] = entry
         trim()

@@ -48,15 +48,16 @@ struct JobRoutes: Sendable {
         group.get("jobs/:id/videos/:name/timeline") { _, context in
             let name = try Self.pathParameter("name", of: context)
             let collected = try await collect(try Self.pathParameter("id", of: context), name)
-            guard collected.meta.timeline != nil, let file = FileHandle(forReadingAtPath: collected.paths.timeline) else {
-                collected.remove()
+            let file = collected.meta.timeline == nil ? nil : FileHandle(forReadingAtPath: collected.paths.timeline)
+            // The open file stays readable when the folder is removed or the kept
+            // copy evicted, so the request lets go of them now: the body below may
+            // never run (the client gone before the head is written).
+            collected.remove()
+            guard let file else {
                 throw APIError(.notFound, "video \(name) failed and has no timeline; its meta file says why")
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody { writer in
-                defer {
-                    try? file.close()
-                    collected.remove()
-                }
+                defer { try? file.close() }
                 while let chunk = try file.read(upToCount: 1 << 16), !chunk.isEmpty {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
@@ -134,7 +135,7 @@ struct JobRoutes: Sendable {
         if video.state == .done {
             let store = self.store, generator = self.generator, id = video.id, cache = collected
             let key = CollectedVideos.Key(job: job, video: id)
-            let collection = await collected.collection(of: key) { folder in
+            let (collection, pin) = await collected.collection(of: key) { folder in
                 let writer = TimelineWriter(outputDirectory: folder, generator: generator)
                 let report = try await JobCollector(store: store, writer: writer).collect(job, only: [id])
                 guard let meta = report.written.first else { throw APIError(.conflict, "video \(name) is still running") }
@@ -145,10 +146,10 @@ struct JobRoutes: Sendable {
                                                   afterwards: APIClient.collectionGoesOn) {
                     try await collection.value
                 }
-                kept.release = { Task { await cache.release(key) } }
+                kept.release = { Task { await cache.release(key, pin: pin) } }
                 return kept
             } catch {
-                await cache.release(key)
+                await cache.release(key, pin: pin)
                 throw answer(for: error)
             }
         }
