@@ -186,7 +186,8 @@ public enum VideoProber {
             let (header, ofStream) = try Self.duration(input: input, choice: choice)
             let listed = input.demuxerName == "avi" ? max(0, Int(choice.stream.pointee.nb_frames)) : 0
             let length = max(ofStream ? header : 0, Double(listed) * interval)
-            if end + interval < length - max(1, 3 * interval), length <= TimestampMath.maxSeconds {
+            // More than a day missing is a damaged header, not a recording cut off.
+            if end + interval < length - max(1, 3 * interval), length - end <= 86_400 {
                 info.dataEnd = end + interval
                 info.duration = max(info.duration, length)
             }

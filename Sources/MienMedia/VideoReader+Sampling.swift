@@ -15,8 +15,8 @@ public struct SampledFrame {
 extension VideoReader {
     /// Decodes the frames of `range` and hands them to `body` in time order.
     ///
-    /// With `.everyFrame`, each frame whose time is in the range and after
-    /// the previous one's (a frame that would make time go back, as where
+    /// With `.everyFrame`, each frame whose time is in the range and not
+    /// before the previous one's (a frame that would make time go back, as where
     /// recordings joined end to end overlap, is left out, though counted in
     /// `position`); with
     /// `.grid(fps:)`, one frame per grid point `k / fps` in the range (see
@@ -40,9 +40,10 @@ extension VideoReader {
                 if frame.time >= range.end - TimeRange.tolerance { break }
                 guard range.contains(frame.time) else { continue }
                 defer { position += 1 }
-                // A frame not after the last one given (parts joined with an
-                // overlap, a repeated timestamp) would make time go back.
-                if let latest, frame.time <= latest + TimeRange.tolerance { continue }
+                // A frame before the last one given (parts joined with an
+                // overlap) would make time go back. (Equal times stay: frames
+                // without timestamps in a stream of unknown rate all have one.)
+                if let latest, frame.time < latest - TimeRange.tolerance { continue }
                 latest = frame.time
                 try body(SampledFrame(index: position, time: frame.time, position: position, frame: frame))
             }
