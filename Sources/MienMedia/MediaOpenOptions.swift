@@ -16,17 +16,22 @@ public struct MediaOpenOptions: Sendable, Equatable {
     public var maxPixels: Int
     /// Largest accepted width or height.
     public var maxSide: Int
+    /// Which video stream to read, counting the input's video streams from 0
+    /// in file order (cover art left out): a two-camera recording's second
+    /// view. Nil: FFmpeg's best by its rules.
+    public var videoStream: Int?
 
     /// Creates options; every argument has the safe default.
     public init(
         allowNetwork: Bool = false, allowPlaylists: Bool = false, decoderThreads: Int = 1,
-        maxPixels: Int = 8192 * 8192, maxSide: Int = 16384
+        maxPixels: Int = 8192 * 8192, maxSide: Int = 16384, videoStream: Int? = nil
     ) {
         self.allowNetwork = allowNetwork
         self.allowPlaylists = allowPlaylists
         self.decoderThreads = decoderThreads
         self.maxPixels = maxPixels
         self.maxSide = maxSide
+        self.videoStream = videoStream
     }
 
     /// FFmpeg protocols an input (and anything it opens) may use.

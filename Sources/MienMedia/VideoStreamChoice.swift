@@ -12,7 +12,9 @@ struct VideoStreamChoice {
     var parameters: UnsafeMutablePointer<AVCodecParameters> { stream.pointee.codecpar }
     var timeBase: Rational { Rational(Int(stream.pointee.time_base.num), Int(stream.pointee.time_base.den)) }
 
-    /// Picks the best video stream that is not an attached picture (cover art).
+    /// Picks the video stream `options.videoStream` asks for, else the best
+    /// one, never an attached picture (cover art).
+    /// - Throws: `MediaError.noVideoStream` when there is none, or not the one asked for.
     init(in input: FormatContext, options: MediaOpenOptions) throws(MediaError) {
         let streams = input.streams
         let videos = streams.filter {
@@ -24,8 +26,17 @@ struct VideoStreamChoice {
             throw MediaError(.noVideoStream, path: input.path,
                 hasAudio ? "no video stream: the file has audio only" : "no video stream in the file")
         }
-        let best = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
-        let stream = videos.first { Int32($0.pointee.index) == best } ?? videos[0]
+        let stream: UnsafeMutablePointer<AVStream>
+        if let asked = options.videoStream {
+            guard asked >= 0 && asked < videos.count else {
+                throw MediaError(.noVideoStream, path: input.path,
+                    "no video stream \(asked): the file has \(videos.count) (counted from 0)")
+            }
+            stream = videos[asked]
+        } else {
+            let best = av_find_best_stream(input.pointer, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+            stream = videos.first { Int32($0.pointee.index) == best } ?? videos[0]
+        }
         let parameters = stream.pointee.codecpar!
 
         let codecID = parameters.pointee.codec_id

@@ -25,7 +25,7 @@ public struct JobPlanner: Sendable {
 
     /// How inputs are opened.
     public var mediaOptions: MediaOpenOptions {
-        MediaOpenOptions(allowNetwork: settings.allowNetwork, allowPlaylists: settings.allowPlaylists)
+        settings.mediaOptions
     }
 
     /// The submission for `inputs` (files, not folders) with their output `names`.
@@ -53,9 +53,9 @@ public struct JobPlanner: Sendable {
                 let info = try VideoProber.probe(input, options: mediaOptions)
                 payload.probe = info
                 if info.timestampResets > 0 { warn(Self.warning(resets: info.timestampResets, input: input)) }
-                if info.videoStreams > 1 {
+                if info.videoStreams > 1 && settings.videoStream == nil {
                     warn("warning: \(input): it has \(info.videoStreams) video streams; only stream #\(info.streamIndex) "
-                         + "(\(info.width)x\(info.height)) is analysed")
+                         + "(\(info.width)x\(info.height)) is analysed (--video-stream N picks another, counted from 0)")
                 }
                 shards = try planner.plan(info).map { try PayloadCoding.encode(ShardPayload(task: $0, probe: info)) }
             } catch let error as MediaError {

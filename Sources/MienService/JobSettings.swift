@@ -14,20 +14,30 @@ public struct JobSettings: Sendable, Hashable, Codable {
     public var shardSeconds: Double
     /// Tracking warm-up before each shard, seconds.
     public var warmUp: Double
+    /// Which video stream of each input to read (`MediaOpenOptions.videoStream`);
+    /// nil, and then not stored, for FFmpeg's best, so jobs stored before it keep their keys.
+    public var videoStream: Int?
 
     enum CodingKeys: String, CodingKey {
         case analysis, allowNetwork = "allow_network", allowPlaylists = "allow_playlists"
-        case shardSeconds = "shard_seconds", warmUp = "warm_up"
+        case shardSeconds = "shard_seconds", warmUp = "warm_up", videoStream = "video_stream"
     }
 
     /// Creates settings.
     public init(analysis: AnalysisSettings, allowNetwork: Bool = false, allowPlaylists: Bool = false,
-                shardSeconds: Double = ShardPlanner().shardSeconds, warmUp: Double = ShardPlanner().warmUp) {
+                shardSeconds: Double = ShardPlanner().shardSeconds, warmUp: Double = ShardPlanner().warmUp,
+                videoStream: Int? = nil) {
         self.analysis = analysis
         self.allowNetwork = allowNetwork
         self.allowPlaylists = allowPlaylists
         self.shardSeconds = shardSeconds
         self.warmUp = warmUp
+        self.videoStream = videoStream
+    }
+
+    /// How the job's inputs are opened.
+    public var mediaOptions: MediaOpenOptions {
+        MediaOpenOptions(allowNetwork: allowNetwork, allowPlaylists: allowPlaylists, videoStream: videoStream)
     }
 }
 

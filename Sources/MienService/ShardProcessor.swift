@@ -48,7 +48,7 @@ public final class ShardProcessor: @unchecked Sendable {
         let payload = try PayloadCoding.decode(ShardPayload.self, from: lease.payload, what: "shard description")
         let task = payload.task
         if shouldStop() { throw AnalysisError(.interrupted, "\(lease.input): stopped before the shard was started") }
-        let options = MediaOpenOptions(allowNetwork: settings.allowNetwork, allowPlaylists: settings.allowPlaylists)
+        let options = settings.mediaOptions
         let info: VideoInfo
         if var carried = payload.probe {
             carried.path = lease.input  // as the worker opens it (the coordinator may have had a relative path)

@@ -79,7 +79,7 @@ extension Mien {
             let storeURL = "sqlite:" + InputSummary.absolute(storeFolder + "/jobs.sqlite")
             let store = try await StoreOptions.open(storeURL)
             let job = JobSettings(analysis: settings, allowNetwork: input.allowNetwork, allowPlaylists: input.allowPlaylists,
-                                  shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp)
+                                  shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp, videoStream: input.videoStream)
             let names = OutputNaming.names(for: expanded.files, outputDirectory: out)
             let submission: JobSubmission
             do {

@@ -37,12 +37,15 @@ extension Mien {
             if serverOptions.server != nil && (input.allowNetwork || input.allowPlaylists) {
                 throw ValidationError("--allow-network and --allow-playlists are not available with --server: its inputs are files under its input root.")
             }
+            if serverOptions.server != nil && input.videoStream != nil {
+                throw ValidationError("--video-stream is not available with --server yet: the API takes FFmpeg's best stream of each input.")
+            }
         }
 
         func run() async throws {
             let job = try JobSettings(analysis: analysis.settings(), allowNetwork: input.allowNetwork,
                                       allowPlaylists: input.allowPlaylists, shardSeconds: sharding.shardSeconds,
-                                      warmUp: sharding.warmUp)
+                                      warmUp: sharding.warmUp, videoStream: input.videoStream)
             if let client = try serverOptions.client() {
                 let body = try Self.requestBody(inputs: inputs, job: job, maxAttempts: sharding.maxAttempts, new: new)
                 let answer = try await serverCall { try await client.post("/v1/jobs", json: body) }

@@ -123,6 +123,19 @@ struct AnalyzeCommandTests {
         #expect(!single.stderr.contains("video streams"), "\(single.stderr)")
     }
 
+    /// `--video-stream N` reads the N-th video stream (from 0), through the workers too.
+    @Test func theVideoStreamAskedForIsAnalysed() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try MienBinary.run(["analyze", "--fps", "2", "--video-stream", "1", fx.twoCameras, "--out", out])
+        #expect(run.status == 0 && !run.stderr.contains("video streams"), "\(run.stderr)")
+        let probe = try meta("two_cameras")["probe"] as? [String: Any]
+        #expect(probe?["width"] as? Int == 64 && probe?["stream_index"] as? Int == 1, "\(probe ?? [:])")
+        let missing = try MienBinary.run(["analyze", "--video-stream", "2", fx.twoCameras, "--out", out])
+        #expect(missing.status != 0 && missing.stderr.contains("no video stream 2: the file has 2"), "\(missing.stderr)")
+        let negative = try MienBinary.run(["probe", "--video-stream=-1", fx.twoCameras])
+        #expect(negative.status != 0 && negative.stderr.contains("--video-stream must be 0 or more"), "\(negative.stderr)")
+    }
+
     @Test func aFolderIsExpandedAndSameNamesDoNotCollide() throws {
         defer { try? FileManager.default.removeItem(atPath: out) }
         let input = out + "-in"

@@ -59,4 +59,13 @@ struct ShardPayloadTests {
         let whole = try PayloadCoding.encode(ShardPayload(task: .wholeVideo, probe: try VideoProber.probe(Fixtures.shared.wholeMKV)))
         #expect(try PayloadCoding.decode(ShardPayload.self, from: whole, what: "shard").probe?.dataEnd == nil)
     }
+
+    /// A job's settings store `video_stream` only when one was asked for, so
+    /// the same inputs and settings as before give the same job key.
+    @Test func aVideoStreamIsStoredOnlyWhenAskedFor() throws {
+        let plain = String(decoding: try PayloadCoding.encode(JobSettings(analysis: AnalysisSettings(fps: 5))), as: UTF8.self)
+        #expect(!plain.contains("video_stream"))
+        let asked = try PayloadCoding.encode(JobSettings(analysis: AnalysisSettings(fps: 5), videoStream: 1))
+        #expect(try PayloadCoding.decode(JobSettings.self, from: asked, what: "settings").mediaOptions.videoStream == 1)
+    }
 }

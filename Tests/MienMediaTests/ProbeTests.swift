@@ -88,6 +88,25 @@ struct ProbeTests {
         #expect(VideoProber.clockSeconds("00:61:00.0") == nil && VideoProber.clockSeconds("8.008") == nil)
     }
 
+    /// A two-camera file: FFmpeg's best stream by default, or the one asked
+    /// for (counted among the video streams from 0); one that is not there is an error.
+    @Test func theVideoStreamAskedForIsRead() throws {
+        let chosen = try VideoProber.probe(fx.twoCameras)
+        #expect(chosen.videoStreams == 2)
+        let first = try VideoProber.probe(fx.twoCameras, options: MediaOpenOptions(videoStream: 0))
+        let second = try VideoProber.probe(fx.twoCameras, options: MediaOpenOptions(videoStream: 1))
+        #expect((first.width, first.height, first.streamIndex) == (96, 64, 0))
+        #expect((second.width, second.height, second.streamIndex) == (64, 48, 1))
+        let reader = try VideoReader(path: fx.twoCameras, options: MediaOpenOptions(videoStream: 1))
+        #expect(try reader.nextFrame()?.image(PixelRequest(.gray)).width == 64)
+        do {
+            _ = try VideoProber.probe(fx.twoCameras, options: MediaOpenOptions(videoStream: 2))
+            Issue.record("stream 2 of 2 was opened")
+        } catch {
+            #expect(error.code == .noVideoStream && error.message.contains("no video stream 2: the file has 2"), "\(error)")
+        }
+    }
+
     @Test func matroskaWithoutFullIndexIsScanned() throws {
         let info = try VideoProber.probe(fx.hevc)
         #expect(info.codec == "hevc")
