@@ -45,6 +45,9 @@ actor CollectedVideos {
     }
 
     private var entries: [Key: Entry] = [:]
+    /// Collections that wrote a failed meta file, by pin: no longer handed
+    /// out, their folders removed once the requests holding them let go.
+    private var retired: [UInt64: (folder: String, pins: Int)] = [:]
     private var clock: UInt64 = 0
 
     /// Creates the store of kept collections, keeping at most `budget` bytes.
@@ -74,7 +77,7 @@ actor CollectedVideos {
                                                         attributes: [.posixPermissions: 0o700])
                 let collected = try await collect(target)
                 // A done video whose files could not be written (a full disk) is tried again next time.
-                if collected.meta.status == .failed { await self?.forget(key) } else { await self?.finished(key) }
+                if collected.meta.status == .failed { await self?.retire(key) } else { await self?.finished(key) }
                 return collected
             } catch {
                 await self?.forget(key)
@@ -90,10 +93,27 @@ actor CollectedVideos {
     /// waiting); `pin` is what `collection(of:)` returned, so a release for
     /// an entry forgotten since (its collection failed) leaves a newer one be.
     func release(_ key: Key, pin: UInt64) {
+        if var old = retired[pin] {
+            old.pins -= 1
+            retired[pin] = old.pins > 0 ? old : nil
+            if old.pins <= 0 { try? FileManager.default.removeItem(atPath: old.folder) }
+            return
+        }
         guard var entry = entries[key], entry.id == pin else { return }
         entry.pins = max(0, entry.pins - 1)
         entries[key] = entry
         trim()
+    }
+
+    /// `key`'s collection wrote a failed meta file (a full disk): the next
+    /// request collects again; this folder goes once its requests let go.
+    private func retire(_ key: Key) {
+        guard let entry = entries.removeValue(forKey: key) else { return }
+        if entry.pins > 0 {
+            retired[entry.id] = (entry.folder, entry.pins)
+        } else {
+            try? FileManager.default.removeItem(atPath: entry.folder)
+        }
     }
 
     /// The bytes of kept files, of finished collections.

@@ -11,11 +11,12 @@ struct CollectedVideosTests {
     typealias Key = CollectedVideos.Key
 
     /// A request for `key`'s files, collected as one file of `bytes` bytes: its folder and its pin.
-    static func request(_ key: Key, bytes: Int, in cache: CollectedVideos) async throws -> (folder: String, pin: UInt64) {
+    static func request(_ key: Key, bytes: Int, status: TimelineStatus = .complete,
+                        in cache: CollectedVideos) async throws -> (folder: String, pin: UInt64) {
         let (task, pin) = await cache.collection(of: key) { folder in
             try Data(count: bytes).write(to: URL(fileURLWithPath: folder + "/v.timeline.jsonl"))
             let meta = TimelineMeta(generator: "test", input: InputSummary(path: "v.mp4"), timeline: "v.timeline.jsonl",
-                                    status: .complete, error: nil, probe: nil, models: nil, settings: AnalysisSettings(),
+                                    status: status, error: nil, probe: nil, models: nil, settings: AnalysisSettings(),
                                     counts: TimelineCounts(), decode: nil, times: StageTimes(), wallSeconds: 0, finished: Date())
             return JobRoutes.Collected(folder: folder, paths: (folder + "/v.timeline.jsonl", folder + "/v.meta.json"),
                                        meta: meta, kept: true)
@@ -63,5 +64,21 @@ struct CollectedVideosTests {
         // A removed video is collected again when asked for.
         let again = try await Self.fetch(Self.key(1), bytes: 100, in: cache)
         #expect(FileManager.default.fileExists(atPath: again) && again != a)
+    }
+
+    /// A collection whose files could not be written (a failed meta file) is
+    /// not kept: the next request collects again, and its folder goes once
+    /// the requests holding it let go.
+    @Test func aFailedCollectionIsRemovedOnceLetGo() async throws {
+        let cache = CollectedVideos(budget: 1 << 20)
+        defer { cache.removeAll() }
+        let (failed, pin) = try await Self.request(Self.key(1), bytes: 10, status: .failed, in: cache)
+        #expect(await !cache.holds(Self.key(1)), "not handed out again")
+        #expect(FileManager.default.fileExists(atPath: failed), "still there for the request holding it")
+        let again = try await Self.fetch(Self.key(1), bytes: 10, in: cache)
+        #expect(again != failed && FileManager.default.fileExists(atPath: again))
+        await cache.release(Self.key(1), pin: pin)
+        #expect(!FileManager.default.fileExists(atPath: failed))
+        #expect(await cache.holds(Self.key(1)) && FileManager.default.fileExists(atPath: again), "the newer one stays")
     }
 }
