@@ -61,7 +61,8 @@ public final class DecodedFrame {
 
     /// A request for the frame's own pixels at its own size (not scaled to the stream's).
     public func ownSize(_ layout: PixelLayout) -> PixelRequest {
-        PixelRequest(layout, maxWidth: size.width, maxHeight: size.height)
+        let own = size
+        return PixelRequest(layout, maxWidth: own.width, maxHeight: own.height)
     }
 
     /// The factors that take the frame's own pixel coordinates to the
@@ -88,8 +89,7 @@ public final class DecodedFrame {
         if let cached, cached.0 == request { return cached.1 }
         var scaled = request
         if let streamSize, request.upright, request.maxWidth == nil, request.maxHeight == nil {
-            let own = PixelConverter.outputSize(codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, request: request)
-            if own != streamSize {
+            if size != streamSize {
                 (scaled.maxWidth, scaled.maxHeight, scaled.allowUpscaling) = (streamSize.width, streamSize.height, true)
             }
         }

@@ -36,7 +36,7 @@ public struct JobPlanner: Sendable {
     /// - Parameter shouldStop: asked before each input; true stops the planning
     ///   (`mien analyze` on Ctrl-C: probing a folder of long recordings takes a while).
     /// - Parameter warn: told of inputs that are analysed, but not as usual
-    ///   (`warning(resets:input:)`; only one of several video streams).
+    ///   (`warnings(for:input:videoStreamAsked:)`).
     /// - Throws: `CancellationError` when `shouldStop` said so.
     public func submission(inputs: [String], names: [String], nonce: String? = nil,
                            shouldStop: () -> Bool = { false }, warn: (String) -> Void = { _ in }) throws -> JobSubmission {
@@ -52,11 +52,7 @@ public struct JobPlanner: Sendable {
             do {
                 let info = try VideoProber.probe(input, options: mediaOptions)
                 payload.probe = info
-                if info.timestampResets > 0 { warn(Self.warning(resets: info.timestampResets, input: input)) }
-                if info.videoStreams > 1 && settings.videoStream == nil {
-                    warn("warning: \(input): it has \(info.videoStreams) video streams; only stream #\(info.streamIndex) "
-                         + "(\(info.width)x\(info.height)) is analysed (--video-stream N picks another, counted from 0)")
-                }
+                Self.warnings(for: info, input: input, videoStreamAsked: settings.videoStream != nil).forEach(warn)
                 shards = try planner.plan(info).map { try PayloadCoding.encode(ShardPayload(task: $0, probe: info)) }
             } catch let error as MediaError {
                 payload.failure = ErrorSummary(code: error.code.rawValue, message: error.description)
@@ -73,10 +69,20 @@ public struct JobPlanner: Sendable {
                              maxAttempts: maxAttempts, videos: videos)
     }
 
-    /// The warning for an input whose timestamps start again `resets` times.
-    public static func warning(resets: Int, input: String) -> String {
-        "warning: \(input): its timestamps start again from an earlier time \(resets == 1 ? "once" : "\(resets) times") "
-            + "(recordings joined end to end?); times in its timeline run on across the joins, and it is analysed as one shard"
+    /// What the user is told about an input analysed, but not as usual:
+    /// timestamps that start again, one of several video streams read.
+    public static func warnings(for info: VideoInfo, input: String, videoStreamAsked: Bool) -> [String] {
+        var lines: [String] = []
+        if info.timestampResets > 0 {
+            let resets = info.timestampResets
+            lines.append("warning: \(input): its timestamps start again from an earlier time \(resets == 1 ? "once" : "\(resets) times") "
+                + "(recordings joined end to end?); times in its timeline run on across the joins, and it is analysed as one shard")
+        }
+        if info.videoStreams > 1 && !videoStreamAsked {
+            lines.append("warning: \(input): it has \(info.videoStreams) video streams; only stream #\(info.streamIndex) "
+                + "(\(info.width)x\(info.height)) is analysed (--video-stream N picks another, counted from 0)")
+        }
+        return lines
     }
 
     /// The file's modification time in whole milliseconds, or -1.
