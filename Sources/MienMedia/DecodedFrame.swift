@@ -22,18 +22,21 @@ public final class DecodedFrame {
     private let frame: Frame
     private let converter: PixelConverter
     private let rotation: Int
+    /// The shape of the stream's pixels (`VideoInfo.sampleAspect`; nil: square).
+    private let pixelAspect: Rational?
     private let path: String
     /// The stream's displayed size (`VideoInfo.width`, `height`), which frames of another size are scaled to fit.
     private let streamSize: (width: Int, height: Int)?
     private var cached: (PixelRequest, PixelImage)?
 
-    init(frame: Frame, time: Double, pts: Int64, duration: Double, rotation: Int, converter: PixelConverter, path: String,
-         streamSize: (width: Int, height: Int)? = nil) {
+    init(frame: Frame, time: Double, pts: Int64, duration: Double, rotation: Int, pixelAspect: Rational? = nil,
+         converter: PixelConverter, path: String, streamSize: (width: Int, height: Int)? = nil) {
         self.frame = frame
         self.time = time
         self.pts = pts
         self.duration = duration
         self.rotation = rotation
+        self.pixelAspect = pixelAspect
         self.converter = converter
         self.path = path
         self.streamSize = streamSize
@@ -46,7 +49,7 @@ public final class DecodedFrame {
     func referenceImage(_ request: PixelRequest) throws(MediaError) -> PixelImage {
         let reference = PixelConverter()
         reference.useFastPaths = false
-        return try reference.convert(frame.pointer, rotation: rotation, request: request, path: path)
+        return try reference.convert(frame.pointer, rotation: rotation, pixelAspect: pixelAspect, request: request, path: path)
     }
 
     /// Coded width, before rotation.
@@ -54,9 +57,11 @@ public final class DecodedFrame {
     /// Coded height, before rotation.
     public var codedHeight: Int { Int(frame.pointer.pointee.height) }
 
-    /// The frame's own upright size: the stream's, unless the resolution changed mid-stream.
+    /// The frame's own upright size, in the displayed shape (non-square
+    /// pixels stretched square): the stream's, unless the resolution changed mid-stream.
     public var size: (width: Int, height: Int) {
-        PixelConverter.outputSize(codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, request: PixelRequest(.gray))
+        PixelConverter.outputSize(codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation,
+                                  pixelAspect: pixelAspect, request: PixelRequest(.gray))
     }
 
     /// A request for the frame's own pixels at its own size (not scaled to the stream's).
@@ -73,7 +78,8 @@ public final class DecodedFrame {
         return (Double(streamSize.width) / Double(own.width), Double(streamSize.height) / Double(own.height))
     }
 
-    /// The frame's pixels as requested: gray or RGB, full range, scaled to fit, upright.
+    /// The frame's pixels as requested: gray or RGB, full range, scaled to fit, upright
+    /// (turned as the display rotation says, non-square pixels stretched to the displayed shape).
     ///
     /// A request at native size (no `maxWidth`, `maxHeight`; upright) gives
     /// the stream's displayed size: a frame of another size (the resolution
@@ -93,7 +99,7 @@ public final class DecodedFrame {
                 (scaled.maxWidth, scaled.maxHeight, scaled.allowUpscaling) = (streamSize.width, streamSize.height, true)
             }
         }
-        let image = try converter.convert(frame.pointer, rotation: rotation, request: scaled, path: path)
+        let image = try converter.convert(frame.pointer, rotation: rotation, pixelAspect: pixelAspect, request: scaled, path: path)
         cached = (request, image)
         return image
     }

@@ -13,10 +13,15 @@ final class PixelConverter {
 
     deinit { sws_freeContext(context) }
 
-    /// The output size (upright) for a frame of `codedWidth` x `codedHeight` turned `rotation` degrees.
-    static func outputSize(codedWidth: Int, codedHeight: Int, rotation: Int, request: PixelRequest) -> (width: Int, height: Int) {
+    /// The output size (upright) for a frame of `codedWidth` x `codedHeight`
+    /// of pixels shaped `pixelAspect` (nil: square), turned `rotation` degrees.
+    /// An upright request gets the displayed shape: non-square pixels are
+    /// stretched to square ones (`SampleAspect`), then turned.
+    static func outputSize(codedWidth: Int, codedHeight: Int, rotation: Int, pixelAspect: Rational? = nil,
+                           request: PixelRequest) -> (width: Int, height: Int) {
         let sideways = request.upright && (rotation == 90 || rotation == 270)
-        let (w, h) = sideways ? (codedHeight, codedWidth) : (codedWidth, codedHeight)
+        let shownWidth = request.upright ? SampleAspect.displayWidth(codedWidth, ratio: pixelAspect) : codedWidth
+        let (w, h) = sideways ? (codedHeight, shownWidth) : (shownWidth, codedHeight)
         var scale = request.allowUpscaling && (request.maxWidth != nil || request.maxHeight != nil) ? Double.infinity : 1.0
         if let maxWidth = request.maxWidth { scale = min(scale, Double(maxWidth) / Double(w)) }
         if let maxHeight = request.maxHeight { scale = min(scale, Double(maxHeight) / Double(h)) }
@@ -24,14 +29,16 @@ final class PixelConverter {
         return (max(1, Int((Double(w) * scale).rounded())), max(1, Int((Double(h) * scale).rounded())))
     }
 
-    func convert(_ frame: UnsafePointer<AVFrame>, rotation: Int, request: PixelRequest, path: String) throws(MediaError) -> PixelImage {
+    func convert(_ frame: UnsafePointer<AVFrame>, rotation: Int, pixelAspect: Rational? = nil, request: PixelRequest,
+                 path: String) throws(MediaError) -> PixelImage {
         let f = frame.pointee
         let srcW = Int(f.width), srcH = Int(f.height)
         guard srcW > 0 && srcH > 0 else {
             throw MediaError(.decodeFailed, path: path, "the decoder gave a frame of invalid size \(srcW)x\(srcH)")
         }
         let turn = request.upright ? rotation : 0
-        let (outW, outH) = Self.outputSize(codedWidth: srcW, codedHeight: srcH, rotation: turn, request: request)
+        let (outW, outH) = Self.outputSize(codedWidth: srcW, codedHeight: srcH, rotation: turn, pixelAspect: pixelAspect,
+                                           request: request)
         let sideways = turn == 90 || turn == 270
         let (dstW, dstH) = sideways ? (outH, outW) : (outW, outH)  // before turning
         let (source, fullRangeSource) = Self.unJPEG(AVPixelFormat(rawValue: f.format))

@@ -1,7 +1,8 @@
 /// What `VideoProber` finds out about an input's video stream.
 ///
-/// Times are seconds. `width` and `height` are the displayed size, after the
-/// display rotation; `codedWidth` and `codedHeight` are the size the codec stores.
+/// Times are seconds. `width` and `height` are the displayed size, with
+/// non-square pixels stretched square (`sampleAspect`) and after the display
+/// rotation; `codedWidth` and `codedHeight` are the size the codec stores.
 public struct VideoInfo: Codable, Sendable, Equatable {
     /// The input as given.
     public var path: String
@@ -11,7 +12,7 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     public var codec: String
     /// The decoded pixel format (e.g. "yuv420p").
     public var pixelFormat: String
-    /// Displayed width, after rotation.
+    /// Displayed width: the coded width times `sampleAspect`, after rotation.
     public var width: Int
     /// Displayed height, after rotation.
     public var height: Int
@@ -19,6 +20,14 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     public var codedWidth: Int
     /// Height as coded.
     public var codedHeight: Int
+    /// The shape of a coded pixel, its width over its height, where pixels
+    /// are not square (anamorphic DV, DVD, HDV video: 720x480 at 8:9 shows as
+    /// 640x480, 1440x1080 at 4:3 as 1920x1080); nil for square pixels (nearly
+    /// all camera and phone video) and still images. Frames are delivered and
+    /// faces found in the displayed shape. `mien probe` reports it; not part
+    /// of the JSON form (the meta file's schema has no key for it; its
+    /// `width` against `coded_width` shows it).
+    public var sampleAspect: Rational?
     /// Degrees clockwise (0, 90, 180, 270) needed to display frames upright.
     public var rotation: Int
     /// Average frame rate; nil for a still image or when unknown.

@@ -36,6 +36,8 @@ public enum VideoProber {
         let exif = isImage ? ExifOrientation.clockwiseDegrees(path: input.path) : nil
         let rotation = exif ?? DisplayRotation.clockwiseDegrees(of: choice.stream)
         let codedWidth = Int(parameters.width), codedHeight = Int(parameters.height)
+        let sampleAspect = SampleAspect.of(input: input, choice: choice, isImage: isImage)
+        let shownWidth = SampleAspect.displayWidth(codedWidth, ratio: sampleAspect)
         let sideways = rotation == 90 || rotation == 270
         let timeBase = choice.timeBase
         let noPTS = FFmpegResult.noPTS
@@ -62,8 +64,8 @@ public enum VideoProber {
         return VideoInfo(
             path: input.path, container: demuxer, codec: String(cString: avcodec_get_name(parameters.codec_id)),
             pixelFormat: pixelFormat ?? "unknown",
-            width: sideways ? codedHeight : codedWidth, height: sideways ? codedWidth : codedHeight,
-            codedWidth: codedWidth, codedHeight: codedHeight, rotation: rotation, fps: fps,
+            width: sideways ? codedHeight : shownWidth, height: sideways ? shownWidth : codedHeight,
+            codedWidth: codedWidth, codedHeight: codedHeight, sampleAspect: sampleAspect, rotation: rotation, fps: fps,
             timeBase: timeBase, startPTS: startPTS, startTime: Double(startPTS) * timeBase.value,
             duration: duration, frames: max(frames, 0), framesSource: framesSource, keyframeTimes: keyframes,
             keyframeFrames: keyframeFrames,

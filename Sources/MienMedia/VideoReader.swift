@@ -179,7 +179,7 @@ public final class VideoReader {
         let stated = f.pkt_duration > 0 ? TimestampMath.seconds(f.pkt_duration, timeBase: info.timeBase) : nil
         let duration = stated.flatMap { $0 <= frameSeconds ? $0 : nil } ?? interval
         return DecodedFrame(frame: frame, time: time, pts: pts, duration: duration,
-                            rotation: info.rotation, converter: converter, path: info.path,
+                            rotation: info.rotation, pixelAspect: info.sampleAspect, converter: converter, path: info.path,
                             streamSize: info.isImage ? nil : (info.width, info.height))
     }
 }

@@ -16,7 +16,7 @@ struct ProbeRecord: Encodable {
         case keyframes, vfr, audio, image
         case codedWidth = "coded_width", codedHeight = "coded_height", pixelFormat = "pixel_format"
         case timeBase = "time_base", startTime = "start_time", framesSource = "frames_source"
-        case timestampResets = "timestamp_resets"
+        case timestampResets = "timestamp_resets", sampleAspect = "sample_aspect_ratio"
     }
 
     func encode(to encoder: Encoder) throws {
@@ -34,6 +34,7 @@ struct ProbeRecord: Encodable {
             try c.encode(info.height, forKey: .height)
             try c.encode(info.codedWidth, forKey: .codedWidth)
             try c.encode(info.codedHeight, forKey: .codedHeight)
+            try c.encode(info.sampleAspect.map { "\($0.num):\($0.den)" } ?? "1:1", forKey: .sampleAspect)
             try c.encode(info.rotation, forKey: .rotation)
             try c.encode(info.fps, forKey: .fps)  // null for a still image
             try c.encode(info.timeBase.description, forKey: .timeBase)

@@ -35,9 +35,10 @@ struct ProbeTable {
 
     private static func row(_ info: VideoInfo) -> [String] {
         let format = String(info.container.split(separator: ",").first ?? "")
-        let size = info.rotation == 0 || info.isImage
+        let pixels = info.sampleAspect.map { ", pixels \($0.num):\($0.den)" } ?? ""
+        let size = (info.rotation == 0 && info.sampleAspect == nil) || info.isImage
             ? "\(info.width)x\(info.height)"
-            : "\(info.width)x\(info.height) (coded \(info.codedWidth)x\(info.codedHeight))"
+            : "\(info.width)x\(info.height) (coded \(info.codedWidth)x\(info.codedHeight)\(pixels))"
         return [
             info.path, format, info.codec, size, "\(info.rotation)",
             info.fps.map { String(format: "%.3f", $0) } ?? "-",

@@ -12,7 +12,7 @@ enum FixtureRecipes {
             "-c:a", "aac", "-t", "3", "h264_bframes.mp4"], in: dir)
         try Tool.ffmpeg(source("128x72", "24", "2") + ["-c:v", "libx265", "-x265-params", "log-level=none:keyint=12",
             "-pix_fmt", "yuv420p", "hevc.mkv"], in: dir)
-        try Tool.ffmpeg(source("100x60", "10", "1") + ["-vf", "scale=97:61", "-c:v", "libx264", "-pix_fmt", "yuv444p",
+        try Tool.ffmpeg(source("100x60", "10", "1") + ["-vf", "scale=97:61,setsar=1", "-c:v", "libx264", "-pix_fmt", "yuv444p",
             "odd_97x61.mp4"], in: dir)
         try Tool.ffmpeg(source("96x64", "30000/1001", "2") + ["-c:v", "libx264", "-g", "15", "-pix_fmt", "yuv420p", "clip.ts"], in: dir)
         // Three recordings joined end to end, as `cat` joins dash-camera segments: timestamps start again twice.
@@ -47,6 +47,17 @@ enum FixtureRecipes {
         try Tool.ffmpeg(["-i", "plain_64x48.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=270", "rotate90.mp4"], in: dir)
         try Tool.ffmpeg(["-i", "plain_64x48.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=90", "rotate270.mp4"], in: dir)
 
+        // Anamorphic video: a white bar at displayed columns 48-63 (of 96, HDV-like 4:3 pixels; 32-47 of 64,
+        // DV-like 8:9 pixels), squeezed into the coded width that such pixels give, and turned sideways.
+        for (name, shown, coded, aspect, bar) in [("anamorphic_4x3.mp4", "96x48", "72:48", "4/3", 48),
+                                                  ("anamorphic_8x9.mp4", "64x48", "72:48", "8/9", 32)] {
+            try Tool.ffmpeg(["-f", "lavfi", "-i", "color=c=black:size=\(shown):rate=10:duration=0.5",
+                "-vf", "drawbox=x=\(bar):y=0:w=16:h=48:color=white:t=fill,scale=\(coded),setsar=\(aspect)",
+                "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p", name], in: dir)
+        }
+        try Tool.ffmpeg(["-i", "anamorphic_4x3.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=270",
+                         "anamorphic_rotated.mp4"], in: dir)
+        try Tool.ffmpeg(source("80x60", "1", "1") + ["-vf", "setsar=2/1", "-frames:v", "1", "wide_density.jpg"], in: dir)
         try Tool.ffmpeg(source("64x48", "25", "1.2") + [
             "-vf", "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", "-fps_mode", "passthrough",
             "-video_track_timescale", "1000", "-c:v", "libx264", "-pix_fmt", "yuv420p", "vfr.mp4"], in: dir)

@@ -52,6 +52,14 @@ public final class Fixtures: Sendable {
     public var rotated90: String { path("rotate90.mp4") }
     /// 64x48 coded, display matrix asking for a 270 degree clockwise turn.
     public var rotated270: String { path("rotate270.mp4") }
+    /// Anamorphic h264, coded 72x48, 0.5 s: pixels of 4:3 (displayed 96x48, HDV's shape) and
+    /// 8:9 (displayed 64x48, DV's); a white bar on black at displayed columns 48-63 and 32-47.
+    public var anamorphicWide: String { path("anamorphic_4x3.mp4") }
+    public var anamorphicNarrow: String { path("anamorphic_8x9.mp4") }
+    /// `anamorphicWide` with a display matrix asking for a 90 degree clockwise turn (displayed 48x96).
+    public var anamorphicRotated: String { path("anamorphic_rotated.mp4") }
+    /// An 80x60 JPEG whose JFIF density says 2:1 pixels (viewers show photos square regardless).
+    public var wideDensityJPEG: String { path("wide_density.jpg") }
     /// Variable frame rate: 20 frames 40 ms apart, then 10 frames 100 ms apart.
     public var vfr: String { path("vfr.mp4") }
     /// A uniform limited-range black frame then a white one (for range checks).
