@@ -20,8 +20,8 @@ final class PixelConverter {
     static func outputSize(codedWidth: Int, codedHeight: Int, rotation: Int, pixelAspect: Rational? = nil,
                            request: PixelRequest) -> (width: Int, height: Int) {
         let sideways = request.upright && (rotation == 90 || rotation == 270)
-        let shownWidth = request.upright ? SampleAspect.displayWidth(codedWidth, ratio: pixelAspect) : codedWidth
-        let (w, h) = sideways ? (codedHeight, shownWidth) : (shownWidth, codedHeight)
+        let shown = SampleAspect.displaySize(codedWidth, codedHeight, ratio: request.upright ? pixelAspect : nil)
+        let (w, h) = sideways ? (shown.height, shown.width) : (shown.width, shown.height)
         var scale = request.allowUpscaling && (request.maxWidth != nil || request.maxHeight != nil) ? Double.infinity : 1.0
         if let maxWidth = request.maxWidth { scale = min(scale, Double(maxWidth) / Double(w)) }
         if let maxHeight = request.maxHeight { scale = min(scale, Double(maxHeight) / Double(h)) }

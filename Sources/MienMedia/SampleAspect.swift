@@ -40,9 +40,17 @@ enum SampleAspect {
         return Rational(ratio.num / a, ratio.den / a)
     }
 
-    /// The displayed width of `codedWidth` pixels of shape `ratio` (nil: square).
-    static func displayWidth(_ codedWidth: Int, ratio: Rational?) -> Int {
-        guard let ratio else { return codedWidth }
-        return max(1, Int((Double(codedWidth) * ratio.value).rounded()))
+    /// The displayed size of a `codedWidth` x `codedHeight` frame of pixels
+    /// shaped `ratio` (nil: square): as a player shows it, the width times
+    /// the ratio. Where that would pass the default size limits
+    /// (`MediaOpenOptions`: a crafted ratio of 4 on a frame near the limit
+    /// would give four times the pixels), the height is divided by it
+    /// instead, which keeps the shape in fewer pixels.
+    static func displaySize(_ codedWidth: Int, _ codedHeight: Int, ratio: Rational?) -> (width: Int, height: Int) {
+        guard let ratio else { return (codedWidth, codedHeight) }
+        let wide = max(1, Int((Double(codedWidth) * ratio.value).rounded()))
+        let limits = MediaOpenOptions()
+        if wide <= limits.maxSide && wide * codedHeight <= limits.maxPixels { return (wide, codedHeight) }
+        return (codedWidth, max(1, Int((Double(codedHeight) / ratio.value).rounded())))
     }
 }

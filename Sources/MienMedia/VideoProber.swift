@@ -37,7 +37,7 @@ public enum VideoProber {
         let rotation = exif ?? DisplayRotation.clockwiseDegrees(of: choice.stream)
         let codedWidth = Int(parameters.width), codedHeight = Int(parameters.height)
         let sampleAspect = SampleAspect.of(input: input, choice: choice, isImage: isImage)
-        let shownWidth = SampleAspect.displayWidth(codedWidth, ratio: sampleAspect)
+        let shown = SampleAspect.displaySize(codedWidth, codedHeight, ratio: sampleAspect)
         let sideways = rotation == 90 || rotation == 270
         let timeBase = choice.timeBase
         let noPTS = FFmpegResult.noPTS
@@ -64,7 +64,7 @@ public enum VideoProber {
         return VideoInfo(
             path: input.path, container: demuxer, codec: String(cString: avcodec_get_name(parameters.codec_id)),
             pixelFormat: pixelFormat ?? "unknown",
-            width: sideways ? codedHeight : shownWidth, height: sideways ? shownWidth : codedHeight,
+            width: sideways ? shown.height : shown.width, height: sideways ? shown.width : shown.height,
             codedWidth: codedWidth, codedHeight: codedHeight, sampleAspect: sampleAspect, rotation: rotation, fps: fps,
             timeBase: timeBase, startPTS: startPTS, startTime: Double(startPTS) * timeBase.value,
             duration: duration, frames: max(frames, 0), framesSource: framesSource, keyframeTimes: keyframes,

@@ -75,9 +75,13 @@ struct SampleAspectTests {
         #expect(SampleAspect.normalized(Rational(1, 0)) == nil)
         #expect(SampleAspect.normalized(Rational(255, 1)) == nil)
         #expect(SampleAspect.normalized(Rational(1, 255)) == nil)
-        #expect(SampleAspect.displayWidth(720, ratio: Rational(8, 9)) == 640)
-        #expect(SampleAspect.displayWidth(720, ratio: Rational(32, 27)) == 853)
-        #expect(SampleAspect.displayWidth(1440, ratio: Rational(4, 3)) == 1920)
+        #expect(SampleAspect.displaySize(720, 480, ratio: Rational(8, 9)) == (640, 480))
+        #expect(SampleAspect.displaySize(720, 480, ratio: Rational(32, 27)) == (853, 480))
+        #expect(SampleAspect.displaySize(1440, 1080, ratio: Rational(4, 3)) == (1920, 1080))
+        #expect(SampleAspect.displaySize(1440, 1080, ratio: nil) == (1440, 1080))
+        // Widening past the default limits (16384 a side, 8192 x 8192 pixels) divides the height instead.
+        #expect(SampleAspect.displaySize(8000, 8000, ratio: Rational(4, 1)) == (8000, 2000))
+        #expect(SampleAspect.displaySize(16000, 100, ratio: Rational(2, 1)) == (16000, 50))
     }
 
     @Test func theJSONFormHasTheDisplayedSizeAndNoNewKey() throws {
