@@ -7,18 +7,21 @@ import MienService
 /// {"inputs": ["class-1/monday.mp4", "class-2"],
 ///  "settings": {"analysis": {"fps": 2, "smooth": "hmm"}},
 ///  "sharding": {"shard_seconds": 60, "warm_up": 2, "max_attempts": 3},
-///  "new": false}
+///  "video_stream": 1, "new": false}
 /// ```
 /// `inputs` are paths relative to the input root (files or folders);
 /// `settings` holds a job file's keys (`description`, `analysis`), checked as
-/// a job file is; `sharding` and `new` are `mien submit`'s options of the
-/// same names. Every key but `inputs` is optional; an unknown key is an error.
+/// a job file is; `sharding`, `video_stream` and `new` are `mien submit`'s
+/// options of the same names. Every key but `inputs` is optional; an unknown
+/// key is an error.
 struct JobRequest {
     var inputs: [String]
     var analysis = AnalysisSettings()
     var shardSeconds = ShardPlanner().shardSeconds
     var warmUp = ShardPlanner().warmUp
     var maxAttempts = 3
+    /// Which video stream of each input to read (`--video-stream`); nil: FFmpeg's best.
+    var videoStream: Int?
     var new = false
 
     /// The most inputs one request may name.
@@ -30,8 +33,8 @@ struct JobRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw APIError(.badRequest, "the body must be a JSON object with \"inputs\"")
         }
-        if let key = object.keys.sorted().first(where: { !["inputs", "settings", "sharding", "new"].contains($0) }) {
-            throw APIError(.badRequest, "unknown key \"\(key)\"; a job request has: inputs, settings, sharding, new")
+        if let key = object.keys.sorted().first(where: { !["inputs", "settings", "sharding", "video_stream", "new"].contains($0) }) {
+            throw APIError(.badRequest, "unknown key \"\(key)\"; a job request has: inputs, settings, sharding, video_stream, new")
         }
         guard let inputs = object["inputs"] as? [Any], !inputs.isEmpty, inputs.count <= maxInputs else {
             throw APIError(.badRequest, "\"inputs\" must be a list of 1 to \(maxInputs) paths relative to the input root")
@@ -52,6 +55,12 @@ struct JobRequest {
         if let sharding = object["sharding"], !(sharding is NSNull) {
             guard let dictionary = sharding as? [String: Any] else { throw APIError(.badRequest, "\"sharding\" must be a JSON object") }
             try request.readSharding(dictionary)
+        }
+        if let stream = object["video_stream"], !(stream is NSNull) {
+            guard let number = Self.number(stream), number >= 0, number <= 1000, number == number.rounded() else {
+                throw APIError(.badRequest, "\"video_stream\" must be a whole number from 0: which video stream of each input to read")
+            }
+            request.videoStream = Int(number)
         }
         if let new = object["new"], !(new is NSNull) {
             guard let flag = new as? Bool else { throw APIError(.badRequest, "\"new\" must be true or false") }
@@ -94,6 +103,7 @@ struct JobRequest {
 
     /// The job's settings: local inputs only (no network, no playlists).
     var jobSettings: JobSettings {
-        JobSettings(analysis: analysis, allowNetwork: false, allowPlaylists: false, shardSeconds: shardSeconds, warmUp: warmUp)
+        JobSettings(analysis: analysis, allowNetwork: false, allowPlaylists: false, shardSeconds: shardSeconds, warmUp: warmUp,
+                    videoStream: videoStream)
     }
 }

@@ -87,6 +87,7 @@ struct JobRoutes: Sendable {
             do { return try await submitter.submit(files, to: store, new: new) } catch { throw answer(for: error) }
         }
         outcome.failed = outcome.failed.map(root.redact)
+        outcome.warnings = outcome.warnings.map(root.redact)
         return JSONResponse.make(try ReportJSON.encode(outcome), status: outcome.created ? .created : .ok)
     }
 

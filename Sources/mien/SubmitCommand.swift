@@ -37,9 +37,6 @@ extension Mien {
             if serverOptions.server != nil && (input.allowNetwork || input.allowPlaylists) {
                 throw ValidationError("--allow-network and --allow-playlists are not available with --server: its inputs are files under its input root.")
             }
-            if serverOptions.server != nil && input.videoStream != nil {
-                throw ValidationError("--video-stream is not available with --server yet: the API takes FFmpeg's best stream of each input.")
-            }
         }
 
         func run() async throws {
@@ -48,8 +45,9 @@ extension Mien {
                                       warmUp: sharding.warmUp, videoStream: input.videoStream)
             if let client = try serverOptions.client() {
                 let body = try Self.requestBody(inputs: inputs, job: job, maxAttempts: sharding.maxAttempts, new: new)
+                // The server's planning warnings come back in the answer (said on stderr here, as without --server).
                 let answer = try await serverCall { try await client.post("/v1/jobs", json: body) }
-                report(try ReportJSON.decode(JobSubmitter.Outcome.self, from: answer.body))
+                report(try ReportJSON.decode(JobSubmitter.Outcome.self, from: answer.body), serverWarnings: true)
                 return
             }
             let expanded = InputExpansion.expand(inputs)
@@ -61,8 +59,10 @@ extension Mien {
             }
         }
 
-        /// Failures and the summary on stderr, the job id on stdout.
-        func report(_ outcome: JobSubmitter.Outcome) {
+        /// Failures and the summary on stderr, the job id on stdout; `serverWarnings`
+        /// (from a server's answer) first, since a local submission has said them as found.
+        func report(_ outcome: JobSubmitter.Outcome, serverWarnings: Bool = false) {
+            if serverWarnings { outcome.warnings.forEach { Mien.warn($0) } }
             for failure in outcome.failed { Mien.warn("failed: \(failure)") }
             Mien.warn(outcome.summaryLine)
             print(outcome.id)
@@ -71,12 +71,13 @@ extension Mien {
         /// The body of `POST /v1/jobs` for these inputs and settings.
         static func requestBody(inputs: [String], job: JobSettings, maxAttempts: Int, new: Bool) throws -> Data {
             let analysis = try JSONSerialization.jsonObject(with: PayloadCoding.encode(job.analysis))
-            let body: [String: Any] = [
+            var body: [String: Any] = [
                 "inputs": inputs,
                 "settings": ["analysis": analysis],
                 "sharding": ["shard_seconds": job.shardSeconds, "warm_up": job.warmUp, "max_attempts": maxAttempts],
                 "new": new,
             ]
+            if let stream = job.videoStream { body["video_stream"] = stream }
             return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         }
     }

@@ -239,6 +239,45 @@ struct ServeAPITests {
         #expect(FileManager.default.fileExists(atPath: server.folder + "/out/\(name).timeline.jsonl"))
     }
 
+    /// A file with two video streams over HTTP: the answer says which one is
+    /// read (as `mien submit` says on stderr), `video_stream` picks the other,
+    /// and `mien submit --server` passes `--video-stream` on and prints the
+    /// server's warnings.
+    @Test func theVideoStreamCanBeChosenAndTheWarningComesBack() async throws {
+        let server = try ServedMien()
+        try FileManager.default.copyItem(atPath: Fixtures.shared.twoCameras, toPath: server.inputRoot + "/cameras.mkv")
+        let best = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "settings": ["analysis": ["fps": 2]]])
+        #expect(best.status == 201, "\(best.text)")
+        let warnings = best.json["warnings"] as? [String] ?? []
+        #expect(warnings.count == 1 && warnings[0].contains("cameras.mkv: it has 2 video streams"), "\(best.text)")
+        #expect(!best.text.contains(server.inputRoot), "the input root is not shown: \(best.text)")
+        let chosen = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "settings": ["analysis": ["fps": 2]],
+                                                              "video_stream": 1])
+        #expect(chosen.status == 201 && (chosen.json["warnings"] as? [String])?.isEmpty == true, "\(chosen.text)")
+        let id = try #require(chosen.json["id"] as? String)
+        #expect(id != best.json["id"] as? String, "another stream is another job")
+        let worker = try MienBinary.run(["worker", "--store", server.store, "--exit-when-idle", "--quiet"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let meta = try await server.request("GET", "/v1/jobs/\(id)/videos/cameras/meta")
+        let probe = meta.json["probe"] as? [String: Any]
+        #expect(probe?["stream_index"] as? Int == 1 && probe?["width"] as? Int == 64, "\(meta.text)")
+        for bad in [-1, 2.5] as [Any] {
+            let answer = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "video_stream": bad])
+            #expect(answer.status == 400 && (answer.json["error"] as? String ?? "").contains("video_stream"), "\(answer.text)")
+        }
+        let missing = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "video_stream": 5, "new": true])
+        #expect(missing.status == 201 && (missing.json["failed"] as? [String])?.first?.contains("no video stream 5") == true,
+                "\(missing.text)")
+
+        let submit = try MienBinary.run(["submit", "--server", server.base, "--token-file", server.tokenFile, "--fps", "1",
+                                         "cameras.mkv"])
+        #expect(submit.status == 0 && submit.stderr.contains("cameras.mkv: it has 2 video streams"), "\(submit.stderr)")
+        let picked = try MienBinary.run(["submit", "--server", server.base, "--token-file", server.tokenFile, "--fps", "1",
+                                         "--video-stream", "1", "cameras.mkv"])
+        #expect(picked.status == 0 && !picked.stderr.contains("video streams"), "\(picked.stderr)")
+        #expect(picked.stdout != submit.stdout, "another job: \(picked.stdout) \(submit.stdout)")
+    }
+
     /// A client told that its submission took too long must not find the job
     /// made all the same: its retry with `new` would run everything twice.
     @Test func aSubmissionPastTheDeadlineStoresNoJob() async throws {
