@@ -141,12 +141,36 @@ public struct JobSummary: Sendable, Hashable, Codable {
 
 /// A video's state.
 public enum VideoState: String, Sendable, Hashable, Codable {
-    /// Shards remain to be done.
+    /// Shards remain to be done (or to die).
     case running
     /// Every shard is done: ready to collect.
     case done
-    /// A shard is dead, or the input could not be probed.
+    /// Every shard is done or dead, some of each: ready to collect as a
+    /// partial timeline whose dead shards' times have no analysis.
+    case partial
+    /// The input could not be probed, or every shard is dead.
     case failed
+}
+
+/// A shard that failed every attempt (`JobStore.deadShards(of:)`): where it
+/// was and why it failed, for the partial timeline of its video.
+public struct DeadShard: Sendable, Hashable, Codable {
+    /// Position in the video.
+    public var index: Int
+    /// The shard's payload as submitted.
+    public var payload: Data
+    /// Failed attempts.
+    public var attempts: Int
+    /// The last attempt's error, if it said one (an expired lease does not).
+    public var lastError: String?
+
+    /// Creates a dead shard's record (stores do this).
+    public init(index: Int, payload: Data, attempts: Int, lastError: String?) {
+        self.index = index
+        self.payload = payload
+        self.attempts = attempts
+        self.lastError = lastError
+    }
 }
 
 /// One job's progress.
@@ -161,7 +185,7 @@ public struct JobProgress: Sendable, Hashable, Codable {
         public var name: String
         /// What the coordinator knew of it (opaque JSON).
         public var info: Data
-        /// Running, done or failed.
+        /// Running, done, partial or failed.
         public var state: VideoState
         /// How many shards it has.
         public var shards: Int

@@ -63,6 +63,10 @@ public protocol JobStore: Sendable {
     /// with this, so its memory is that of one shard, not of the video.
     func result(of video: VideoID, index: Int) async throws -> ShardOutcome?
 
+    /// The video's dead shards, in shard order: what `collect` marks as not
+    /// analysed in a partial timeline.
+    func deadShards(of video: VideoID) async throws -> [DeadShard]
+
     /// Makes the job's dead shards pending again with a fresh attempt budget;
     /// their videos go back to running. Returns how many shards were revived.
     func retryDead(in job: JobID) async throws -> Int

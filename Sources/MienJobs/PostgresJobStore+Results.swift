@@ -22,4 +22,24 @@ extension PostgresJobStore {
             return outcome
         }
     }
+
+    /// The video's dead shards, in shard order.
+    /// - Throws: `JobStoreError.unknownVideo`, `.timedOut`, `.unavailable` or `.queryFailed`.
+    public func deadShards(of video: VideoID) async throws -> [DeadShard] {
+        let name = location.description
+        return try await transaction("dead shards of video \(video)") { connection, logger in
+            var known = false
+            for try await _ in try await connection.query("SELECT 1 FROM videos WHERE id = \(video)", logger: logger).decode(Int.self) {
+                known = true
+            }
+            guard known else { throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)") }
+            var dead: [DeadShard] = []
+            for try await (position, payload, attempts, lastError) in try await connection.query("""
+                SELECT position, payload, attempts, last_error FROM shards WHERE video = \(video) AND state = 'dead' ORDER BY position
+                """, logger: logger).decode((Int, Data, Int, String?).self) {
+                dead.append(DeadShard(index: position, payload: payload, attempts: attempts, lastError: lastError))
+            }
+            return dead
+        }
+    }
 }

@@ -16,4 +16,20 @@ extension SQLiteJobStore {
                 """, arguments: [video, index]).map { ShardOutcome(index: $0["position"], payload: $0["payload"], result: $0["data"]) }
         }
     }
+
+    /// The video's dead shards, in shard order.
+    /// - Throws: `JobStoreError.unknownVideo`, or `.queryFailed`.
+    public func deadShards(of video: VideoID) async throws -> [DeadShard] {
+        let name = "sqlite:\(path)"
+        return try await read { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM videos WHERE id = ?", arguments: [video]) != nil else {
+                throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)")
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT position, payload, attempts, last_error FROM shards WHERE video = ? AND state = 'dead' ORDER BY position
+                """, arguments: [video]).map {
+                DeadShard(index: $0["position"], payload: $0["payload"], attempts: $0["attempts"], lastError: $0["last_error"])
+            }
+        }
+    }
 }

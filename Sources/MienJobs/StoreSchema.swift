@@ -163,11 +163,15 @@ enum StoreSchema {
 }
 
 extension JobProgress.Video {
-    /// A video's state from its counts: failed when its input failed or a
-    /// shard is dead, done when every shard is done, else running.
+    /// A video's state from its counts: failed when its input failed; running
+    /// while shards remain that are neither done nor dead (the others still
+    /// count when one dies: hours of a long recording are not thrown away for
+    /// one bad minute); then done, partial (some dead) or failed (all dead).
     static func state(failure: String?, shards: Int, done: Int, dead: Int) -> VideoState {
-        if failure != nil || dead > 0 { return .failed }
-        return done == shards ? .done : .running
+        if failure != nil { return .failed }
+        if done + dead < shards { return .running }
+        if dead == 0 { return .done }
+        return done == 0 ? .failed : .partial
     }
 }
 

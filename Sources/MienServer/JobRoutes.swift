@@ -133,7 +133,7 @@ struct JobRoutes: Sendable {
         if video.state == .running && !progress.cancelled {
             throw APIError(.conflict, "video \(name) is still running; its files can be fetched once its shards are done")
         }
-        if video.state == .done {
+        if video.state == .done || video.state == .partial {
             let store = self.store, generator = self.generator, id = video.id, cache = collected
             let key = CollectedVideos.Key(job: job, video: id)
             let (collection, pin) = await collected.collection(of: key) { folder in

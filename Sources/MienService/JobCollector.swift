@@ -5,8 +5,10 @@ import MienPipeline
 /// `mien collect`: turns a stored job's finished videos into timeline and
 /// meta files. For each video whose shards are all done, the results are put
 /// in order, track ids stitched across shard edges and tracks smoothed
-/// (`TimelineWriter`); a failed video (not probed, or a shard dead) gets its
-/// failed meta file with the error; a video still running is left for later,
+/// (`TimelineWriter`); a video with dead shards among done ones gets a
+/// partial timeline whose dead shards' times are marked (`DeadShardResult`);
+/// a failed video (not probed, or every shard dead) gets its failed meta
+/// file with the error; a video still running is left for later,
 /// so collecting can start while other videos run and be repeated. In a
 /// cancelled job no video runs any more: one that had shards left gets a
 /// failed meta file saying so (code `cancelled`).
@@ -60,11 +62,16 @@ public struct JobCollector: Sendable {
                 let error = payload.failure ?? ErrorSummary(
                     code: "shard_dead", message: "\(payload.input.path): " + (video.errors.first ?? "a shard failed too often"))
                 report.written.append(writer.write(input, outcome: .failure(error), wallSeconds: 0))
-            case .done:
+            case .done, .partial:
+                let dead = video.state == .partial ? try await store.deadShards(of: video.id) : []
+                let deadByIndex = Dictionary(dead.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
                 // Shard by shard (see StreamingTimelineAssembler), on a dispatch thread: memory of one shard.
                 let count = video.shards
                 let outcome = await WorkerService.runBlocking { [store, writer] in
                     try writer.write(input, shardCount: count, load: { index in
+                        if let shard = deadByIndex[index] {
+                            return try DeadShardResult.make(shard, of: count, settings: settings.analysis, probe: payload.probe)
+                        }
                         guard let stored = try BlockingCall.run({ try await store.result(of: video.id, index: index) }) else {
                             throw ServiceError("\(payload.input.path): shard \(index) has no result in the store although the video is done")
                         }

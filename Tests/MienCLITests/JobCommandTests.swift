@@ -143,6 +143,57 @@ struct JobCommandTests {
         #expect(retry.status == 0 && retry.stderr.contains("1 dead shard pending again"), "\(retry.stderr)")
     }
 
+    /// A worker killed on a shard that has no attempt left: the video's other
+    /// shards run on, and its timeline is partial (that shard's grid times
+    /// `undecodable`, naming it) rather than lost.
+    @Test(arguments: CLIStoreKind.allCases)
+    mutating func aDeadShardLeavesAPartialTimelineNotAFailedVideo(kind: CLIStoreKind) throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try use(kind)
+        let whole = try reference().split(separator: "\n")
+        let job = try submit(["--fps", "5", "--shard-seconds", "1", "--max-attempts", "1"], [RepositoryFiles.astronautClip])
+        let doomed = try BackgroundMien(["worker", "--store", store, "--lease", "1", "--exit-when-idle"], log: root + "/doomed.log")
+        #expect(doomed.waitForLog("claimed shard"), "\(doomed.stderr)")
+        doomed.send(SIGKILL)
+        doomed.wait()
+        usleep(1_500_000)  // past its lease: with one attempt allowed, the shard is dead
+        let other = try MienBinary.run(["worker", "--store", store, "--exit-when-idle"])
+        #expect(other.status == 0 && other.stderr.contains("done shard"), "\(other.stderr)")
+        let video = (try status(job)["videos"] as? [[String: Any]])?.first
+        #expect(video?["state"] as? String == "partial" && video?["dead"] as? Int == 1, "\(video ?? [:])")
+
+        let collect = try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"])
+        #expect(collect.status == 2, "partial: \(collect.stderr)")
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/out/astronaut.meta.json")))
+            as? [String: Any]
+        let message = (meta?["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(meta?["status"] as? String == "partial" && message.contains("was not analysed") && message.contains("lease expired"),
+                "\(message)")
+        let lines = try timeline(root + "/out").split(separator: "\n")
+        #expect(lines.count == whole.count, "every grid time has its line")
+        let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let reference = whole.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let missing = records.indices.filter { records[$0]["status"] as? String == "undecodable" }
+        // The shard's span (shards start at keyframes, so it may be longer than --shard-seconds) as the error gives it.
+        let span = (records.first { $0["status"] as? String == "undecodable" }?["error"] as? String)?
+            .firstMatch(of: /\((\d+\.\d+)-(\d+\.\d+) s\)/)
+        var seconds = 0.0
+        if let span, let start = Double(span.1), let end = Double(span.2) { seconds = end - start }
+        #expect(seconds >= 1 && missing.count == Int((seconds * 5).rounded()), "the dead shard's grid times: \(missing)")
+        #expect(missing.last.map { $0 - missing[0] + 1 } == missing.count, "one stretch")
+        #expect(missing.allSatisfy { (records[$0]["error"] as? String)?.contains("shard") == true })
+        for i in records.indices where !missing.contains(i) {
+            let boxes = { (r: [String: Any]) in (r["faces"] as? [[String: Any]] ?? []).compactMap { $0["box"] as? [Double] } }
+            #expect(records[i]["t"] as? Double == reference[i]["t"] as? Double && boxes(records[i]) == boxes(reference[i]),
+                    "the other shards' analysis is kept: line \(i)")
+        }
+        let retry = try MienBinary.run(["retry", "--store", store, job])
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try MienBinary.run(["worker", "--store", store, "--exit-when-idle"]).status == 0)
+        #expect(try MienBinary.run(["collect", "--store", store, job, "--out", root + "/out"]).status == 0)
+        #expect(!(try timeline(root + "/out")).contains("undecodable"), "retried: complete")
+    }
+
     @Test func anInterruptedAnalyzeResumes() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let whole = try reference(fps: "25")

@@ -153,6 +153,32 @@ struct JobStoreConformanceTests {
         #expect(try await store.results(of: progress.videos[0].id) == nil)
         #expect(try await store.results(of: progress.videos[1].id)?.map(\.result) == [Data("ok".utf8)])
         #expect(try await store.jobs().first?.dead == 1)
+        #expect(try await store.deadShards(of: progress.videos[0].id)
+                == [DeadShard(index: 0, payload: Data("v0s0".utf8), attempts: 2, lastError: "boom 2")])
+        #expect(try await store.deadShards(of: progress.videos[1].id).isEmpty)
+        let error = await #expect(throws: JobStoreError.self) { _ = try await store.deadShards(of: 999_999) }
+        #expect(error?.code == .unknownVideo)
+    }
+
+    /// A dead shard does not end its video: the others run on, and the video
+    /// is partial once none is left (failed only when every shard died).
+    @Test(arguments: StoreKind.allCases)
+    func aVideoWithADeadShardRunsOnAndEndsPartial(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        defer { Task { await store.close() } }
+        let (id, _) = try await store.submit(submission(shards: 3, maxAttempts: 1))
+        let dying = try #require(try await store.claim(worker: "w", lease: 30))
+        #expect(try await store.fail(dying, error: "worker crashed on this minute", retryAfter: 0))
+        var video = try await store.status(of: id).videos[0]
+        #expect(video.state == .running && video.dead == 1, "two shards left to run")
+        for _ in 0..<2 { #expect(try await #require(try await store.claim(worker: "w", lease: 30)).complete(in: store)) }
+        video = try await store.status(of: id).videos[0]
+        #expect(video.state == .partial && video.done == 2 && video.dead == 1)
+        #expect(try await store.results(of: video.id) == nil, "not every shard is done")
+        #expect(try await store.result(of: video.id, index: dying.index) == nil)
+        let dead = try await store.deadShards(of: video.id)
+        #expect(dead.map(\.index) == [dying.index] && dead.first?.lastError == "worker crashed on this minute")
+        #expect(dead.first?.attempts == 1)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -210,7 +236,7 @@ struct JobStoreConformanceTests {
         let second = try #require(try await store.claim(worker: "w", lease: 30))
         #expect(try await second.complete(in: store))
         #expect(try await store.claim(worker: "w", lease: 30) == nil)
-        #expect(try await store.status(of: id).videos[0].state == .failed)
+        #expect(try await store.status(of: id).videos[0].state == .partial)
 
         #expect(try await store.retryDead(in: id) == 1)
         #expect(try await store.status(of: id).videos[0].state == .running)
@@ -220,6 +246,7 @@ struct JobStoreConformanceTests {
         let video = try await store.status(of: id).videos[0]
         #expect(video.state == .done)
         #expect(try await store.results(of: video.id)?.count == 2)
+        #expect(try await store.deadShards(of: video.id).isEmpty)
         #expect(try await store.retryDead(in: id) == 0)
         let error = await #expect(throws: JobStoreError.self) { _ = try await store.retryDead(in: "nosuchjob") }
         #expect(error?.code == .unknownJob)
@@ -305,7 +332,7 @@ struct JobStoreConformanceTests {
         #expect(try await store.results(of: failed.id) == nil)
         let video = progress.videos[1]
         #expect([video.shards, video.done, video.leased, video.dead] as [Int] == [4, 1, 1, 1])
-        #expect(video.state == .failed)
+        #expect(video.state == .running, "a shard is dead, but two are left")
         #expect(progress.completions.count == 1)
         #expect(abs(progress.created.timeIntervalSinceNow) < 60)
         let summary = try #require(try await store.jobs().first)

@@ -146,8 +146,9 @@ public struct ShardAnalyzer: Sendable {
     }
 
     /// Records for the grid times after `last` (or from the range's start) up
-    /// to the end of the range or the video, when reading broke off.
-    static func undecodableTail(after last: Double?, range: TimeRange, fps: Double, duration: Double, reason: String) -> [FrameRecord] {
+    /// to the end of the range or the video, when reading broke off (or, at
+    /// collection, for a shard that failed every attempt).
+    public static func undecodableTail(after last: Double?, range: TimeRange, fps: Double, duration: Double, reason: String) -> [FrameRecord] {
         let end = min(range.end, duration)
         var k = last.map { Int(($0 * fps).rounded()) + 1 } ?? Int((range.start * fps - TimeRange.tolerance).rounded(.up))
         var tail: [FrameRecord] = []
