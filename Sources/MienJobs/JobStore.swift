@@ -18,8 +18,9 @@ import Foundation
 ///   transaction, only while that attempt still holds an unexpired lease; a
 ///   worker that lost its lease (stalled, partitioned) is refused.
 /// - **Retries**: a failed or expired attempt makes the shard pending again
-///   after a backoff; after `maxAttempts` attempts it is dead, its video is
-///   failed with the last error, and the other videos go on.
+///   after a backoff; after `maxAttempts` attempts it is dead with its last
+///   error, and the other shards and videos go on (its video ends `partial`,
+///   or `failed` when every shard died).
 /// - Times come from the store's own clock (the database server's for
 ///   PostgreSQL), so workers on other machines need no synchronised clocks.
 /// - An expired lease counts as a failed attempt (error "lease expired
@@ -92,8 +93,8 @@ public protocol JobStore: Sendable {
     func complete(_ lease: ShardLease, result: Data) async throws -> Bool
 
     /// Records a failed attempt: the shard becomes pending after `retryAfter`
-    /// seconds, or dead once it has used its attempts (its video then fails
-    /// with `error`). False when the attempt no longer held the lease.
+    /// seconds, or dead once it has used its attempts (with `error`, which
+    /// `deadShards(of:)` gives). False when the attempt no longer held the lease.
     func fail(_ lease: ShardLease, error: String, retryAfter: Double) async throws -> Bool
 
     /// Gives a shard back without counting the attempt (a worker asked to

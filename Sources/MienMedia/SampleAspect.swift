@@ -42,15 +42,18 @@ enum SampleAspect {
 
     /// The displayed size of a `codedWidth` x `codedHeight` frame of pixels
     /// shaped `ratio` (nil: square): as a player shows it, the width times
-    /// the ratio. Where that would pass the default size limits
+    /// the ratio, rounded to an even number (as FFmpeg's `scale=-2`: DVD's
+    /// 720 at 32:27 is 853.3, and an odd width makes `mien render` write
+    /// 4:4:4 H.264, which few players open). Where that would pass the default size limits
     /// (`MediaOpenOptions`: a crafted ratio of 4 on a frame near the limit
     /// would give four times the pixels), the height is divided by it
     /// instead, which keeps the shape in fewer pixels.
     static func displaySize(_ codedWidth: Int, _ codedHeight: Int, ratio: Rational?) -> (width: Int, height: Int) {
         guard let ratio else { return (codedWidth, codedHeight) }
-        let wide = max(1, Int((Double(codedWidth) * ratio.value).rounded()))
+        let even = { (side: Double) in max(2, Int((side / 2).rounded()) * 2) }
+        let wide = even(Double(codedWidth) * ratio.value)
         let limits = MediaOpenOptions()
         if wide <= limits.maxSide && wide * codedHeight <= limits.maxPixels { return (wide, codedHeight) }
-        return (codedWidth, max(1, Int((Double(codedHeight) / ratio.value).rounded())))
+        return (codedWidth, even(Double(codedHeight) / ratio.value))
     }
 }

@@ -11,8 +11,11 @@ import MienPipeline
 /// request's deadline answers 503; a later request waits for the same
 /// collection or is served from the kept files at once (`mien collect
 /// --server` asks for the meta file and then the timeline: one collection).
-/// Only videos whose shards are all done are kept, since their results never
-/// change; a collection that fails (or writes a failed meta file: the disk
+/// Only finished videos are kept (every shard done, or done and dead: a
+/// partial timeline), under a key that holds their done and dead shard counts,
+/// since `retry` can still turn a partial one into another (its dead shards
+/// run again): the new counts make a new entry, and the old one ages out. A
+/// collection that fails (or writes a failed meta file: the disk
 /// was full) is forgotten, so the next request tries again. A long-running
 /// server would fill its disk with them (a 3-hour recording of 40 faces
 /// writes a 1 GiB timeline), so past `budget` bytes the least recently used
@@ -23,6 +26,9 @@ actor CollectedVideos {
     struct Key: Hashable, Sendable {
         let job: JobID
         let video: VideoID
+        /// The video's done and dead shards when it was collected.
+        var done = 0
+        var dead = 0
     }
 
     /// The folder the kept files go in, this server's own.

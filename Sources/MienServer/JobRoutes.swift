@@ -119,7 +119,8 @@ struct JobRoutes: Sendable {
         }
     }
 
-    /// Collects the video named `name` of `job`: a finished one once, kept
+    /// Collects the video named `name` of `job`: a finished one (done, or
+    /// partial) once per count of done and dead shards, kept
     /// (`CollectedVideos`); a failed or cancelled one (a meta file only) into
     /// a new scratch folder each time, since `retry` can still change it.
     /// - Throws: 404 for an unknown job or name, 409 while the video still
@@ -135,7 +136,7 @@ struct JobRoutes: Sendable {
         }
         if video.state == .done || video.state == .partial {
             let store = self.store, generator = self.generator, id = video.id, cache = collected
-            let key = CollectedVideos.Key(job: job, video: id)
+            let key = CollectedVideos.Key(job: job, video: id, done: video.done, dead: video.dead)
             let (collection, pin) = await collected.collection(of: key) { folder in
                 let writer = TimelineWriter(outputDirectory: folder, generator: generator)
                 let report = try await JobCollector(store: store, writer: writer).collect(job, only: [id])

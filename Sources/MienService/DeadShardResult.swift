@@ -8,9 +8,11 @@ import MienPipeline
 ///
 /// On a sampling grid each grid time of the shard gets an `undecodable`
 /// line whose `error` names the shard and its last error; without a grid
-/// (every frame) the shard's frame times are unknown, so it leaves a gap in
-/// `t`. Either way the meta file's `error.message` says which shard, which
-/// times and why, and its status is `partial`.
+/// (every frame) the shard's frame times are unknown, so one such line at
+/// its start marks where the analysis stops (so that nothing reading the
+/// timeline carries the faces before it through the gap). Either way the
+/// meta file's `error.message` says which shard, which times and why, and
+/// its status is `partial`.
 enum DeadShardResult {
     /// The result for `dead`, one of the video's `count` shards.
     /// - Throws: `ServiceError` when its stored payload cannot be read.
@@ -22,9 +24,12 @@ enum DeadShardResult {
         let why = dead.lastError ?? "its lease ran out each time (a worker killed or stalled on it)"
         let tries = dead.attempts == 1 ? "its one attempt" : "all \(dead.attempts) attempts"
         let reason = "shard \(dead.index + 1) of \(count) (\(span)) was not analysed: it failed \(tries): \(why)"
-        let records = settings.fps.map {
+        let grid = settings.fps.map {
             ShardAnalyzer.undecodableTail(after: nil, range: range, fps: $0, duration: probe?.duration ?? 0, reason: reason)
         } ?? []
+        // Without a grid, or without a known duration to end it: one line at the start.
+        let records = grid.isEmpty ? [FrameRecord(t: range.start, frame: nil, frameTime: nil, status: .undecodable, error: reason)]
+                                   : grid
         return ShardResult(task: task, records: records, tracks: ShardTracks(start: range.start), decode: DecodeStats(),
                            readError: reason, times: StageTimes())
     }

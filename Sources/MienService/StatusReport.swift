@@ -10,7 +10,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public let name: String
         /// The input as the workers open it.
         public let input: String
-        /// `running`, `done` or `failed`.
+        /// `running`, `done`, `partial` or `failed`.
         public let state: String
         /// Shards in all.
         public let shards: Int

@@ -91,7 +91,7 @@ struct ShardingOptions: ParsableArguments {
     @Option(help: "Seconds before each shard decoded and tracked (not recorded), so track ids carry across edges.")
     var warmUp: Double = ShardPlanner().warmUp
 
-    @Option(help: "Attempts a shard gets before it is dead and its video failed.")
+    @Option(help: "Attempts a shard gets before it is dead (its times then marked undecodable in a partial timeline).")
     var maxAttempts = 3
 
     func validate() throws {

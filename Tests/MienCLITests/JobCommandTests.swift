@@ -169,6 +169,7 @@ struct JobCommandTests {
         let message = (meta?["error"] as? [String: Any])?["message"] as? String ?? ""
         #expect(meta?["status"] as? String == "partial" && message.contains("was not analysed") && message.contains("lease expired"),
                 "\(message)")
+        #expect(meta?["models"] is [String: Any], "the models come from a shard that ran, whichever died")
         let lines = try timeline(root + "/out").split(separator: "\n")
         #expect(lines.count == whole.count, "every grid time has its line")
         let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

@@ -278,6 +278,35 @@ struct ServeAPITests {
         #expect(picked.stdout != submit.stdout, "another job: \(picked.stdout) \(submit.stdout)")
     }
 
+    /// A partial video (a shard died) is served as partial, and after `retry`
+    /// and a worker as complete: the kept collection of the partial one is
+    /// not served again.
+    @Test func aRetriedPartialVideoIsCollectedAgain() async throws {
+        let server = try ServedMien()
+        try FileManager.default.copyItem(atPath: RepositoryFiles.astronautClip, toPath: server.inputRoot + "/clip.mp4")
+        let created = try await server.post("/v1/jobs", json: ["inputs": ["clip.mp4"], "settings": ["analysis": ["fps": 2]],
+                                                               "sharding": ["shard_seconds": 1, "max_attempts": 1]])
+        let id = try #require(created.json["id"] as? String)
+        let doomed = try BackgroundMien(["worker", "--store", server.store, "--lease", "1", "--exit-when-idle"],
+                                        log: server.folder + "/doomed.log")
+        #expect(doomed.waitForLog("claimed shard"), "\(doomed.stderr)")
+        doomed.send(SIGKILL)
+        doomed.wait()
+        usleep(1_500_000)  // past its lease: the shard is dead
+        #expect(try MienBinary.run(["worker", "--store", server.store, "--exit-when-idle", "--quiet"]).status == 0)
+        let partial = try await server.request("GET", "/v1/jobs/\(id)/videos/clip/meta")
+        #expect(partial.status == 200 && partial.json["status"] as? String == "partial", "\(partial.text)")
+        #expect(try await server.request("GET", "/v1/jobs/\(id)/videos/clip/timeline").text.contains("undecodable"))
+
+        let retry = try await server.request("POST", "/v1/jobs/\(id)/retry")
+        #expect(retry.status == 200 && retry.json["revived"] as? Int == 1, "\(retry.text)")
+        #expect(try await server.request("GET", "/v1/jobs/\(id)/videos/clip/meta").status == 409, "running again")
+        #expect(try MienBinary.run(["worker", "--store", server.store, "--exit-when-idle", "--quiet"]).status == 0)
+        let complete = try await server.request("GET", "/v1/jobs/\(id)/videos/clip/meta")
+        #expect(complete.status == 200 && complete.json["status"] as? String == "complete", "\(complete.text)")
+        #expect(!(try await server.request("GET", "/v1/jobs/\(id)/videos/clip/timeline").text.contains("undecodable")))
+    }
+
     /// A client told that its submission took too long must not find the job
     /// made all the same: its retry with `new` would run everything twice.
     @Test func aSubmissionPastTheDeadlineStoresNoJob() async throws {

@@ -76,7 +76,9 @@ struct SampleAspectTests {
         #expect(SampleAspect.normalized(Rational(255, 1)) == nil)
         #expect(SampleAspect.normalized(Rational(1, 255)) == nil)
         #expect(SampleAspect.displaySize(720, 480, ratio: Rational(8, 9)) == (640, 480))
-        #expect(SampleAspect.displaySize(720, 480, ratio: Rational(32, 27)) == (853, 480))
+        #expect(SampleAspect.displaySize(720, 480, ratio: Rational(32, 27)) == (854, 480), "853.3: even, for H.264 4:2:0")
+        #expect(SampleAspect.displaySize(720, 480, ratio: Rational(10, 11)) == (654, 480), "654.5")
+        #expect(SampleAspect.displaySize(720, 576, ratio: Rational(12, 11)) == (786, 576), "785.5")
         #expect(SampleAspect.displaySize(1440, 1080, ratio: Rational(4, 3)) == (1920, 1080))
         #expect(SampleAspect.displaySize(1440, 1080, ratio: nil) == (1440, 1080))
         // Widening past the default limits (16384 a side, 8192 x 8192 pixels) divides the height instead.

@@ -27,7 +27,19 @@ import Testing
         let (cursor, path) = try cursor(records)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let shown = try (0..<12).map { try cursor.record(at: Double($0) / 10)?.faces.map(\.track) ?? [-1] }
-        #expect(shown == [[0], [0], [0], [1], [1], [1], [1], [1], [1], [1], [], []])
+        // From the undecodable grid time on, nothing (no frame was analysed there) until the next analysed frame.
+        #expect(shown == [[0], [0], [0], [1], [1], [1], [1], [-1], [-1], [-1], [], []])
+    }
+
+    @Test func aRunOfUndecodableLinesShowsNothingThroughout() throws {
+        // A dead shard between two analysed ones (every frame: one line at its start; on a grid: one per grid time).
+        var records = [FrameRecord(t: 0, frame: 0, frameTime: 0, status: .ok, faces: [Self.face(track: 0)])]
+        records += (1...3).map { FrameRecord(t: Double($0) / 2, frame: nil, frameTime: nil, status: .undecodable, error: "dead") }
+        records.append(FrameRecord(t: 2, frame: 40, frameTime: 2, status: .ok, faces: [Self.face(track: 1)]))
+        let (cursor, path) = try cursor(records)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let shown = try [0.2, 0.5, 1.2, 1.9, 2.0, 2.5].map { try cursor.record(at: $0)?.faces.map(\.track) ?? [-1] }
+        #expect(shown == [[0], [-1], [-1], [-1], [1], [1]])
     }
 
     @Test func framesBeforeTheFirstAnalysedOneShowNothing() throws {

@@ -150,7 +150,7 @@ public struct ShardAnalyzer: Sendable {
     /// collection, for a shard that failed every attempt).
     public static func undecodableTail(after last: Double?, range: TimeRange, fps: Double, duration: Double, reason: String) -> [FrameRecord] {
         let end = min(range.end, duration)
-        var k = last.map { Int(($0 * fps).rounded()) + 1 } ?? Int((range.start * fps - TimeRange.tolerance).rounded(.up))
+        var k = last.map { Int(($0 * fps).rounded()) + 1 } ?? Int(((range.start - TimeRange.tolerance) * fps).rounded(.up))  // as GridSampler
         var tail: [FrameRecord] = []
         while Double(k) / fps < end - TimeRange.tolerance {
             tail.append(FrameRecord(t: Double(k) / fps, frame: nil, frameTime: nil, status: .undecodable, error: reason))

@@ -88,7 +88,7 @@ public struct StreamingTimelineAssembler: Sendable {
             summary.decode = summary.decode + shard.decode
             if let error = shard.readError { summary.readErrors.append(error) }
             summary.seconds += shard.seconds
-            if i == 0 { summary.models = shard.models }
+            if summary.models == nil { summary.models = shard.models }  // a dead shard's stand-in has none
             records += shard.records.count
             let mapping = session.add(shard.tracks)
             mappings.append(mapping)

@@ -5,7 +5,9 @@
 /// the timeline's rounding). With a timeline of every frame that is the
 /// frame's own record; on a `--fps` grid, the frames between two analysed ones
 /// keep the earlier one's faces. Frames before the first analysed frame show
-/// nothing, and records without a frame (`undecodable`) are passed over.
+/// nothing, nor do frames from an `undecodable` record's `t` (no frame was
+/// analysed there: data that could not be read, or a shard that failed every
+/// attempt) until the next analysed frame.
 /// Frames must be asked for in time order; the timeline is read one record at a time.
 public final class TimelineCursor {
     private let reader: TimelineReader
@@ -25,17 +27,19 @@ public final class TimelineCursor {
             started = true
             upcoming = try nextAnalysed()
         }
-        while let next = upcoming, let frameTime = next.frameTime, frameTime <= time + 1e-6 {
-            current = next
+        while let next = upcoming, (next.frameTime ?? next.t) <= time + 1e-6 {
+            current = next.frameTime == nil ? nil : next
             upcoming = try nextAnalysed()
         }
         return current
     }
 
-    /// The next record that has an analysed frame.
+    /// The next record: one with an analysed frame, or the first of a run
+    /// without (the rest of that run shows the same nothing).
     private func nextAnalysed() throws(AnalysisError) -> FrameRecord? {
+        let runStarted = upcoming.map { $0.frameTime == nil } ?? false
         while let record = try reader.next() {
-            if record.frameTime != nil { return record }
+            if record.frameTime != nil || !runStarted { return record }
         }
         return nil
     }
