@@ -1,7 +1,8 @@
 import CFFmpeg
 
 /// Converts decoded frames to 8-bit gray or RGB with libswscale: full range,
-/// optionally scaled down, then turned upright.
+/// optionally scaled down, then turned upright; HDR video (HLG, PQ) is
+/// tone-mapped to standard range (`HDRToneMap`).
 ///
 /// Limited-range ("TV") video is expanded to full range, so gray values match
 /// what an RGB-to-gray conversion of a player's output gives. The scaling
@@ -47,13 +48,19 @@ final class PixelConverter {
         // were limited range would stretch every value (a FER-2013 JPEG moved by up to 21 levels).
         let fullRange = fullRangeSource || f.color_range == AVCOL_RANGE_JPEG
             || (f.color_range == AVCOL_RANGE_UNSPECIFIED && Self.isGray(source))
-        if useFastPaths && request.layout == .gray && dstW == srcW && dstH == srcH && LumaToGray.applies(to: source) {
+        // HDR (HLG, PQ): 16 bits a sample out of swscale, then the tone curve to 8.
+        let toneMap = HDRToneMap.forTransfer(f.color_trc)
+        if useFastPaths && toneMap == nil && request.layout == .gray && dstW == srcW && dstH == srcH
+            && LumaToGray.applies(to: source) {
             return ImageRotation.rotate(LumaToGray.convert(frame, fullRange: fullRange), clockwise: turn)
         }
-        let destination: AVPixelFormat = switch request.layout {
-        case .gray: AV_PIX_FMT_GRAY8
-        case .rgb: AV_PIX_FMT_RGB24
-        case .rgbPlanar: AV_PIX_FMT_GBRP
+        let destination: AVPixelFormat = switch (request.layout, toneMap != nil) {
+        case (.gray, false): AV_PIX_FMT_GRAY8
+        case (.rgb, false): AV_PIX_FMT_RGB24
+        case (.rgbPlanar, false): AV_PIX_FMT_GBRP
+        case (.gray, true): AV_PIX_FMT_GRAY16LE
+        case (.rgb, true): AV_PIX_FMT_RGB48LE
+        case (.rgbPlanar, true): AV_PIX_FMT_GBRP16LE
         }
         let flags = (dstW == srcW && dstH == srcH) ? SWS_POINT : SWS_BILINEAR
         context = sws_getCachedContext(context, Int32(srcW), Int32(srcH), source, Int32(dstW), Int32(dstH),
@@ -71,7 +78,8 @@ final class PixelConverter {
         // of a row whose byte width is not a multiple of the block (heap corruption was
         // seen converting 572x562 to rgb24 into a tight buffer). So each plane gets rows
         // padded to 64 bytes plus a spare row, and the pixels are copied out tight after.
-        let rowBytes = dstW * (request.layout == .rgb ? 3 : 1)
+        let rowSamples = dstW * (request.layout == .rgb ? 3 : 1)
+        let rowBytes = rowSamples * (toneMap == nil ? 1 : 2)
         let stride = (rowBytes + 63) / 64 * 64
         let planeCount = request.layout == .rgbPlanar ? 3 : 1
         let paddedPlane = stride * (dstH + 1)
@@ -96,13 +104,18 @@ final class PixelConverter {
         guard height == Int32(dstH) else {
             throw MediaError(.decodeFailed, path: path, "pixel conversion produced \(height) of \(dstH) rows")
         }
-        var pixels = [UInt8](repeating: 0, count: rowBytes * dstH * planeCount)
+        var pixels = [UInt8](repeating: 0, count: rowSamples * dstH * planeCount)
         pixels.withUnsafeMutableBufferPointer { out in
             padded.withUnsafeBufferPointer { from in
                 for plane in 0..<planeCount {
                     for row in 0..<dstH {
-                        (out.baseAddress! + (plane * dstH + row) * rowBytes)
-                            .update(from: from.baseAddress! + plane * paddedPlane + row * stride, count: rowBytes)
+                        let target = out.baseAddress! + (plane * dstH + row) * rowSamples
+                        let samples = from.baseAddress! + plane * paddedPlane + row * stride
+                        if let toneMap {
+                            toneMap.map(samples, count: rowSamples, into: target)
+                        } else {
+                            target.update(from: samples, count: rowSamples)
+                        }
                     }
                 }
             }

@@ -58,6 +58,11 @@ public final class Fixtures: Sendable {
     public var anamorphicNarrow: String { path("anamorphic_8x9.mp4") }
     /// `anamorphicWide` with a display matrix asking for a 90 degree clockwise turn (displayed 48x96).
     public var anamorphicRotated: String { path("anamorphic_rotated.mp4") }
+    /// A 128x32 gray ramp (limited range 16 to 235, left to right), 5 fps, 0.4 s: as standard-range
+    /// h264, and as 10-bit HEVC in HLG and in PQ with standard white at HDR reference white (203 nits).
+    public var rampSDR: String { path("ramp_sdr.mp4") }
+    public var rampHLG: String { path("ramp_hlg.mp4") }
+    public var rampPQ: String { path("ramp_pq.mp4") }
     /// An 80x60 JPEG whose JFIF density says 2:1 pixels (viewers show photos square regardless).
     public var wideDensityJPEG: String { path("wide_density.jpg") }
     /// Variable frame rate: 20 frames 40 ms apart, then 10 frames 100 ms apart.
