@@ -13,17 +13,21 @@ import Foundation
 /// stays within that noise either way (34 and 33 of 41), with probabilities
 /// a little closer tone-mapped. So a frame whose transfer is HLG (ARIB STD-B67) or PQ
 /// (SMPTE ST 2084) is converted by swscale to 16 bits per sample, then each
-/// sample goes through this curve, as ITU-R BT.2408 maps HDR to SDR:
+/// sample goes through this curve:
 /// - the signal to display light in nits: PQ's EOTF; for HLG its inverse
-///   OETF and the system gamma of a 1000-nit display (1.2), per sample;
-/// - HDR reference white (203 nits, where a lit face's highlights sit) to
-///   standard-range white, with a soft knee from 90% that keeps highlights
-///   above it apart rather than clipped;
+///   OETF and the system gamma of a 1000-nit display (1.2);
+/// - HDR reference white (203 nits, where ITU-R BT.2408 puts diffuse white
+///   and a lit face's highlights sit) to 95% of standard-range light (250
+///   of 255 in the end): light up to 90% unchanged, and above it a knee that
+///   brings 1000 nits (HLG's peak; PQ's taken the same) to standard white, so
+///   highlights stay apart up to there and only brighter ones clip;
 /// - back to a signal for a standard display (the inverse of BT.1886's gamma
 ///   2.4, as players and zimg map display light: with BT.709's camera OETF
 ///   instead, a 12% gray came out at 3%), 8 bits.
-/// Applied to luma for gray pictures and to R', G', B' for colour ones (an
-/// approximation of applying it to linear light per channel); BT.2020's wider
+/// The mapping of 203 nits to standard white follows BT.2408; the knee and
+/// the display gamma are this project's choices. The approximations: the HLG
+/// system gamma is applied per sample (BT.2100 applies it to luminance), and
+/// for gray pictures the curve is applied to luma Y'; BT.2020's wider
 /// primaries are not mapped to BT.709's, so colours are a little less saturated.
 struct HDRToneMap: Sendable {
     /// The HDR transfers handled.
@@ -36,12 +40,17 @@ struct HDRToneMap: Sendable {
     static let pq = HDRToneMap(.pq)
     /// HDR reference white, nits (ITU-R BT.2408).
     static let referenceWhite = 203.0
-    /// Where the soft knee starts, as a fraction of standard-range white.
+    /// Where the knee starts, as a fraction of standard-range light.
     static let knee = 0.9
+    /// The light that the knee brings to standard white: 1000 nits.
+    static let peak = 1000 / referenceWhite
+    /// swscale's 16-bit white: 255 << 8, not 65535 (its limited-range 10-bit
+    /// white 940 comes out as 65277 to 65283).
+    static let white16 = 65280.0
 
     private init(_ transfer: Transfer) {
         table = (0...65535).map { code in
-            let sdr = Self.sdrSignal(Double(code) / 65535, transfer: transfer)
+            let sdr = Self.sdrSignal(min(Double(code) / Self.white16, 1), transfer: transfer)
             return UInt8(max(0, min(255, (sdr * 255).rounded())))
         }
     }
@@ -71,12 +80,16 @@ struct HDRToneMap: Sendable {
             nits = 1000 * pow(max(scene, 0), 1.2)
         }
         var light = nits / referenceWhite
-        if light > knee { light = knee + (1 - knee) * (1 - exp(-(light - knee) / (1 - knee))) }
+        if light > knee {
+            // k + (x - k) / (1 + (x - k) / a): slope 1 at the knee, 1 at the peak, beyond it clipped.
+            let a = (1 - knee) * (peak - knee) / (peak - 1)
+            light = min(1, knee + (light - knee) / (1 + (light - knee) / a))
+        }
         // A standard display's signal (BT.1886, gamma 2.4).
         return pow(max(light, 0), 1 / 2.4)
     }
 
-    /// `count` 8-bit samples from as many 16-bit little-endian ones (as swscale writes them on this machine).
+    /// `count` 8-bit samples from as many 16-bit little-endian ones (the formats asked of swscale).
     func map(_ source: UnsafePointer<UInt8>, count: Int, into destination: UnsafeMutablePointer<UInt8>) {
         table.withUnsafeBufferPointer { lut in
             let samples = UnsafeRawPointer(source)

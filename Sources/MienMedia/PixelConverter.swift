@@ -8,11 +8,9 @@ import CFFmpeg
 /// what an RGB-to-gray conversion of a player's output gives. The scaling
 /// context is cached and rebuilt only when the frame or the request changes.
 final class PixelConverter {
-    private var context: OpaquePointer?
+    private let scaler = ScalerContext()
     /// Whether to use `LumaToGray` where it applies; tests turn it off to get the swscale reference.
     var useFastPaths = true
-
-    deinit { sws_freeContext(context) }
 
     /// The output size (upright) for a frame of `codedWidth` x `codedHeight`
     /// of pixels shaped `pixelAspect` (nil: square), turned `rotation` degrees.
@@ -63,9 +61,9 @@ final class PixelConverter {
         case (.rgbPlanar, true): AV_PIX_FMT_GBRP16LE
         }
         let flags = (dstW == srcW && dstH == srcH) ? SWS_POINT : SWS_BILINEAR
-        context = sws_getCachedContext(context, Int32(srcW), Int32(srcH), source, Int32(dstW), Int32(dstH),
-                                       destination, flags, nil, nil, nil)
-        guard let context else {
+        let setup = ScalerContext.Setup(sourceWidth: srcW, sourceHeight: srcH, source: source, width: dstW, height: dstH,
+                                        destination: destination, flags: flags, fullRangeSource: fullRange)
+        guard let context = scaler.context(for: setup) else {
             throw MediaError(.decodeFailed, path: path,
                 "cannot convert \(srcW)x\(srcH) frames of pixel format \(Self.name(source)) to \(request.layout)")
         }

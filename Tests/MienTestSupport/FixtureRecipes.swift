@@ -62,12 +62,13 @@ enum FixtureRecipes {
         // 203 nits of HDR reference white (ITU-R BT.2408), as zimg converts it; 10-bit HEVC, lossless.
         let ramp = ["-f", "lavfi", "-i", "nullsrc=size=128x32:rate=5,geq=lum='16+X*219/127':cb=128:cr=128", "-t", "0.4"]
         try Tool.ffmpeg(ramp + ["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p", "ramp_sdr.mp4"], in: dir)
-        for (name, transfer) in [("ramp_hlg.mp4", "arib-std-b67"), ("ramp_pq.mp4", "smpte2084")] {
+        for (name, transfer, range) in [("ramp_hlg.mp4", "arib-std-b67", "tv"), ("ramp_pq.mp4", "smpte2084", "tv"),
+                                         ("ramp_hlg_full.mp4", "arib-std-b67", "full")] {
             try Tool.ffmpeg(ramp + ["-vf", "format=yuv420p,setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709,"
-                + "zscale=transferin=bt709:primariesin=bt709:matrixin=bt709:rangein=tv:transfer=linear,"
-                + "format=gbrpf32le,zscale=transfer=\(transfer):primaries=bt2020:matrix=2020_ncl:range=tv:npl=203,format=yuv420p10le",
-                "-c:v", "libx265", "-x265-params", "log-level=none:lossless=1:colorprim=bt2020:transfer=\(transfer):colormatrix=bt2020nc",
-                name], in: dir)
+                + "zscale=transferin=bt709:primariesin=bt709:matrixin=bt709:rangein=tv:transfer=linear,format=gbrpf32le,"
+                + "zscale=transfer=\(transfer):primaries=bt2020:matrix=2020_ncl:range=\(range):npl=203,format=yuv420p10le",
+                "-c:v", "libx265", "-x265-params", "log-level=none:lossless=1:colorprim=bt2020:transfer=\(transfer):colormatrix=bt2020nc"
+                + ":range=\(range)", name], in: dir)
         }
         try Tool.ffmpeg(source("64x48", "25", "1.2") + [
             "-vf", "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", "-fps_mode", "passthrough",

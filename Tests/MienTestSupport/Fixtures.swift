@@ -63,6 +63,8 @@ public final class Fixtures: Sendable {
     public var rampSDR: String { path("ramp_sdr.mp4") }
     public var rampHLG: String { path("ramp_hlg.mp4") }
     public var rampPQ: String { path("ramp_pq.mp4") }
+    /// The HLG ramp in full range.
+    public var rampHLGFull: String { path("ramp_hlg_full.mp4") }
     /// An 80x60 JPEG whose JFIF density says 2:1 pixels (viewers show photos square regardless).
     public var wideDensityJPEG: String { path("wide_density.jpg") }
     /// Variable frame rate: 20 frames 40 ms apart, then 10 frames 100 ms apart.
