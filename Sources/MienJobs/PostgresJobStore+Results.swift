@@ -7,11 +7,7 @@ extension PostgresJobStore {
     public func result(of video: VideoID, index: Int) async throws -> ShardOutcome? {
         let name = location.description
         return try await transaction("result of shard \(index) of video \(video)") { connection, logger in
-            var known = false
-            for try await _ in try await connection.query("SELECT 1 FROM videos WHERE id = \(video)", logger: logger).decode(Int.self) {
-                known = true
-            }
-            guard known else { throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)") }
+            try await Self.requireVideo(video, in: connection, logger: logger, store: name)
             var outcome: ShardOutcome?
             for try await (position, payload, data) in try await connection.query("""
                 SELECT s.position, s.payload, r.data FROM shards s JOIN results r ON r.shard = s.id
@@ -28,11 +24,7 @@ extension PostgresJobStore {
     public func deadShards(of video: VideoID) async throws -> [DeadShard] {
         let name = location.description
         return try await transaction("dead shards of video \(video)") { connection, logger in
-            var known = false
-            for try await _ in try await connection.query("SELECT 1 FROM videos WHERE id = \(video)", logger: logger).decode(Int.self) {
-                known = true
-            }
-            guard known else { throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)") }
+            try await Self.requireVideo(video, in: connection, logger: logger, store: name)
             var dead: [DeadShard] = []
             for try await (position, payload, attempts, lastError) in try await connection.query("""
                 SELECT position, payload, attempts, last_error FROM shards WHERE video = \(video) AND state = 'dead' ORDER BY position
@@ -41,5 +33,14 @@ extension PostgresJobStore {
             }
             return dead
         }
+    }
+
+    /// Throws `JobStoreError.unknownVideo` unless `video` is in the store.
+    private static func requireVideo(_ video: VideoID, in connection: PostgresConnection, logger: Logger,
+                                     store: String) async throws {
+        for try await _ in try await connection.query("SELECT 1 FROM videos WHERE id = \(video)", logger: logger).decode(Int.self) {
+            return
+        }
+        throw JobStoreError(.unknownVideo, "job store \(store) has no video \(video)")
     }
 }

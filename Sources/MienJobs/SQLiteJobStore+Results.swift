@@ -7,9 +7,7 @@ extension SQLiteJobStore {
     public func result(of video: VideoID, index: Int) async throws -> ShardOutcome? {
         let name = "sqlite:\(path)"
         return try await read { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM videos WHERE id = ?", arguments: [video]) != nil else {
-                throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)")
-            }
+            try Self.requireVideo(video, in: db, store: name)
             return try Row.fetchOne(db, sql: """
                 SELECT s.position, s.payload, r.data FROM shards s JOIN results r ON r.shard = s.id
                 WHERE s.video = ? AND s.position = ? AND s.state = 'done'
@@ -22,14 +20,19 @@ extension SQLiteJobStore {
     public func deadShards(of video: VideoID) async throws -> [DeadShard] {
         let name = "sqlite:\(path)"
         return try await read { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM videos WHERE id = ?", arguments: [video]) != nil else {
-                throw JobStoreError(.unknownVideo, "job store \(name) has no video \(video)")
-            }
+            try Self.requireVideo(video, in: db, store: name)
             return try Row.fetchAll(db, sql: """
                 SELECT position, payload, attempts, last_error FROM shards WHERE video = ? AND state = 'dead' ORDER BY position
                 """, arguments: [video]).map {
                 DeadShard(index: $0["position"], payload: $0["payload"], attempts: $0["attempts"], lastError: $0["last_error"])
             }
+        }
+    }
+
+    /// Throws `JobStoreError.unknownVideo` unless `video` is in the store.
+    private static func requireVideo(_ video: VideoID, in db: Database, store: String) throws {
+        guard try Int.fetchOne(db, sql: "SELECT 1 FROM videos WHERE id = ?", arguments: [video]) != nil else {
+            throw JobStoreError(.unknownVideo, "job store \(store) has no video \(video)")
         }
     }
 }
