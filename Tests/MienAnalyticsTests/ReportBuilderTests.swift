@@ -1,5 +1,5 @@
 import Foundation
-import MienAnalytics
+@testable import MienAnalytics
 import MienTestSupport
 import Testing
 
@@ -63,6 +63,18 @@ struct ReportBuilderTests {
             let message = (error as? AnalyticsError)?.message ?? ""
             return message.contains("class.mp4 does not match the timeline") && message.contains("640x480")
                 && message.contains("320x240")
+        }
+    }
+
+    /// A timeline of anamorphic video made before Mien stretched non-square
+    /// pixels says so, rather than that the video was replaced.
+    @Test func aTimelineInCodedPixelsOfAnamorphicVideoSaysWhy() throws {
+        let probe = try JSONDecoder().decode(MetaFile.Probe.self, from: Data(#"{"width":72,"height":48,"duration":0.5}"#.utf8))
+        #expect {
+            _ = try FaceThumbnails(videoPath: Fixtures.shared.anamorphicWide, expected: probe, timelinePath: "old.timeline.jsonl")
+        } throws: { error in
+            let message = (error as? AnalyticsError)?.message ?? ""
+            return message.contains("did not yet stretch non-square pixels") && message.contains("96x48")
         }
     }
 

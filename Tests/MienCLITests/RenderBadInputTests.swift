@@ -53,6 +53,18 @@ final class RenderBadInputTests {
         try expectRefused([clips.gray, "--timeline", timeline, "-o", output], ["1234 bytes", "not the same video"])
     }
 
+    /// A timeline of anamorphic video from before Mien stretched non-square
+    /// pixels (boxes in coded pixels) is refused with the reason, not as another video.
+    @Test func aTimelineInCodedPixelsOfAnamorphicVideo() throws {
+        let video = Fixtures.shared.anamorphicWide  // coded 72x48, shown 96x48, 0.5 s
+        let timeline = try scratch.write(RenderClips.record(t: 0, frame: 0, faces: []) + "\n", "old.timeline.jsonl")
+        let meta = #"{"schema":"mien.timeline","schema_version":1,"status":"complete","input":{"path":"anamorphic_4x3.mp4","bytes":null},"#
+            + #""probe":{"width":72,"height":48,"duration":0.5}}"#
+        _ = try scratch.write(meta, "old.meta.json")
+        try expectRefused([video, "--timeline", timeline, "-o", output],
+                          ["at its coded size, 72x48", "did not yet stretch non-square pixels", "96x48", "analyse it again"])
+    }
+
     @Test func aDamagedLine() throws {
         let lines = goodTimeline.split(separator: "\n")
         let damaged = lines[0] + "\n" + lines[1].prefix(40) + "\n" + lines[2...].joined(separator: "\n") + "\n"

@@ -55,6 +55,12 @@ public struct TimelineVideoCheck {
         let source = "\(timeline) was made from \(origin.input.path) (\(path))"
         if let probe = origin.probe {
             guard probe.width == info.width, probe.height == info.height else {
+                if info.sampleAspect != nil, (probe.width, probe.height) == (info.codedWidth, info.codedHeight) {
+                    // The same video, analysed before Mien stretched non-square pixels to the displayed shape.
+                    throw AnalysisError(.badTimeline,
+                        "\(source) at its coded size, \(probe.width)x\(probe.height), by a mien that did not yet stretch "
+                        + "non-square pixels; \(video) shows at \(info.width)x\(info.height): analyse it again")
+                }
                 throw AnalysisError(.badTimeline,
                     "\(source), a \(probe.width)x\(probe.height) video; \(video) is \(info.width)x\(info.height): not the same video")
             }
