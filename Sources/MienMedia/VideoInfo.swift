@@ -90,6 +90,12 @@ public struct VideoInfo: Codable, Sendable, Equatable {
     /// Number of keyframes.
     public var keyframes: Int { keyframeTimes.count }
 
+    /// Whether `width` x `height` is this anamorphic video's coded size: the
+    /// size an earlier mien, which did not stretch non-square pixels, recorded.
+    public func isCodedSizeOfStretched(width: Int, height: Int) -> Bool {
+        sampleAspect != nil && (width, height) == (codedWidth, codedHeight)
+    }
+
     enum CodingKeys: String, CodingKey {
         case path, container, codec, width, height, rotation, fps, duration, frames, vfr, audio
         case pixelFormat = "pixel_format", codedWidth = "coded_width", codedHeight = "coded_height"

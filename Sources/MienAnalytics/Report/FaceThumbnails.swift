@@ -27,8 +27,7 @@ struct FaceThumbnails {
         let sizeDiffers = info.width != probe.width || info.height != probe.height
         let durationDiffers = info.duration > 0 && probe.duration > 0
             && abs(info.duration - probe.duration) > max(1, 0.02 * probe.duration)
-        if sizeDiffers && !durationDiffers && info.sampleAspect != nil
-            && (probe.width, probe.height) == (info.codedWidth, info.codedHeight) {
+        if !durationDiffers && info.isCodedSizeOfStretched(width: probe.width, height: probe.height) {
             throw AnalyticsError("\(videoPath): the timeline \(timelinePath) was made at the video's coded size, "
                 + "\(probe.width)x\(probe.height), by a mien that did not yet stretch non-square pixels; the video shows at "
                 + "\(info.width)x\(info.height): analyse it again")

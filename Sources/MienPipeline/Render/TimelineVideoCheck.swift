@@ -55,7 +55,7 @@ public struct TimelineVideoCheck {
         let source = "\(timeline) was made from \(origin.input.path) (\(path))"
         if let probe = origin.probe {
             guard probe.width == info.width, probe.height == info.height else {
-                if info.sampleAspect != nil, (probe.width, probe.height) == (info.codedWidth, info.codedHeight) {
+                if info.isCodedSizeOfStretched(width: probe.width, height: probe.height) {
                     // The same video, analysed before Mien stretched non-square pixels to the displayed shape.
                     throw AnalysisError(.badTimeline,
                         "\(source) at its coded size, \(probe.width)x\(probe.height), by a mien that did not yet stretch "
