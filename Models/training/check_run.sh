@@ -5,7 +5,10 @@
 # int8 form, runs Swift's `mien eval --compare expression-net
 # expression-net:int8` on FER-2013 PublicTest in that folder, and prints
 # PyTorch's figures next to Swift's. Fails (exit 1) where they differ by more
-# than 0.1 points, the bar.
+# than 0.1 points, the bar. Then the shipped expression-net against
+# the run's (`mien eval --compare expression-net expression-net
+# --compare-models OUT_DIR`): both accuracies, the paired difference and
+# McNemar's test, saved as OUT_DIR/against-shipped.txt.
 #
 #   bash Models/training/check_run.sh ds-long              # folder Models/.cache/check/ds-long
 #   bash Models/training/check_run.sh ds-long /tmp/ds-long # another folder
@@ -68,3 +71,6 @@ if worst > 0.1:
     sys.exit(f"check_run.sh: PyTorch and Swift differ by {worst:.2f} points (> 0.1)")
 print("agree within 0.1 points")
 PY
+echo
+echo "== mien eval --compare expression-net expression-net --compare-models $out (A: the shipped model, B: the run)"
+"$mien" eval --dataset "$dataset" --compare expression-net expression-net --compare-models "$out" | tee "$out/against-shipped.txt"

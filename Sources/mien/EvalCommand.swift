@@ -19,7 +19,9 @@ extension Mien {
                 (precision fp32, the default, or int8), on the same images and reports each accuracy \
                 with a 95% percentile bootstrap interval, the difference B - A with its paired \
                 interval, the 2x2 agreement table and McNemar's exact p-value. Images either \
-                configuration cannot read are left out of both and counted.
+                configuration cannot read are left out of both and counted. --compare-models DIR \
+                takes B's weights from another model folder (a new export against the shipped one: \
+                --compare expression-net expression-net --compare-models DIR).
                 """
         )
 
@@ -33,6 +35,10 @@ extension Mien {
                 help: ArgumentHelp("Compare two configurations, A then B, each NAME or NAME:PRECISION (fp32 or int8).",
                                    valueName: "configuration"))
         var compare: [String] = []
+
+        @Option(help: ArgumentHelp("B's model folder for --compare (default: the same as A's, Models/ or MIEN_MODELS).",
+                                   valueName: "dir"))
+        var compareModels: String?
 
         @Option(help: "Bootstrap resamples for --compare's intervals (at least 100; default 2000).")
         var bootstrap: Int?
@@ -70,7 +76,9 @@ extension Mien {
                 throw ValidationError("--calibrate-int8 measures mini-Xception alone: leave out --compare, --align, --measure-template, --precision.")
             }
             guard !compare.isEmpty else {
-                if bootstrap != nil || seed != nil { throw ValidationError("--bootstrap and --seed go with --compare.") }
+                if bootstrap != nil || seed != nil || compareModels != nil {
+                    throw ValidationError("--bootstrap, --seed and --compare-models go with --compare.")
+                }
                 return
             }
             if compare.count != 2 {
@@ -91,6 +99,7 @@ extension Mien {
         func configurations() throws(ClassifierError) -> [ClassifierConfiguration] {
             var parsed: [ClassifierConfiguration] = []
             for text in compare { parsed.append(try ClassifierConfiguration(parsing: text)) }
+            if let compareModels, parsed.count == 2 { parsed[1].folder = compareModels }
             return parsed
         }
 

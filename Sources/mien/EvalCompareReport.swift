@@ -23,7 +23,7 @@ struct EvalCompareReport: Encodable {
     }
 
     enum SideKey: String, CodingKey {
-        case configuration, name, precision, correct, accuracy, interval
+        case configuration, name, precision, correct, accuracy, interval, models
         case classifySeconds = "classify_seconds"
     }
 
@@ -53,6 +53,7 @@ struct EvalCompareReport: Encodable {
             try side.encode(configurations[i].description, forKey: .configuration)
             try side.encode(configurations[i].name, forKey: .name)
             try side.encode(configurations[i].precision, forKey: .precision)
+            try side.encode(configurations[i].folder, forKey: .models)
             try side.encode(correct, forKey: .correct)
             try side.encode(accuracy, forKey: .accuracy)
             try side.encode([interval.lower, interval.upper], forKey: .interval)
@@ -93,7 +94,10 @@ struct EvalCompareReport: Encodable {
         func points(_ x: Double) -> String { String(format: "%+.2f", x * 100) }
         func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
         func right(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
-        let a = configurations[0].description, b = configurations[1].description
+        func label(_ configuration: ClassifierConfiguration) -> String {
+            configuration.description + (configuration.folder.map { " (models \($0))" } ?? "")
+        }
+        let a = label(configurations[0]), b = label(configurations[1])
         var out = "A \(a) against B \(b) on \(dataset.path): \(n) images"
         out += excluded.isEmpty ? "\n\n" : " (\(excluded.count) unreadable, left out of both)\n\n"
         out += pad("", 8) + pad("accuracy", 11) + pad("\(level) interval", 22) + "correct\n"

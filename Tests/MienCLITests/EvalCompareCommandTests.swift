@@ -113,6 +113,39 @@ final class EvalCompareCommandTests {
         #expect(table.values.reduce(0, +) == 9)
     }
 
+    /// `--compare-models`: B's weights from another model folder (an export
+    /// against the shipped one), named in the report; a folder without them is an error.
+    @Test func bFromAnotherModelFolder() throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models").path
+        let export = root + "/export"
+        try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: shipped + "/mini_xception.safetensors", toPath: export + "/mini_xception.safetensors")
+        // A model folder without expression-net's weights: B cannot load, A (the shipped folder) could.
+        let noWeights = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
+                                            "--compare-models", export])
+        #expect(noWeights.status == 1 && noWeights.text.isEmpty)
+        #expect(noWeights.stderr.contains(export + "/expression_net.safetensors"), "\(noWeights.stderr)")
+
+        try FileManager.default.copyItem(atPath: shipped + "/expression_net.safetensors", toPath: export + "/expression_net.safetensors")
+        let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
+                                         "--compare-models", export, "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        let a = try #require(report["a"] as? [String: Any]), b = try #require(report["b"] as? [String: Any])
+        #expect(a["models"] is NSNull && b["models"] as? String == export)
+        #expect((report["mcnemar"] as? [String: Any])?["discordant"] as? Int == 0)
+        let text = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
+                                       "--compare-models", export]).text
+        #expect(text.hasPrefix("A expression-net:fp32 against B expression-net:fp32 (models \(export)) on "), "\(text)")
+
+        let nowhere = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
+                                          "--compare-models", root + "/nowhere"])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("\(root)/nowhere: not a model folder"), "\(nowhere.stderr)")
+        let alone = try MienBinary.run(["eval", "--dataset", faces, "--compare-models", export])
+        #expect(alone.status == 64 && alone.stderr.contains("--compare-models go with --compare"), "\(alone.stderr)")
+    }
+
     @Test func badConfigurationsAreErrors() throws {
         let unknown = try MienBinary.run(["eval", "--dataset", faces, "--compare", "resnet", "mini-xception"])
         #expect(unknown.status == 1)

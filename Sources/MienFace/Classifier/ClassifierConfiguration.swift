@@ -6,11 +6,14 @@ public struct ClassifierConfiguration: Sendable, Equatable, CustomStringConverti
     public let name: String
     /// The arithmetic it runs in.
     public let precision: Precision
+    /// The model folder its weights come from; nil: the usual one (`ModelDirectory.locate()`).
+    public var folder: String? = nil
 
-    /// A configuration of `name` in `precision`.
-    public init(name: String, precision: Precision = .fp32) {
+    /// A configuration of `name` in `precision`, from `folder` when one is given.
+    public init(name: String, precision: Precision = .fp32, folder: String? = nil) {
         self.name = name
         self.precision = precision
+        self.folder = folder
     }
 
     /// Reads `NAME` or `NAME:PRECISION`. The name is checked when the model is
@@ -31,13 +34,20 @@ public struct ClassifierConfiguration: Sendable, Equatable, CustomStringConverti
         self.init(name: name, precision: precision)
     }
 
-    /// `NAME:PRECISION`, the precision always written.
+    /// `NAME:PRECISION`, the precision always written (the folder is not).
     public var description: String { "\(name):\(precision.rawValue)" }
 
-    /// Loads the model (`ClassifierRegistry.load(_:precision:)`).
+    /// Loads the model (`ClassifierRegistry.load(_:precision:)`), from `folder` when it is set.
     /// - Throws: `ClassifierError.unknownClassifier` for an unknown name or a
     ///   precision the model has no form in, or the model's load error.
     public func load() throws(ClassifierError) -> any EmotionClassifier {
-        try ClassifierRegistry.load(name, precision: precision)
+        guard let folder else { return try ClassifierRegistry.load(name, precision: precision) }
+        do {
+            return try ModelDirectory.withFolder(folder) { try ClassifierRegistry.load(name, precision: precision) }
+        } catch let error as ClassifierError {
+            throw error
+        } catch {
+            throw ClassifierError(.badWeights, "\(name): \(error)")
+        }
     }
 }
