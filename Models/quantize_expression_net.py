@@ -58,7 +58,7 @@ import numpy as np
 import torch
 
 from Models import safetensors_io
-from Models.quantize_int8 import Folded, QDQModule, Quantized, calibrate, collect_taps, reference_tensors
+from Models.quantize_int8 import SCHEME as DENSE_SCHEME, Folded, QDQModule, Quantized, calibrate, collect_taps, reference_tensors
 from Models.quantize_int8_ds import SCHEME as DS_SCHEME, FoldedDS, QDQModuleDS, QuantizedDS
 from Models.training import data as D
 from Models.training.export import model_from_weights, reference_faces
@@ -69,9 +69,6 @@ WEIGHTS = MODELS / "expression_net.safetensors"
 CALIBRATION_SIZE = 1000
 CALIBRATION_SEED = 20_261_206
 FORMAT = "mien-expression-net-int8"
-DENSE_SCHEME = ("uint8 activations (zero point 0), int8 weights symmetric per output channel, int32 "
-                "accumulation; stem, squeeze-excitation, residual add, pool and head in float32 "
-                "(Models/quantize_expression_net.py)")
 
 
 def outputs(weights: Path, out_dir: Path) -> dict[str, Path]:

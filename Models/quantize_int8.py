@@ -24,6 +24,10 @@ import torch
 import torch.nn.functional as F
 
 EPSILON = 1e-5
+#: What the dense scheme is, in the calibration file (quantize_int8_ds.SCHEME is the ds one's).
+SCHEME = ("uint8 activations (zero point 0), int8 weights symmetric per output channel, int32 "
+          "accumulation; stem, squeeze-excitation, residual add, pool and head in float32 "
+          "(Models/quantize_expression_net.py)")
 #: Zero point of a "signed" activation (a depthwise conv's output, no ReLU).
 SIGNED_ZERO = 128
 #: Quantization levels above the zero point: the clip of an unsigned

@@ -1,20 +1,21 @@
-"""The int8 fixture of Mien's Swift parity test for ``ds`` networks: the small
-random network of ``make_ds_test_model.py`` quantized as
-``Models/quantize_int8_ds.py`` describes, its activation scales calibrated
-(method ``max``) on 64 synthetic faces, and the exact (float64) integer
-simulation's outputs on the float fixture's 8 faces.
+"""The int8 fixtures of Mien's Swift parity tests: each small random network
+of ``make_test_models.py`` (``ds`` and ``dense``) quantized as
+``Models/quantize_int8_ds.py`` and ``Models/quantize_int8.py`` describe, its
+activation scales calibrated (method ``max``) on 64 synthetic faces, and the
+exact (float64) integer simulation's outputs on the float fixture's 8 faces.
 
-    Models/.venv/bin/python -m Models.training.make_ds_test_int8
+    Models/.venv/bin/python -m Models.training.make_test_int8
 
-(run from the repository root; ``make_ds_test_model`` runs it too). Writes
+(run from the repository root; ``make_test_models`` runs it too). Writes, for
+each fixture NAME:
 
-    Models/reference/expression_net_ds_test.int8.json
+    Models/reference/expression_net_NAME_test.int8.json
         the scales in the format of Models/expression_net.int8.json (mien-expression-net-int8)
-    Models/reference/expression_net_ds_test_int8_reference.safetensors
-        faces [8,48,48] uint8 (those of expression_net_ds_test_reference.safetensors),
+    Models/reference/expression_net_NAME_test_int8_reference.safetensors
+        faces [8,48,48] uint8 (those of expression_net_NAME_test_reference.safetensors),
         stem_q [8,C,48,48] uint8 (the stem's output bytes, NCHW), logits and probabilities [8,7] float32
 
-Both are deterministic. ``tests/test_ds_int8_fixture.py`` checks that the
+All are deterministic. ``tests/test_int8_fixtures.py`` checks that the
 committed files are what this makes (with Debian's Python: no safetensors).
 """
 from __future__ import annotations
@@ -22,21 +23,28 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from Models.quantize_int8 import calibrate, collect_taps, reference_tensors
-from Models.quantize_int8_ds import SCHEME, FoldedDS, QuantizedDS
+from Models.quantize_int8 import SCHEME as DENSE_SCHEME, Folded, Quantized, calibrate, collect_taps, reference_tensors
+from Models.quantize_int8_ds import SCHEME as DS_SCHEME, FoldedDS, QuantizedDS
 from . import data as D
-from . import make_ds_test_model as M
+from . import make_test_models as M
 
-SCALES = M.REFERENCE / "expression_net_ds_test.int8.json"
-OUTPUTS = M.REFERENCE / "expression_net_ds_test_int8_reference.safetensors"
 METHOD = "max"
 CALIBRATION_SEED = M.SEED + 1
 #: 3 fixed images and 61 noises: 64 calibration faces.
 CALIBRATION_NOISES = 61
+
+
+def scales_path(fixture: M.Fixture) -> Path:
+    return M.REFERENCE / f"expression_net_{fixture.name}_test.int8.json"
+
+
+def outputs_path(fixture: M.Fixture) -> Path:
+    return M.REFERENCE / f"expression_net_{fixture.name}_test_int8_reference.safetensors"
 
 
 def calibration_faces() -> torch.Tensor:
@@ -45,26 +53,36 @@ def calibration_faces() -> torch.Tensor:
     return torch.from_numpy(np.stack(images)[:, None])
 
 
-def scales() -> dict[str, float]:
+def classes(fixture: M.Fixture) -> tuple[type, type]:
+    """The fixture's folded float network and integer simulation classes, by its block kind."""
+    return (FoldedDS, QuantizedDS) if fixture.config["block"] == "ds" else (Folded, Quantized)
+
+
+def folded(fixture: M.Fixture):
+    """The fixture network with batch norms folded (``FoldedDS`` or ``Folded``)."""
+    return classes(fixture)[0](M.random_model(fixture))
+
+
+def scales(fixture: M.Fixture = M.DS) -> dict[str, float]:
     """The fixture network's activation scales, calibrated with ``METHOD`` on ``calibration_faces``."""
     torch.set_num_threads(1)
-    folded = FoldedDS(M.random_model())
-    return calibrate(folded, collect_taps(folded, calibration_faces()), METHOD)
+    network = folded(fixture)
+    return calibrate(network, collect_taps(network, calibration_faces()), METHOD)
 
 
-def quantized(activation_scales: dict[str, float]) -> QuantizedDS:
-    """The fixture network's exact (float64) int8 simulation."""
-    return QuantizedDS(FoldedDS(M.random_model()), activation_scales)
+def quantized(activation_scales: dict[str, float], fixture: M.Fixture = M.DS):
+    """The fixture network's exact (float64) int8 simulation (``QuantizedDS`` or ``Quantized``)."""
+    return classes(fixture)[1](folded(fixture), activation_scales)
 
 
-def scales_file(activation_scales: dict[str, float]) -> dict:
-    """The content of ``SCALES``."""
+def scales_file(activation_scales: dict[str, float], fixture: M.Fixture = M.DS) -> dict:
+    """The content of the fixture's scales file."""
     return {
         "format": "mien-expression-net-int8",
-        "weights": M.WEIGHTS.name,
-        "weights_sha256": hashlib.sha256(M.WEIGHTS.read_bytes()).hexdigest(),
-        "weights_provenance": M.PROVENANCE,
-        "scheme": SCHEME,
+        "weights": fixture.weights.name,
+        "weights_sha256": hashlib.sha256(fixture.weights.read_bytes()).hexdigest(),
+        "weights_provenance": fixture.provenance,
+        "scheme": DS_SCHEME if fixture.config["block"] == "ds" else DENSE_SCHEME,
         "calibration": {"method": METHOD, "split": "synthetic faces (training/data.py synthetic_faces)",
                         "images": len(calibration_faces()), "seed": CALIBRATION_SEED,
                         "selection": f"a flat gray, a ramp, a checkerboard and {CALIBRATION_NOISES} uniform noises, "
@@ -73,21 +91,22 @@ def scales_file(activation_scales: dict[str, float]) -> dict:
     }
 
 
-def outputs(q: QuantizedDS) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """The tensors and metadata of ``OUTPUTS``."""
+def outputs(q, fixture: M.Fixture = M.DS) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The tensors and metadata of the fixture's int8 reference."""
     faces, labels = M.faces()
     return reference_tensors(q, faces), {
-        "faces": json.dumps(labels), "made_by": "Models/training/make_ds_test_int8.py",
-        "weights": M.WEIGHTS.name, "scales": SCALES.name}
+        "faces": json.dumps(labels), "made_by": "Models/training/make_test_int8.py",
+        "weights": fixture.weights.name, "scales": scales_path(fixture).name}
 
 
 def main() -> int:
     from Models import safetensors_io                 # needs the safetensors package (Models/.venv)
-    activation_scales = scales()
-    SCALES.write_text(json.dumps(scales_file(activation_scales), indent=2) + "\n")
-    tensors, metadata = outputs(quantized(activation_scales))
-    safetensors_io.save(tensors, str(OUTPUTS), metadata)
-    print(f"wrote {SCALES.name} and {OUTPUTS.name}")
+    for fixture in M.FIXTURES:
+        activation_scales = scales(fixture)
+        scales_path(fixture).write_text(json.dumps(scales_file(activation_scales, fixture), indent=2) + "\n")
+        tensors, metadata = outputs(quantized(activation_scales, fixture), fixture)
+        safetensors_io.save(tensors, str(outputs_path(fixture)), metadata)
+        print(f"wrote {scales_path(fixture).name} and {outputs_path(fixture).name}")
     return 0
 
 

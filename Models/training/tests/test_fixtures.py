@@ -1,5 +1,5 @@
-"""The committed fixture of the Swift ds parity test is what
-make_ds_test_model.py makes today (Debian's PyTorch, no safetensors package):
+"""The committed fixtures of the Swift parity tests (a ds and a dense network)
+are what make_test_models.py makes today (Debian's PyTorch, no safetensors package):
 
     /usr/bin/python3 -m unittest discover -s Models/training/tests -t .
 """
@@ -12,7 +12,7 @@ import unittest
 import numpy as np
 import torch
 
-from Models.training import make_ds_test_model as M
+from Models.training import make_test_models as M
 
 
 def read_safetensors(path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
@@ -30,21 +30,25 @@ def read_safetensors(path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     return tensors, metadata
 
 
-class DSFixtureTest(unittest.TestCase):
+class FixturesTest(unittest.TestCase):
     def test_weights_and_outputs_are_the_generators(self):
-        model = M.random_model()
-        weights, metadata = read_safetensors(M.WEIGHTS)
-        state = {k: v.numpy() for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
-        self.assertEqual(sorted(state), sorted(weights))
-        for name, value in state.items():
-            np.testing.assert_array_equal(value, weights[name], err_msg=name)
-        self.assertEqual(json.loads(metadata["architecture"])["inner_widths"], M.CONFIG["inner_widths"])
-        outputs, _ = read_safetensors(M.OUTPUTS)
-        faces, _ = M.faces()
-        np.testing.assert_array_equal(faces, outputs["faces_uint8"])
-        with torch.no_grad():
-            logits = model(torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)).numpy()
-        np.testing.assert_allclose(logits, outputs["logits"], rtol=0, atol=1e-5)
+        for fixture in M.FIXTURES:
+            with self.subTest(fixture=fixture.name):
+                model = M.random_model(fixture)
+                weights, metadata = read_safetensors(fixture.weights)
+                state = {k: v.numpy() for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+                self.assertEqual(sorted(state), sorted(weights))
+                for name, value in state.items():
+                    np.testing.assert_array_equal(value, weights[name], err_msg=name)
+                arch = json.loads(metadata["architecture"])
+                self.assertEqual((arch["block"], arch["inner_widths"]), (fixture.name, fixture.config["inner_widths"]))
+                self.assertEqual(metadata["provenance"], fixture.provenance)
+                outputs, _ = read_safetensors(fixture.outputs)
+                faces, _ = M.faces()
+                np.testing.assert_array_equal(faces, outputs["faces_uint8"])
+                with torch.no_grad():
+                    logits = model(torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)).numpy()
+                np.testing.assert_allclose(logits, outputs["logits"], rtol=0, atol=1e-5)
 
 
 if __name__ == "__main__":
