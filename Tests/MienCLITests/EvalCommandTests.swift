@@ -85,7 +85,12 @@ final class EvalCommandTests {
         #expect(output.text.hasPrefix("expression-net on \(root)/faces: 4 images (1 unreadable, left out)"))
         #expect(output.text.contains("accuracy "))
         #expect(output.text.contains("confusion (rows: true class, columns: predicted)"))
-        #expect(output.text.contains("multiply-adds per face 95340944"))
+        // The sizes are the model's (as --json gives them): expression-net's 85,377,408 multiply-adds.
+        let json = try #require(try JSONSerialization.jsonObject(
+            with: try MienBinary.run(["eval", "--dataset", root + "/faces", "--json"]).stdout) as? [String: Any])
+        let macs = try #require(json["macs"] as? Int), params = try #require(json["params"] as? Int)
+        #expect(macs == 85_377_408)
+        #expect(output.text.contains("parameters \(params), multiply-adds per face \(macs)"))
     }
 
     @Test func missingOrEmptyDatasetIsAnError() throws {

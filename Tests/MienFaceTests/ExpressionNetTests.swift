@@ -15,13 +15,13 @@ struct ExpressionNetTests {
     init() throws { reference = try .named("expression_net_reference.safetensors") }
 
     // Tolerances: about 10x the largest error measured (see Tolerance.swift).
-    /// Probabilities against PyTorch: measured 6.3e-7.
-    static let probabilityTolerance: Float = 7e-6
-    /// Logits against PyTorch: measured 2.4e-6.
+    /// Probabilities against PyTorch: measured 9.5e-7 (ds-long; 6.3e-7 for the dense model before it).
+    static let probabilityTolerance: Float = 1e-5
+    /// Logits against PyTorch: measured 3.0e-6 (dense: 2.4e-6).
     static let logitTolerance: Float = 3e-5
-    /// The stem's output against PyTorch: measured 9.5e-7.
-    static let stemTolerance: Float = 1e-5
-    /// The last block's output against PyTorch: measured 1.9e-6.
+    /// The stem's output against PyTorch: measured 2.9e-6 (dense: 9.5e-7).
+    static let stemTolerance: Float = 3e-5
+    /// The last block's output against PyTorch: measured 1.4e-6 (dense: 1.9e-6).
     static let lastBlockTolerance: Float = 2e-5
     /// One input alone against the same input in the batch: measured 1.2e-7.
     static let batchTolerance: Float = 2e-6
@@ -146,10 +146,12 @@ struct ExpressionNetTests {
 struct ExpressionNetLoadingTests {
     let folder = NSTemporaryDirectory() + "mien-expression-net-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
-    /// A copy of the real weight file with its metadata edited by `edit` (header rewritten).
+    /// A copy of the dense fixture's weight file (a small network with 1x1
+    /// shortcuts and squeeze-excitation; `ExpressionNetFixture.dense`, so the
+    /// cases hold whichever kind ships) with its metadata edited by `edit`.
     func variant(_ edit: (inout [String: Any]) -> Void) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let data = try Data(contentsOf: URL(fileURLWithPath: try ExpressionNetTests.model().weightFile))
+        let data = try Data(contentsOf: URL(fileURLWithPath: try ExpressionNetFixture.dense.load().weightFile))
         let length = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
         var header = try JSONSerialization.jsonObject(with: data[8..<(8 + length)]) as! [String: Any]
         edit(&header)
@@ -197,7 +199,7 @@ struct ExpressionNetLoadingTests {
             ("architecture", #"{"block":"ds","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "stem.0.0.weight"),
             ("architecture", #"{"block":"dense","input_size":48,"stem":24,"widths":[24,48],"strides":[1],"depths":[1,1],"se":true,"batch_norm_epsilon":1e-5}"#, "unusable sizes"),
             // A smaller network than the tensors: the unused ones are named.
-            ("architecture", #"{"block":"dense","input_size":48,"stem":24,"widths":[24],"strides":[1],"depths":[1],"se":true,"batch_norm_epsilon":1e-5}"#, "fc.weight"),
+            ("architecture", #"{"block":"dense","input_size":48,"stem":8,"widths":[16,24],"strides":[2,2],"depths":[1,1],"se":true,"batch_norm_epsilon":1e-5}"#, "blocks.2."),
         ]
         for (key, value, message) in cases {
             let path = try variant(metadataEdit(key, value))

@@ -18,13 +18,21 @@ struct QuantizedExpressionNetTests {
     init() throws { reference = try .named("expression_net_int8_reference.safetensors") }
 
     // Tolerances: about 10x the largest difference measured (see Tolerance.swift).
-    /// Stem bytes that differ by one step (a float32 value at a rounding boundary): measured 0 of 884,736.
+    /// Stem bytes that differ by one step (a float32 value at a rounding boundary): measured 0 of 1,769,472 (dense: 0 of 884,736).
     static let stemBytesOff = 100
-    /// Logits against the simulation (squeeze-excitation and the head in float32
-    /// through different code; a byte one step off after them): measured 1.6e-3.
-    static let logitTolerance: Float = 0.02
-    /// Probabilities against the simulation: measured 3.5e-4.
-    static let probabilityTolerance: Float = 4e-3
+    /// Logits of most faces against the simulation: measured 2.4e-7 (ds, 15
+    /// of the 16 faces) and 9.5e-7 (dense, 15 of 16).
+    static let logitTolerance: Float = 1e-5
+    /// Faces allowed past `logitTolerance`: squeeze-excitation, the residual
+    /// add and the head run in float32 through different code, so a value at a
+    /// rounding tie can land one byte apart and carry on through the later
+    /// layers (one face of 16 in both networks measured: the ds network's face
+    /// 5, the dense one's face 4). A wrong scale or zero point moves every face.
+    static let facesAtATie = 2
+    /// Logits of such a face: measured 0.047 (ds) and 1.6e-3 (dense).
+    static let tieLogitTolerance: Float = 0.2
+    /// Probabilities against the simulation: measured 2.3e-3 (ds) and 3.5e-4 (dense).
+    static let probabilityTolerance: Float = 0.02
     /// One face alone against the same face in a batch (the float32 stem and
     /// dense layers sum in a batch-dependent order): measured 3.7e-8.
     static let batchTolerance: Float = 1e-6
@@ -59,8 +67,14 @@ struct QuantizedExpressionNetTests {
         let worst = logits.maxAbsDifference(want)
         let probabilities = try model.probabilities(x)
         let worstP = probabilities.maxAbsDifference(try reference.tensor("probabilities"))
-        print("expression-net int8 parity: max |logit difference| \(worst), max |probability difference| \(worstP)")
-        expectWithin(worst, Self.logitTolerance, "expression-net int8 logits")
+        let perFace: [Float] = (0..<16).map { (i: Int) -> Float in
+            let got = logits.batch(i..<(i + 1)), expected = want.batch(i..<(i + 1))
+            return got.maxAbsDifference(expected)
+        }
+        let shown = perFace.map { String(format: "%.1e", Double($0)) }.joined(separator: " ")
+        print("expression-net int8 parity: max |logit difference| \(worst), max |probability difference| \(worstP); per face \(shown)")
+        #expect(perFace.filter { $0 > Self.logitTolerance }.count <= Self.facesAtATie, "faces past \(Self.logitTolerance): \(shown)")
+        expectWithin(worst, Self.tieLogitTolerance, "expression-net int8 logits")
         expectWithin(worstP, Self.probabilityTolerance, "expression-net int8 probabilities")
         for i in 0..<7 {   // the real faces: the same class
             let row = logits.data[(i * 7)..<(i * 7 + 7)], w = want.data[(i * 7)..<(i * 7 + 7)]

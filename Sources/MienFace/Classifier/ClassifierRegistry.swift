@@ -18,7 +18,7 @@ public enum ClassifierRegistry {
     /// Every classifier, the default first.
     public static let entries: [Entry] = [
         Entry(name: "expression-net",
-              summary: "Mien's own ResNet with squeeze-excitation (Models/training), 48x48 gray, 7 emotions, trained on FER-2013",
+              summary: "Mien's own residual network of depthwise-separable blocks with squeeze-excitation (Models/training), 48x48 gray, 7 emotions, trained on FER-2013",
               load: { () throws(ClassifierError) in try ExpressionNet.load() },
               loadInt8: { () throws(ClassifierError) in try QuantizedExpressionNet.load() }),
         Entry(name: "mini-xception",

@@ -9,7 +9,7 @@ import MienNN
 /// ```
 /// [N, 1, 48, 48]        pixels mapped by (x / 255 - 0.5) / 0.25
 /// conv 3x3 pad 1 + ReLU                        stem (ds: then dw3x3, pw1x1 + ReLU)
-/// blocks per stage (first one strided)         BasicBlock or SeparableBlock, e.g. 24 @48, 48 @24, 112 @12, 240 @6
+/// blocks per stage (first one strided)         BasicBlock or SeparableBlock; the shipped ds: 2 x 96 @24, 3 x 192 @12, 2 x 384 @6
 /// global average pool, linear                  [N, 7] logits
 /// softmax                                      [N, 7]
 /// ```
