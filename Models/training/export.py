@@ -96,6 +96,32 @@ def reference_faces(seed: int = SEED) -> tuple[np.ndarray, list[str]]:
     return np.stack(faces + synthetic), labels + synthetic_labels
 
 
+@torch.no_grad()
+def reference_tensors(model, faces: np.ndarray, flip_averaged: bool = False) -> dict[str, np.ndarray]:
+    """What a Swift parity test checks, for uint8 faces [N,48,48]: the faces,
+    the network's input, logits, probabilities (and, with ``flip_averaged``,
+    the probabilities averaged with the mirror image's), and the stem's and
+    last block's outputs for face 0."""
+    pixels = torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)
+    seen = {}
+    hooks = [model.stem.register_forward_hook(lambda m, i, o: seen.__setitem__("stem", o)),
+             model.blocks[-1].register_forward_hook(lambda m, i, o: seen.__setitem__("last_block", o))]
+    logits = model(pixels)
+    for hook in hooks:
+        hook.remove()
+    tensors = {
+        "faces_uint8": faces,
+        "input": ((pixels - 0.5) / 0.25).numpy(),
+        "logits": logits.numpy(),
+        "probabilities": logits.softmax(1).numpy(),
+    }
+    if flip_averaged:
+        tensors["probabilities_flip_averaged"] = Deployed(model, True)(pixels).numpy()
+    tensors["sample0.stem"] = seen["stem"][:1].numpy()
+    tensors["sample0.last_block"] = seen["last_block"][:1].numpy()
+    return tensors
+
+
 class Deployed(torch.nn.Module):
     """The model as Mien runs it: softmax probabilities, averaged with the mirror
     image's when ``flip_averaging`` (as ``train.evaluate``'s flip TTA)."""
@@ -201,22 +227,7 @@ def main(argv=None) -> int:
     safetensors_io.save(weights(model), str(weights_path), metadata)
 
     faces, labels = reference_faces()
-    pixels = torch.from_numpy(faces[:, None].astype(np.float32)).div_(255)
-    seen = {}
-    hooks = [model.stem.register_forward_hook(lambda m, i, o: seen.__setitem__("stem", o)),
-             model.blocks[-1].register_forward_hook(lambda m, i, o: seen.__setitem__("last_block", o))]
-    logits = model(pixels)
-    for h in hooks:
-        h.remove()
-    reference = {
-        "faces_uint8": faces,
-        "input": ((pixels - 0.5) / 0.25).numpy(),
-        "logits": logits.numpy(),
-        "probabilities": logits.softmax(1).numpy(),
-        "probabilities_flip_averaged": Deployed(model, True)(pixels).numpy(),
-        "sample0.stem": seen["stem"][:1].numpy(),
-        "sample0.last_block": seen["last_block"][:1].numpy(),
-    }
+    reference = reference_tensors(model, faces, flip_averaged=True)
     safetensors_io.save(reference, str(reference_path), {
         "model": WEIGHTS.name, "model_sha256": sha256(weights_path), "torch": torch.__version__,
         "faces": json.dumps(labels),

@@ -92,7 +92,7 @@ def faces() -> tuple[np.ndarray, list[str]]:
 def write(fixture: Fixture) -> None:
     """The fixture's weight file and PyTorch's outputs."""
     from Models import safetensors_io                 # needs the safetensors package (Models/.venv)
-    from .export import architecture, weights
+    from .export import architecture, reference_tensors, weights
     model = random_model(fixture)
     params, macs = count_params_macs(model, fixture.config["input_size"])
     safetensors_io.save(weights(model), str(fixture.weights), {
@@ -107,22 +107,9 @@ def write(fixture: Fixture) -> None:
         "licence": "MIT, like the rest of Mien",
     })
     images, labels = faces()
-    pixels = torch.from_numpy(images[:, None].astype(np.float32)).div_(255)
-    seen = {}
-    hooks = [model.stem.register_forward_hook(lambda m, i, o: seen.__setitem__("stem", o)),
-             model.blocks[-1].register_forward_hook(lambda m, i, o: seen.__setitem__("last_block", o))]
-    logits = model(pixels)
-    for hook in hooks:
-        hook.remove()
-    safetensors_io.save({
-        "faces_uint8": images,
-        "input": ((pixels - 0.5) / 0.25).numpy(),
-        "logits": logits.numpy(),
-        "probabilities": logits.softmax(1).numpy(),
-        "sample0.stem": seen["stem"][:1].numpy(),
-        "sample0.last_block": seen["last_block"][:1].numpy(),
-    }, str(fixture.outputs), {"model": fixture.weights.name, "torch": torch.__version__, "faces": json.dumps(labels),
-                              "input": "the network's input after (x / 255 - 0.5) / 0.25, [8,1,48,48]"})
+    safetensors_io.save(reference_tensors(model, images), str(fixture.outputs), {
+        "model": fixture.weights.name, "torch": torch.__version__, "faces": json.dumps(labels),
+        "input": "the network's input after (x / 255 - 0.5) / 0.25, [8,1,48,48]"})
     print(f"wrote {fixture.weights.name} ({params:,} parameters, {macs:,} multiply-adds) and {fixture.outputs.name}")
 
 
