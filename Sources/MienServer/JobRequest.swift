@@ -93,9 +93,13 @@ struct JobRequest {
         }
     }
 
-    /// A JSON number as a Double.
+    /// A JSON number as a Double; nil for anything else, `true` and `false` included.
     private static func number(_ value: Any) -> Double? {
-        if let number = value as? NSNumber { return number.doubleValue }
+        if let number = value as? NSNumber {
+            // JSONSerialization gives true and false as NSNumbers of type char, which would read as 1 and 0.
+            guard String(cString: number.objCType) != "c" else { return nil }
+            return number.doubleValue
+        }
         if let number = value as? Double { return number }
         if let number = value as? Int { return Double(number) }
         return nil

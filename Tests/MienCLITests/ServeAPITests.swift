@@ -261,9 +261,14 @@ struct ServeAPITests {
         let meta = try await server.request("GET", "/v1/jobs/\(id)/videos/cameras/meta")
         let probe = meta.json["probe"] as? [String: Any]
         #expect(probe?["stream_index"] as? Int == 1 && probe?["width"] as? Int == 64, "\(meta.text)")
-        for bad in [-1, 2.5] as [Any] {
+        // true is not a number (JSONSerialization gives it as an NSNumber that reads as 1, stream 1 here).
+        for bad in [-1, 2.5, true] as [Any] {
             let answer = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "video_stream": bad])
             #expect(answer.status == 400 && (answer.json["error"] as? String ?? "").contains("video_stream"), "\(answer.text)")
+        }
+        for (key, bad) in [("max_attempts", true), ("shard_seconds", true), ("warm_up", false)] {
+            let answer = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "sharding": [key: bad]])
+            #expect(answer.status == 400 && (answer.json["error"] as? String ?? "").contains(key), "\(key): \(answer.text)")
         }
         let missing = try await server.post("/v1/jobs", json: ["inputs": ["cameras.mkv"], "video_stream": 5, "new": true])
         #expect(missing.status == 201 && (missing.json["failed"] as? [String])?.first?.contains("no video stream 5") == true,
