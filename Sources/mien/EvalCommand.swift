@@ -148,7 +148,8 @@ extension Mien {
             let settings = PairedComparison.Bootstrap(resamples: bootstrap ?? 2000, seed: seed ?? 1)
             let comparison = PairedComparison(aCorrect: pairs.aCorrect, bCorrect: pairs.bCorrect, bootstrap: settings)
             let report = EvalCompareReport(configurations: configurations, dataset: folder, results: results,
-                                           excluded: pairs.excluded, comparison: comparison)
+                                           weightFiles: models.map(\.weightFile), excluded: pairs.excluded,
+                                           comparison: comparison)
             print(json ? report.jsonLine() : report.text(), terminator: json ? "\n" : "")
         }
 

@@ -10,6 +10,8 @@ struct EvalCompareReport: Encodable {
     let dataset: ImageFolder
     /// A's and B's evaluations, for their timings.
     let results: [ClassifierEvaluation.Result]
+    /// The weight file each side loaded, A then B.
+    let weightFiles: [String]
     /// Images left out of both.
     let excluded: [String]
     let comparison: PairedComparison
@@ -24,6 +26,7 @@ struct EvalCompareReport: Encodable {
 
     enum SideKey: String, CodingKey {
         case configuration, name, precision, correct, accuracy, interval, models
+        case weightFile = "weight_file"
         case classifySeconds = "classify_seconds"
     }
 
@@ -54,6 +57,7 @@ struct EvalCompareReport: Encodable {
             try side.encode(configurations[i].name, forKey: .name)
             try side.encode(configurations[i].precision, forKey: .precision)
             try side.encode(configurations[i].folder, forKey: .models)
+            try side.encode(weightFiles[i], forKey: .weightFile)
             try side.encode(correct, forKey: .correct)
             try side.encode(accuracy, forKey: .accuracy)
             try side.encode([interval.lower, interval.upper], forKey: .interval)

@@ -85,11 +85,16 @@ final class EvalCommandTests {
         #expect(output.text.hasPrefix("expression-net on \(root)/faces: 4 images (1 unreadable, left out)"))
         #expect(output.text.contains("accuracy "))
         #expect(output.text.contains("confusion (rows: true class, columns: predicted)"))
-        // The sizes are the model's (as --json gives them): expression-net's 85,377,408 multiply-adds.
+        // The sizes are the model's: the multiply-adds its weight file records, as --json gives them too.
         let json = try #require(try JSONSerialization.jsonObject(
             with: try MienBinary.run(["eval", "--dataset", root + "/faces", "--json"]).stdout) as? [String: Any])
         let macs = try #require(json["macs"] as? Int), params = try #require(json["params"] as? Int)
-        #expect(macs == 85_377_408)
+        let file = try #require(json["weight_file"] as? String)
+        let header = try Data(contentsOf: URL(fileURLWithPath: file)).prefix(65_536)
+        let length = Int(header.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let metadata = try #require((try JSONSerialization.jsonObject(with: header.dropFirst(8).prefix(length)) as? [String: Any])?["__metadata__"]
+                                    as? [String: String])
+        #expect(macs == Int(metadata["multiply_adds"] ?? ""), "\(metadata)")
         #expect(output.text.contains("parameters \(params), multiply-adds per face \(macs)"))
     }
 

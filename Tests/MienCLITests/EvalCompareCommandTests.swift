@@ -114,7 +114,8 @@ final class EvalCompareCommandTests {
     }
 
     /// `--compare-models`: B's weights from another model folder (an export
-    /// against the shipped one), named in the report; a folder without them is an error.
+    /// against the shipped one), named in the report; A keeps its folder, also
+    /// when `MIEN_MODELS` names it; a folder without them is an error.
     @Test func bFromAnotherModelFolder() throws {
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models").path
@@ -127,17 +128,27 @@ final class EvalCompareCommandTests {
         #expect(noWeights.status == 1 && noWeights.text.isEmpty)
         #expect(noWeights.stderr.contains(export + "/expression_net.safetensors"), "\(noWeights.stderr)")
 
-        try FileManager.default.copyItem(atPath: shipped + "/expression_net.safetensors", toPath: export + "/expression_net.safetensors")
+        // Another network in B's folder (the small random dense fixture): B is it, A the shipped one.
+        try FileManager.default.copyItem(atPath: shipped + "/reference/expression_net_dense_test.safetensors",
+                                         toPath: export + "/expression_net.safetensors")
         let output = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
                                          "--compare-models", export, "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let report = try object(output)
         let a = try #require(report["a"] as? [String: Any]), b = try #require(report["b"] as? [String: Any])
         #expect(a["models"] is NSNull && b["models"] as? String == export)
-        #expect((report["mcnemar"] as? [String: Any])?["discordant"] as? Int == 0)
+        #expect((a["weight_file"] as? String)?.hasSuffix("/Models/expression_net.safetensors") == true, "\(a)")
+        #expect(b["weight_file"] as? String == export + "/expression_net.safetensors", "\(b)")
         let text = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
                                        "--compare-models", export]).text
         #expect(text.hasPrefix("A expression-net:fp32 against B expression-net:fp32 (models \(export)) on "), "\(text)")
+        // MIEN_MODELS names A's folder; --compare-models still gives B's.
+        let named = try Tool.run("/usr/bin/env", ["MIEN_MODELS=" + shipped, MienBinary.path, "eval", "--dataset", faces,
+                                                  "--compare", "expression-net", "expression-net", "--compare-models", export, "--json"])
+        #expect(named.status == 0, "\(named.stderr)")
+        let sides = try object(named)
+        #expect((sides["a"] as? [String: Any])?["weight_file"] as? String == shipped + "/expression_net.safetensors")
+        #expect((sides["b"] as? [String: Any])?["weight_file"] as? String == export + "/expression_net.safetensors")
 
         let nowhere = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "expression-net",
                                           "--compare-models", root + "/nowhere"])
