@@ -58,8 +58,8 @@ import numpy as np
 import torch
 
 from Models import safetensors_io
-from Models.quantize_int8 import SCHEME as DENSE_SCHEME, Folded, QDQModule, Quantized, calibrate, collect_taps, reference_tensors
-from Models.quantize_int8_ds import SCHEME as DS_SCHEME, FoldedDS, QDQModuleDS, QuantizedDS
+from Models.quantize_int8 import calibrate, collect_taps, reference_tensors
+from Models.quantize_int8_ds import KINDS
 from Models.training import data as D
 from Models.training.export import model_from_weights, reference_faces
 from Models.training.model import DSBlock, ResBlock
@@ -96,10 +96,13 @@ def forms(model):
     class) of ``model``: ``dense`` (ResNet basic blocks) or ``ds``
     (depthwise-separable blocks and stem)."""
     if all(type(b) is ResBlock for b in model.blocks) and not isinstance(model.stem[0], torch.nn.Sequential):
-        return "dense", Folded(model), Quantized, QDQModule
-    if all(type(b) is DSBlock for b in model.blocks):
-        return "ds", FoldedDS(model), QuantizedDS, QDQModuleDS
-    raise SystemExit("the int8 form is built for 'dense' and 'ds' networks only")
+        kind = "dense"
+    elif all(type(b) is DSBlock for b in model.blocks):
+        kind = "ds"
+    else:
+        raise SystemExit("the int8 form is built for 'dense' and 'ds' networks only")
+    folded_class, quantized_class, qdq_class, _ = KINDS[kind]
+    return kind, folded_class(model), quantized_class, qdq_class
 
 
 # ---------------------------------------------------------------- calibration and measurement
@@ -249,7 +252,7 @@ def main(argv=None) -> int:
         "weights": args.weights.name,
         "weights_sha256": hashlib.sha256(args.weights.read_bytes()).hexdigest(),
         "weights_provenance": meta["provenance"],
-        "scheme": DS_SCHEME if kind == "ds" else DENSE_SCHEME,
+        "scheme": KINDS[kind][3],
         "calibration": {"method": best["method"], "split": "FER-2013 Training", "images": len(cal_names),
                         "seed": CALIBRATION_SEED, "selection": "class-stratified (training/data.py stratified_subset)",
                         "names_sha256": cal_digest},

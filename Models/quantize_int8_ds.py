@@ -38,6 +38,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from Models.quantize_int8 import SCHEME as DENSE_SCHEME, Folded, QDQModule, Quantized
 from Models.quantize_int8 import (SIGNED_ZERO, fake_quantize_activation, fake_quantize_weight, fold, multiplier,
                                   offset, quantize, quantize_weight, requantize, squeeze_excite, tap, to_bytes,
                                   zero_point_offset)
@@ -218,3 +219,10 @@ class QDQModuleDS(torch.nn.Module):
             if k + 1 < n:
                 x = act(x, s[f"{name}.out"])
         return F.linear(x.mean((2, 3)), *f.fc).softmax(1)
+
+
+#: Each network kind's int8 forms, by the architecture's ``block``: (folded
+#: float32 network class, integer simulation class, QDQ module class, scheme
+#: text for the calibration file). ``quantize_expression_net.py`` and the test
+#: fixtures (``training/make_test_int8.py``) both choose by it.
+KINDS = {"dense": (Folded, Quantized, QDQModule, DENSE_SCHEME), "ds": (FoldedDS, QuantizedDS, QDQModuleDS, SCHEME)}

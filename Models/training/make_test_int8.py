@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from Models.quantize_int8 import SCHEME as DENSE_SCHEME, Folded, Quantized, calibrate, collect_taps, reference_tensors
-from Models.quantize_int8_ds import SCHEME as DS_SCHEME, FoldedDS, QuantizedDS
+from Models.quantize_int8 import calibrate, collect_taps, reference_tensors
+from Models.quantize_int8_ds import KINDS
 from . import data as D
 from . import make_test_models as M
 
@@ -53,14 +53,9 @@ def calibration_faces() -> torch.Tensor:
     return torch.from_numpy(np.stack(images)[:, None])
 
 
-def classes(fixture: M.Fixture) -> tuple[type, type]:
-    """The fixture's folded float network and integer simulation classes, by its block kind."""
-    return (FoldedDS, QuantizedDS) if fixture.config["block"] == "ds" else (Folded, Quantized)
-
-
 def folded(fixture: M.Fixture):
-    """The fixture network with batch norms folded (``FoldedDS`` or ``Folded``)."""
-    return classes(fixture)[0](M.random_model(fixture))
+    """The fixture network with batch norms folded (``FoldedDS`` or ``Folded``, by ``KINDS``)."""
+    return KINDS[fixture.config["block"]][0](M.random_model(fixture))
 
 
 def scales(fixture: M.Fixture = M.DS) -> dict[str, float]:
@@ -72,7 +67,7 @@ def scales(fixture: M.Fixture = M.DS) -> dict[str, float]:
 
 def quantized(activation_scales: dict[str, float], fixture: M.Fixture = M.DS):
     """The fixture network's exact (float64) int8 simulation (``QuantizedDS`` or ``Quantized``)."""
-    return classes(fixture)[1](folded(fixture), activation_scales)
+    return KINDS[fixture.config["block"]][1](folded(fixture), activation_scales)
 
 
 def scales_file(activation_scales: dict[str, float], fixture: M.Fixture = M.DS) -> dict:
@@ -82,7 +77,7 @@ def scales_file(activation_scales: dict[str, float], fixture: M.Fixture = M.DS) 
         "weights": fixture.weights.name,
         "weights_sha256": hashlib.sha256(fixture.weights.read_bytes()).hexdigest(),
         "weights_provenance": fixture.provenance,
-        "scheme": DS_SCHEME if fixture.config["block"] == "ds" else DENSE_SCHEME,
+        "scheme": KINDS[fixture.config["block"]][3],
         "calibration": {"method": METHOD, "split": "synthetic faces (training/data.py synthetic_faces)",
                         "images": len(calibration_faces()), "seed": CALIBRATION_SEED,
                         "selection": f"a flat gray, a ramp, a checkerboard and {CALIBRATION_NOISES} uniform noises, "
