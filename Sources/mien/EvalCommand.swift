@@ -88,8 +88,8 @@ extension Mien {
             if classifier != nil || precision != nil {
                 throw ValidationError("--compare names both classifiers and their precisions; leave out --classifier and --precision.")
             }
-            if alignment.align || alignment.measureTemplate {
-                throw ValidationError("--compare does not go with --align or --measure-template.")
+            if alignment.measureTemplate {
+                throw ValidationError("--compare does not go with --measure-template.")
             }
             if let bootstrap, bootstrap < 100 { throw ValidationError("--bootstrap must be at least 100.") }
             do { _ = try configurations() } catch { throw ValidationError("--compare \(error.message)") }
@@ -113,8 +113,8 @@ extension Mien {
                                           percentile: calibrationPercentile).write(to: calibrateInt8))
                 return
             }
-            if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             if !compare.isEmpty { return try runComparison(folder) }
+            if alignment.align || alignment.measureTemplate { return try runAlignment(folder) }
             let name = classifier ?? ClassifierRegistry.defaultName, arithmetic = precision ?? .fp32
             let model = try ClassifierRegistry.load(name, precision: arithmetic)
             let result = try ClassifierEvaluation.run(model, on: folder, batch: batch) { path, reason in
@@ -130,26 +130,43 @@ extension Mien {
             }
         }
 
-        /// `--compare A B`: both classify every image (decoded once), and the paired statistics.
+        /// `--compare A B`: both classify every image (decoded once), and the
+        /// paired statistics; with `--align`, both classify the faces the
+        /// detector finds (detected once, each aligned to its classifier's crop side).
         func runComparison(_ folder: ImageFolder) throws {
             let configurations = try configurations()
             var models: [any EmotionClassifier] = []
             for configuration in configurations { models.append(try configuration.load()) }
-            let results = try ClassifierEvaluation.run(models, on: folder, batch: batch) { path, reason in
-                Mien.warn("unreadable: \(path): \(reason)")
+            func warnUnreadable(_ path: String, _ reason: String) { Mien.warn("unreadable: \(path): \(reason)") }
+            let results: [ClassifierEvaluation.Result], images: Int
+            var aligned: EvalCompareReport.Alignment?
+            if alignment.align {
+                let items = AlignedEvaluation.subset(folder.items, count: alignment.limit)
+                let aligners = models.map { alignment.aligner(classifierSide: $0.alignedCropSide) }
+                let outcome = try AlignedComparison.run(models, aligners: aligners,
+                                                        detector: try alignment.detector.load(minFaceSize: 12 * alignment.upscale),
+                                                        on: items, upscale: alignment.upscale, margin: alignment.margin,
+                                                        fill: alignment.fillValue, batch: batch, unreadable: warnUnreadable)
+                (results, images) = (outcome.results, items.count)
+                aligned = .init(detector: alignment.detector.rawValue, aligners: aligners, undetected: outcome.undetected.count,
+                                detectSeconds: outcome.detectSeconds, alignSeconds: outcome.alignSeconds)
+            } else {
+                results = try ClassifierEvaluation.run(models, on: folder, batch: batch, unreadable: warnUnreadable)
+                images = folder.items.count
             }
             let pairs = PairedPredictions(results[0], results[1])
             if !pairs.excluded.isEmpty {
-                Mien.warn("\(pairs.excluded.count) of \(folder.items.count) images could not be read and are left out of both")
+                Mien.warn("\(pairs.excluded.count) of \(images) images could not be read and are left out of both")
             }
             guard pairs.count > 0 else {
-                throw ClassifierError(.badDataset, "\(dataset): none of the \(folder.items.count) images could be read")
+                let why = aligned == nil ? "could be read" : "could be read and held a face the detector found"
+                throw ClassifierError(.badDataset, "\(dataset): none of the \(images) images \(why)")
             }
             let settings = PairedComparison.Bootstrap(resamples: bootstrap ?? 2000, seed: seed ?? 1)
             let comparison = PairedComparison(aCorrect: pairs.aCorrect, bCorrect: pairs.bCorrect, bootstrap: settings)
-            let report = EvalCompareReport(configurations: configurations, dataset: folder, results: results,
+            let report = EvalCompareReport(configurations: configurations, dataset: folder, images: images, results: results,
                                            weightFiles: models.map(\.weightFile), excluded: pairs.excluded,
-                                           comparison: comparison)
+                                           alignment: aligned, comparison: comparison)
             print(json ? report.jsonLine() : report.text(), terminator: json ? "\n" : "")
         }
 

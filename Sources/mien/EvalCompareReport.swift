@@ -5,23 +5,42 @@ import MienFace
 /// intervals, the difference, the agreement table and McNemar's test, as text
 /// or as one JSON object (fields in README's `mien eval` section).
 struct EvalCompareReport: Encodable {
+    /// How the faces were cut with `--align`: the detector, each side's
+    /// aligner, the images without a face (left out of both) and the time spent.
+    struct Alignment {
+        let detector: String
+        /// A's then B's.
+        let aligners: [FaceAligner]
+        let undetected: Int
+        let detectSeconds: Double, alignSeconds: Double
+    }
+
     /// A then B.
     let configurations: [ClassifierConfiguration]
     let dataset: ImageFolder
+    /// Images the comparison was run on (the data set's, or `--limit` of them with `--align`).
+    let images: Int
     /// A's and B's evaluations, for their timings.
     let results: [ClassifierEvaluation.Result]
     /// The weight file each side loaded, A then B.
     let weightFiles: [String]
-    /// Images left out of both.
+    /// Images left out of both because they could not be read.
     let excluded: [String]
+    /// Set with `--align`.
+    let alignment: Alignment?
     let comparison: PairedComparison
 
     /// The significance level the verdict line uses.
     static let alpha = 0.05
 
     enum Key: String, CodingKey {
-        case dataset, images, n, excluded, a, b, difference, agreement, mcnemar, bootstrap
+        case dataset, images, n, excluded, a, b, difference, agreement, mcnemar, bootstrap, alignment
         case skippedFolders = "skipped_folders", decodeSeconds = "decode_seconds"
+    }
+
+    enum AlignmentKey: String, CodingKey {
+        case detector, templates, sampling, undetected
+        case cropSizes = "crop_sizes", detectSeconds = "detect_seconds", alignSeconds = "align_seconds"
     }
 
     enum SideKey: String, CodingKey {
@@ -42,11 +61,23 @@ struct EvalCompareReport: Encodable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(dataset.path, forKey: .dataset)
-        try c.encode(dataset.items.count, forKey: .images)
+        try c.encode(images, forKey: .images)
         try c.encode(comparison.count, forKey: .n)
         try c.encode(excluded, forKey: .excluded)
         try c.encode(dataset.skippedFolders, forKey: .skippedFolders)
         try c.encode(results[0].decodeSeconds, forKey: .decodeSeconds)
+        if let alignment {
+            var a = c.nestedContainer(keyedBy: AlignmentKey.self, forKey: .alignment)
+            try a.encode(alignment.detector, forKey: .detector)
+            try a.encode(alignment.aligners.map(\.template.name), forKey: .templates)
+            try a.encode(alignment.aligners.map(\.size), forKey: .cropSizes)
+            try a.encode(alignment.aligners[0].sampling.rawValue, forKey: .sampling)
+            try a.encode(alignment.undetected, forKey: .undetected)
+            try a.encode(alignment.detectSeconds, forKey: .detectSeconds)
+            try a.encode(alignment.alignSeconds, forKey: .alignSeconds)
+        } else {
+            try c.encodeNil(forKey: .alignment)
+        }
         let sides: [(Key, Int, Double, BootstrapInterval)] = [
             (.a, comparison.table.aCorrect, comparison.accuracyA, comparison.intervalA),
             (.b, comparison.table.bCorrect, comparison.accuracyB, comparison.intervalB),
@@ -103,7 +134,14 @@ struct EvalCompareReport: Encodable {
         }
         let a = label(configurations[0]), b = label(configurations[1])
         var out = "A \(a) against B \(b) on \(dataset.path): \(n) images"
-        out += excluded.isEmpty ? "\n\n" : " (\(excluded.count) unreadable, left out of both)\n\n"
+        var leftOut: [String] = []
+        if let alignment {
+            let templates = Set(alignment.aligners.map { "\($0.template.name) \($0.size)x\($0.size)" }).sorted()
+            out += " aligned through \(alignment.detector) (template \(templates.joined(separator: " / ")))"
+            leftOut.append("\(alignment.undetected) without a face")
+        }
+        if !excluded.isEmpty { leftOut.append("\(excluded.count) unreadable") }
+        out += leftOut.isEmpty ? "\n\n" : " (\(leftOut.joined(separator: ", ")), left out of both)\n\n"
         out += pad("", 8) + pad("accuracy", 11) + pad("\(level) interval", 22) + "correct\n"
         for (name, accuracy, interval, correct) in [("A", comparison.accuracyA, comparison.intervalA, table.aCorrect),
                                                     ("B", comparison.accuracyB, comparison.intervalB, table.bCorrect)] {
@@ -120,8 +158,13 @@ struct EvalCompareReport: Encodable {
         out += verdict() + "\n"
         out += "(intervals: \(level) percentile bootstrap, \(comparison.bootstrap.resamples) resamples of the images, "
             + "seed \(comparison.bootstrap.seed))\n"
-        out += String(format: "decode %.2f s, classify A %.2f s, B %.2f s\n",
-                      results[0].decodeSeconds, results[0].classifySeconds, results[1].classifySeconds)
+        if let alignment {
+            out += String(format: "decode, detect and align %.2f s (detect %.2f s, align %.2f s), ", results[0].decodeSeconds,
+                          alignment.detectSeconds, alignment.alignSeconds)
+        } else {
+            out += String(format: "decode %.2f s, ", results[0].decodeSeconds)
+        }
+        out += String(format: "classify A %.2f s, B %.2f s\n", results[0].classifySeconds, results[1].classifySeconds)
         return out
     }
 

@@ -157,6 +157,70 @@ final class EvalCompareCommandTests {
         #expect(alone.status == 64 && alone.stderr.contains("--compare-models go with --compare"), "\(alone.stderr)")
     }
 
+    /// The 7 real FER-2013 faces of the committed reference file (one per
+    /// class, `faces_uint8` of `Models/reference/expression_net_reference.safetensors`)
+    /// as PNGs in their class folders of `folder`, a flat gray picture (no
+    /// face) and a file that is not an image.
+    func writeRealFaces(to folder: String) throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/reference/expression_net_reference.safetensors")
+        let data = try Data(contentsOf: file)
+        let length = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let header = try #require(try JSONSerialization.jsonObject(with: data[8..<(8 + length)]) as? [String: Any])
+        let entry = try #require(header["faces_uint8"] as? [String: Any])
+        let start = try #require((entry["data_offsets"] as? [Int])?.first) + 8 + length
+        for (i, emotion) in ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"].enumerated() {
+            try FileManager.default.createDirectory(atPath: folder + "/" + emotion, withIntermediateDirectories: true)
+            let raw = root + "/face\(i).gray"
+            try data[(start + i * 2304)..<(start + (i + 1) * 2304)].write(to: URL(fileURLWithPath: raw))
+            try Tool.ffmpeg(["-f", "rawvideo", "-pix_fmt", "gray", "-s", "48x48", "-i", raw, "-frames:v", "1",
+                             folder + "/\(emotion)/face\(i).png"])
+        }
+        try Tool.ffmpeg(["-f", "lavfi", "-i", "color=c=gray:size=48x48", "-frames:v", "1", "-pix_fmt", "gray",
+                         folder + "/neutral/flat.png"])
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: folder + "/sad/broken.png"))
+    }
+
+    /// `--compare A B --align`: both classify the faces the detector finds in
+    /// the same images, each cut at its own classifier's side; what each gets
+    /// right is what `mien eval --align` gives it alone on the images with a
+    /// face; images without one are left out of both and counted.
+    @Test func alignedComparisonPairsTheDetectedFaces() throws {
+        let real = root + "/real"
+        try writeRealFaces(to: real)
+        let output = try MienBinary.run(["eval", "--dataset", real, "--compare", "expression-net", "mini-xception",
+                                         "--align", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let report = try object(output)
+        let alignment = try #require(report["alignment"] as? [String: Any])
+        #expect(alignment["detector"] as? String == "yunet")
+        #expect(alignment["templates"] as? [String] == ["fer2013-yunet", "fer2013-yunet"])
+        #expect(alignment["crop_sizes"] as? [Int] == [48, 64])
+        let n = try #require(report["n"] as? Int), undetected = try #require(alignment["undetected"] as? Int)
+        #expect(report["images"] as? Int == 9 && report["excluded"] as? [String] == [real + "/sad/broken.png"])
+        #expect(n + undetected == 8 && undetected >= 1 && n >= 4, "n \(n), undetected \(undetected)")
+        for (key, name) in [("a", "expression-net"), ("b", "mini-xception")] {
+            let side = try #require(report[key] as? [String: Any])
+            let alone = try object(try MienBinary.run(["eval", "--dataset", real, "--align", "--json", "--classifier", name]))
+            #expect(alone["detected"] as? Int == n, "\(name)")
+            #expect(side["correct"] as? Int == alone["aligned_correct"] as? Int, "\(name)")
+        }
+        let text = try MienBinary.run(["eval", "--dataset", real, "--compare", "expression-net", "expression-net:int8",
+                                       "--align", "--detector", "mtcnn"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.text.contains(" images aligned through mtcnn (template fer2013-median 48x48) ("), "\(text.text)")
+        #expect(text.text.contains(" without a face, 1 unreadable, left out of both)"), "\(text.text)")
+        #expect(text.text.contains("decode, detect and align "))
+        // Without --align the comparison keeps every readable image.
+        let plain = try object(try MienBinary.run(["eval", "--dataset", real, "--compare", "expression-net", "mini-xception", "--json"]))
+        #expect(plain["n"] as? Int == 8 && plain["alignment"] is NSNull)
+        // No face anywhere: nothing to compare.
+        let none = try MienBinary.run(["eval", "--dataset", faces, "--compare", "expression-net", "mini-xception", "--align",
+                                       "--limit", "3"])
+        #expect(none.status == 1 && none.text.isEmpty, "\(none.text)")
+        #expect(none.stderr.contains("\(faces): none of the 3 images could be read and held a face the detector found"), "\(none.stderr)")
+    }
+
     @Test func badConfigurationsAreErrors() throws {
         let unknown = try MienBinary.run(["eval", "--dataset", faces, "--compare", "resnet", "mini-xception"])
         #expect(unknown.status == 1)
@@ -172,7 +236,7 @@ final class EvalCompareCommandTests {
         for bad in [["--compare", "expression-net"], ["--compare", "a", "b", "c"],
                     ["--compare", "expression-net", "mini-xception", "--classifier", "mini-xception"],
                     ["--compare", "expression-net", "mini-xception", "--precision", "int8"],
-                    ["--compare", "expression-net", "mini-xception", "--align"],
+                    ["--compare", "expression-net", "mini-xception", "--measure-template"],
                     ["--compare", "expression-net", "mini-xception", "--bootstrap", "50"], ["--seed", "3"], ["--bootstrap", "500"]] {
             let output = try MienBinary.run(["eval", "--dataset", faces] + bad)
             #expect(output.status == 64, "\(bad): \(output.stderr)")
