@@ -136,18 +136,36 @@ def teacher_identity(path: Path) -> dict:
             "run": ckpt.get("run"), "epoch": ckpt.get("epoch")}
 
 
-def finished_log(runs: Path, cfg: dict) -> Path | None:
+def finished_log(runs: Path, cfg: dict, starts: dict | None = None) -> Path | None:
     """A log in ``runs`` of a run of ``cfg`` that went through all its
     epochs: its checkpoints may have been removed since (as they are once a
-    run is exported), and ``--resume`` must not train it again from epoch 1."""
+    run is exported), and ``--resume`` must not train it again from epoch 1.
+    ``starts`` (``start_identities``) names the weights this run would start
+    from or learn from now: a log of a run that started from other ones
+    (its ``distill_teacher`` or ``init_from`` file had another SHA-256, as
+    when the run it starts from was trained again) is not this run's, so a
+    retrained chain (``ds-long``, then ``ds-born`` from it) retrains it too.
+    Logs that predate a field are taken as matching."""
     for path in sorted(runs.glob("*.json")):
         try:
             log = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
         if log.get("config") == cfg and log.get("epochs") and log["epochs"][-1]["epoch"] >= cfg["epochs"]:
-            return path
+            if all((log.get(key) or {}).get("sha256", now["sha256"]) == now["sha256"]
+                   for key, now in (starts or {}).items() if now is not None):
+                return path
     return None
+
+
+def start_identities(cfg: dict, teacher_id: dict | None) -> dict:
+    """The files a fresh run of ``cfg`` starts from (``init_from``: path and
+    SHA-256, None where the config has none or the file is missing) and
+    learns from (``distill_teacher``: ``teacher_identity``)."""
+    init = Path(cfg["init_from"]) if cfg.get("init_from") else None
+    init_id = ({"path": str(init), "sha256": hashlib.sha256(init.read_bytes()).hexdigest()}
+               if init is not None and init.exists() else None)
+    return {"distill_teacher": teacher_id, "init_from": init_id}
 
 
 def write_text_atomically(text: str, path: Path) -> None:
@@ -304,12 +322,15 @@ def main(argv=None) -> int:
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     halve = bool(cfg.get("checkpoint_half", False))
     first_epoch, best = 1, -1.0
+    starts = start_identities(cfg, teacher_id)
     if args.resume and not (ckpt_dir / "last.pt").exists():
-        done = finished_log(out, cfg)
+        done = finished_log(out, cfg, starts)
         if done is not None:
             print(f"{name}: finished (log {done}; its checkpoints were removed); nothing to do")
             return 0
-        print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1")
+        other = finished_log(out, cfg)
+        why = f" (the finished run {other.stem} started from other weights)" if other is not None else ""
+        print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1{why}")
     if args.resume and (ckpt_dir / "last.pt").exists():
         state = torch.load(ckpt_dir / "last.pt", map_location="cpu")
         if state["config"] != cfg:
@@ -333,14 +354,23 @@ def main(argv=None) -> int:
         print(f"resuming {name}/{log['run']} at epoch {first_epoch}")
     else:
         if cfg.get("init_from"):                    # a fresh start only: a resumed run has last.pt's weights
+            if starts["init_from"] is None:
+                raise SystemExit(f"init_from {cfg['init_from']}: no such checkpoint (a pruned.pt is written by "
+                                 "python -m Models.training.prune; a best.pt by its own run)")
             load_initial_weights(model, Path(cfg["init_from"]))
             print(f"initial weights from {cfg['init_from']}")
-        log = {"run": time.strftime("%Y%m%d-%H%M%S"), "config_name": name, "config": cfg, "git_commit": git_commit(),
+        started = run = time.strftime("%Y%m%d-%H%M%S")
+        n = 1
+        while (out / f"{run}.json").exists():       # a second run started in the same second keeps the first's log
+            n += 1
+            run = f"{started}-{n}"
+        log = {"run": run, "config_name": name, "config": cfg, "git_commit": git_commit(),
                "env": {"python": platform.python_version(), "torch": torch.__version__, "device": str(device),
                        "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None,
                        "threads": torch.get_num_threads(), "host_cpus": os.cpu_count()},
                "data": {"train": len(tr_y), "val": len(va_y), "classes": list(D.CLASSES)},
                "model": {"params": params, "macs": macs, "input_size": size}, "distill_teacher": teacher_id,
+               "init_from": starts["init_from"],
                "epochs": [], "best": None, "total_s": 0.0}
     log_path = out / f"{log['run']}.json"
     print(f"run {name}/{log['run']}: {len(tr_y)} train, {len(va_y)} PublicTest, device {device}, "

@@ -469,6 +469,35 @@ class TrainLoopTests(unittest.TestCase):
             self.run_train(cfg, tmp, "run", extra=["--resume"])
             self.assertTrue((run / "last.pt").exists())
 
+    def test_a_finished_fine_tune_is_trained_again_when_its_start_was_retrained(self):
+        # The one command of Models/training/README.md retrains a chain (ds-long,
+        # then ds-born from it) whose finished logs are committed: --resume skips
+        # a finished run only if it started from (and learnt from) the same files.
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            source_cfg = tiny_config()
+            source = self.run_train(source_cfg, tmp, "source") / "best.pt"
+            cfg = tiny_config()
+            cfg["init_from"] = str(source)
+            cfg["distill"] = {"teacher": str(source), "temperature": 4.0, "weight": 0.7}
+            tuned = self.run_train(cfg, tmp, "tuned")
+            log = json.loads(next(tuned.glob("*.json")).read_text())
+            self.assertEqual(log["init_from"]["sha256"], hashlib.sha256(source.read_bytes()).hexdigest())
+            for checkpoint in ("best.pt", "last.pt"):
+                (tuned / checkpoint).unlink()
+            self.run_train(cfg, tmp, "tuned", extra=["--resume"])       # the same start: finished, skipped
+            self.assertFalse((tuned / "last.pt").exists())
+            source_cfg["seed"] = 1                                      # the source trained again: other weights
+            self.run_train(source_cfg, tmp, "source")
+            self.run_train(cfg, tmp, "tuned", extra=["--resume"])
+            self.assertTrue((tuned / "last.pt").exists())
+            self.assertEqual(len(list(tuned.glob("*.json"))), 2)
+            # A start file that is missing is named.
+            cfg["init_from"] = str(tmp / "nowhere" / "pruned.pt")
+            cfg["distill"] = {}
+            with self.assertRaisesRegex(SystemExit, "nowhere/pruned.pt: no such checkpoint"):
+                self.run_train(cfg, tmp, "pruned")
+
     def test_a_distilled_run_resumes_only_with_the_teacher_it_started_with(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
