@@ -62,16 +62,14 @@ public enum AlignedComparison {
                 unreadable(item.path, error.reason)
                 continue
             }
-            let start = now()
-            let found = try UpscaledDetection(image, factor: upscale, margin: margin, fill: fill, detector: detector)
-            let detected = now()
-            result.detectSeconds += Double(detected - start) / 1e9
-            guard let face = found.faces.first else {
+            guard let found = try AlignedEvaluation.largestFace(in: image, detector: detector, upscale: upscale, margin: margin,
+                                                                fill: fill, seconds: &result.detectSeconds) else {
                 result.undetected.append(item.path)
                 continue
             }
+            let detected = now()
             for (c, aligner) in aligners.enumerated() {
-                crops[c].append(try aligner.crop(found.image, landmarks: face.landmarks))
+                crops[c].append(try aligner.crop(found.image, landmarks: found.face.landmarks))
             }
             result.alignSeconds += Double(now() - detected) / 1e9
             faceItems.append(item)

@@ -71,12 +71,11 @@ public enum AlignedEvaluation {
                 unreadable(item.path, error.reason)
                 continue
             }
-            let start = now()
-            let found = try UpscaledDetection(crop, factor: upscale, margin: margin, fill: fill, detector: detector)
+            let found = try largestFace(in: crop, detector: detector, upscale: upscale, margin: margin, fill: fill,
+                                        seconds: &result.detectSeconds)
             let detected = now()
-            result.detectSeconds += Double(detected - start) / 1e9
-            if let face = found.faces.first {
-                aligned.append(try aligner.crop(found.image, landmarks: face.landmarks))
+            if let found {
+                aligned.append(try aligner.crop(found.image, landmarks: found.face.landmarks))
             } else {
                 aligned.append(nil)
                 result.undetected += 1
@@ -88,6 +87,18 @@ public enum AlignedEvaluation {
         }
         try flush()
         return result
+    }
+
+    /// The largest face the detector finds in `crop` enlarged `upscale` times
+    /// with `margin` and `fill` (`UpscaledDetection`), with the enlarged image
+    /// it was found in; nil when there is none. Adds the time spent to `seconds`.
+    /// - Throws: `NNError` from the detector.
+    static func largestFace(in crop: PixelImage, detector: any FaceDetector, upscale: Int, margin: Double, fill: UInt8?,
+                            seconds: inout Double) throws(NNError) -> (image: PixelImage, face: FaceDetection)? {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let found = try UpscaledDetection(crop, factor: upscale, margin: margin, fill: fill, detector: detector)
+        return found.faces.first.map { (found.image, $0) }
     }
 
     /// `count` items spread evenly over `items` (every `items.count / count`-th
