@@ -148,8 +148,7 @@ extension Mien {
                                                         on: items, upscale: alignment.upscale, margin: alignment.margin,
                                                         fill: alignment.fillValue, batch: batch, unreadable: warnUnreadable)
                 (results, images) = (outcome.results, items.count)
-                aligned = .init(detector: alignment.detector.rawValue, aligners: aligners, undetected: outcome.undetected.count,
-                                detectSeconds: outcome.detectSeconds, alignSeconds: outcome.alignSeconds)
+                aligned = .init(detector: alignment.detector.rawValue, aligners: aligners, outcome: outcome)
             } else {
                 results = try ClassifierEvaluation.run(models, on: folder, batch: batch, unreadable: warnUnreadable)
                 images = folder.items.count

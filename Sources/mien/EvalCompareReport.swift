@@ -11,8 +11,8 @@ struct EvalCompareReport: Encodable {
         let detector: String
         /// A's then B's.
         let aligners: [FaceAligner]
-        let undetected: Int
-        let detectSeconds: Double, alignSeconds: Double
+        /// Its undetected images and timings (its `results` are the report's).
+        let outcome: AlignedComparison.Result
     }
 
     /// A then B.
@@ -72,9 +72,9 @@ struct EvalCompareReport: Encodable {
             try a.encode(alignment.aligners.map(\.template.name), forKey: .templates)
             try a.encode(alignment.aligners.map(\.size), forKey: .cropSizes)
             try a.encode(alignment.aligners[0].sampling.rawValue, forKey: .sampling)
-            try a.encode(alignment.undetected, forKey: .undetected)
-            try a.encode(alignment.detectSeconds, forKey: .detectSeconds)
-            try a.encode(alignment.alignSeconds, forKey: .alignSeconds)
+            try a.encode(alignment.outcome.undetected.count, forKey: .undetected)
+            try a.encode(alignment.outcome.detectSeconds, forKey: .detectSeconds)
+            try a.encode(alignment.outcome.alignSeconds, forKey: .alignSeconds)
         } else {
             try c.encodeNil(forKey: .alignment)
         }
@@ -138,7 +138,7 @@ struct EvalCompareReport: Encodable {
         if let alignment {
             let templates = Set(alignment.aligners.map { "\($0.template.name) \($0.size)x\($0.size)" }).sorted()
             out += " aligned through \(alignment.detector) (template \(templates.joined(separator: " / ")))"
-            leftOut.append("\(alignment.undetected) without a face")
+            leftOut.append("\(alignment.outcome.undetected.count) without a face")
         }
         if !excluded.isEmpty { leftOut.append("\(excluded.count) unreadable") }
         out += leftOut.isEmpty ? "\n\n" : " (\(leftOut.joined(separator: ", ")), left out of both)\n\n"
@@ -160,7 +160,7 @@ struct EvalCompareReport: Encodable {
             + "seed \(comparison.bootstrap.seed))\n"
         if let alignment {
             out += String(format: "decode, detect and align %.2f s (detect %.2f s, align %.2f s), ", results[0].decodeSeconds,
-                          alignment.detectSeconds, alignment.alignSeconds)
+                          alignment.outcome.detectSeconds, alignment.outcome.alignSeconds)
         } else {
             out += String(format: "decode %.2f s, ", results[0].decodeSeconds)
         }

@@ -43,13 +43,7 @@ public enum AlignedComparison {
         func flush() throws {
             guard !faceItems.isEmpty else { return }
             for (c, classifier) in classifiers.enumerated() {
-                let start = now()
-                let rows = try classifier.classify(faces: crops[c])
-                for (row, item) in zip(rows, faceItems) {
-                    let best = row.indices.max { row[$0] < row[$1] }!  // the first of equal maxima, as ClassifierEvaluation
-                    result.results[c].add(.init(path: item.path, truth: item.emotion, predicted: classifier.labels[best]))
-                }
-                result.results[c].classifySeconds += Double(now() - start) / 1e9
+                try result.results[c].classify(crops[c], of: faceItems, with: classifier)
                 crops[c].removeAll(keepingCapacity: true)
             }
             faceItems.removeAll(keepingCapacity: true)

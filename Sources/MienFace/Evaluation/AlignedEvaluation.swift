@@ -42,14 +42,12 @@ public enum AlignedEvaluation {
         var result = Result()
         var plain: [PixelImage] = [], aligned: [PixelImage?] = [], truths: [Emotion] = []
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-        func predictions(_ faces: [PixelImage]) throws -> [Emotion] {
-            try classifier.classify(faces: faces).map { row in classifier.labels[row.indices.max { row[$0] < row[$1] }!] }
-        }
         func flush() throws {
             guard !plain.isEmpty else { return }
             let start = now()
-            let plainGuess = try predictions(plain)
-            var alignedGuess = try predictions(aligned.compactMap { $0 }).makeIterator()
+            let plainGuess = try ClassifierEvaluation.predictedClasses(classifier, faces: plain)
+            var alignedGuess = try ClassifierEvaluation.predictedClasses(classifier, faces: aligned.compactMap { $0 })
+                .makeIterator()
             for (i, truth) in truths.enumerated() {
                 if aligned[i] != nil, let guess = alignedGuess.next() {
                     result.aligned.add(truth: truth, predicted: guess)

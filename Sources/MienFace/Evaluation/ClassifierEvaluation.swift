@@ -44,6 +44,18 @@ public enum ClassifierEvaluation {
             confusion.add(truth: prediction.truth, predicted: prediction.predicted)
             predictions.append(prediction)
         }
+
+        /// Classifies `faces` (cut from the images `items` name, in order) with
+        /// `classifier`, counts each prediction and adds the time it took.
+        mutating func classify(_ faces: [PixelImage], of items: [ImageFolder.Item],
+                               with classifier: any EmotionClassifier) throws(ClassifierError) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let classes = try ClassifierEvaluation.predictedClasses(classifier, faces: faces)
+            for (item, predicted) in zip(items, classes) {
+                add(Prediction(path: item.path, truth: item.emotion, predicted: predicted))
+            }
+            classifySeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
     }
 
     /// Decodes each image of `dataset` to gray (MienMedia), and classifies them
@@ -69,15 +81,7 @@ public enum ClassifierEvaluation {
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         func flush() throws(ClassifierError) {
             guard !faces.isEmpty else { return }
-            for (c, classifier) in classifiers.enumerated() {
-                let start = now()
-                let rows = try classifier.classify(faces: faces)
-                for (row, item) in zip(rows, items) {
-                    let best = row.indices.max { row[$0] < row[$1] }!  // keeps the first of equal maxima, as numpy.argmax
-                    results[c].add(Prediction(path: item.path, truth: item.emotion, predicted: classifier.labels[best]))
-                }
-                results[c].classifySeconds += Double(now() - start) / 1e9
-            }
+            for (c, classifier) in classifiers.enumerated() { try results[c].classify(faces, of: items, with: classifier) }
             faces.removeAll(keepingCapacity: true)
             items.removeAll(keepingCapacity: true)
         }
@@ -101,5 +105,11 @@ public enum ClassifierEvaluation {
             results[c].decodeSeconds = decodeSeconds
         }
         return results
+    }
+
+    /// The most probable class of each face (the first of equal maxima, as numpy.argmax).
+    static func predictedClasses(_ classifier: any EmotionClassifier,
+                                 faces: [PixelImage]) throws(ClassifierError) -> [Emotion] {
+        try classifier.classify(faces: faces).map { row in classifier.labels[row.indices.max { row[$0] < row[$1] }!] }
     }
 }
