@@ -136,26 +136,31 @@ def teacher_identity(path: Path) -> dict:
             "run": ckpt.get("run"), "epoch": ckpt.get("epoch")}
 
 
-def finished_log(runs: Path, cfg: dict, starts: dict | None = None) -> Path | None:
-    """A log in ``runs`` of a run of ``cfg`` that went through all its
-    epochs: its checkpoints may have been removed since (as they are once a
-    run is exported), and ``--resume`` must not train it again from epoch 1.
-    ``starts`` (``start_identities``) names the weights this run would start
-    from or learn from now: a log of a run that started from other ones
-    (its ``distill_teacher`` or ``init_from`` file had another SHA-256, as
-    when the run it starts from was trained again) is not this run's, so a
-    retrained chain (``ds-long``, then ``ds-born`` from it) retrains it too.
-    Logs that predate a field are taken as matching."""
+def finished_logs(runs: Path, cfg: dict) -> list[tuple[Path, dict]]:
+    """The logs in ``runs`` of runs of ``cfg`` that went through all their
+    epochs, with their contents, oldest first: their checkpoints may have been
+    removed since (as they are once a run is exported), and ``--resume`` must
+    not train such a run again from epoch 1 (see ``same_start``)."""
+    found = []
     for path in sorted(runs.glob("*.json")):
         try:
             log = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
         if log.get("config") == cfg and log.get("epochs") and log["epochs"][-1]["epoch"] >= cfg["epochs"]:
-            if all((log.get(key) or {}).get("sha256", now["sha256"]) == now["sha256"]
-                   for key, now in (starts or {}).items() if now is not None):
-                return path
-    return None
+            found.append((path, log))
+    return found
+
+
+def same_start(log: dict, starts: dict) -> bool:
+    """Whether the run of ``log`` started from the weights ``starts``
+    (``start_identities``) names: a run that started from other ones (its
+    ``distill_teacher`` or ``init_from`` file had another SHA-256, as when the
+    run it starts from was trained again) is not this one, so a retrained
+    chain (``ds-long``, then ``ds-born`` from it) retrains it too. Logs that
+    predate a field are taken as matching."""
+    return all((log.get(key) or {}).get("sha256", now["sha256"]) == now["sha256"]
+               for key, now in starts.items() if now is not None)
 
 
 def start_identities(cfg: dict, teacher_id: dict | None) -> dict:
@@ -322,16 +327,17 @@ def main(argv=None) -> int:
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     halve = bool(cfg.get("checkpoint_half", False))
     first_epoch, best = 1, -1.0
-    starts = start_identities(cfg, teacher_id)
-    if args.resume and not (ckpt_dir / "last.pt").exists():
-        done = finished_log(out, cfg, starts)
+    resuming = args.resume and (ckpt_dir / "last.pt").exists()
+    starts = None if resuming else start_identities(cfg, teacher_id)   # a resumed run has last.pt's weights
+    if args.resume and not resuming:
+        finished = finished_logs(out, cfg)
+        done = next((path for path, log in finished if same_start(log, starts)), None)
         if done is not None:
             print(f"{name}: finished (log {done}; its checkpoints were removed); nothing to do")
             return 0
-        other = finished_log(out, cfg)
-        why = f" (the finished run {other.stem} started from other weights)" if other is not None else ""
+        why = f" (the finished run {finished[0][0].stem} started from other weights)" if finished else ""
         print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1{why}")
-    if args.resume and (ckpt_dir / "last.pt").exists():
+    if resuming:
         state = torch.load(ckpt_dir / "last.pt", map_location="cpu")
         if state["config"] != cfg:
             raise SystemExit(f"{ckpt_dir / 'last.pt'}: saved with a different config; not resuming")
@@ -353,7 +359,7 @@ def main(argv=None) -> int:
                                               "time": time.strftime("%Y%m%d-%H%M%S")})
         print(f"resuming {name}/{log['run']} at epoch {first_epoch}")
     else:
-        if cfg.get("init_from"):                    # a fresh start only: a resumed run has last.pt's weights
+        if cfg.get("init_from"):
             if starts["init_from"] is None:
                 raise SystemExit(f"init_from {cfg['init_from']}: no such checkpoint (a pruned.pt is written by "
                                  "python -m Models.training.prune; a best.pt by its own run)")
