@@ -23,7 +23,8 @@ extension Mien {
                 into shards (--shard-seconds), local worker processes analyse them (--workers, \
                 default one per core), and the results are collected into the files. Interrupted \
                 (Ctrl-C, a crash, a kill) and run again with the same inputs and settings, it \
-                resumes without redoing finished shards.
+                resumes without redoing finished shards; shards given up after --max-attempts in \
+                the earlier run are tried again.
 
                 Ctrl-C or SIGTERM stops the workers within seconds: each hands its unfinished shard \
                 back, and the command exits 130; a second Ctrl-C kills them at once. Workers never \
@@ -92,7 +93,16 @@ extension Mien {
             let (id, created) = try await store.submit(submission)
             if !created { Mien.warn("resuming job \(id) in \(storeURL.dropFirst("sqlite:".count))") }
 
-            let progress = try await store.status(of: id)
+            var progress = try await store.status(of: id)
+            // Run again after a failure (a worker killed for memory, a full disk), the shards
+            // given up then get a fresh attempt budget: a rerun would otherwise only rewrite the same partial files.
+            if !created && !progress.cancelled {
+                let revived = try await store.retryDead(in: id)
+                if revived > 0 {
+                    Mien.warn("trying again \(revived) shard\(revived == 1 ? "" : "s") given up in an earlier run")
+                    progress = try await store.status(of: id)
+                }
+            }
             let remaining = Self.remainingShards(progress)
             if remaining > 0, progress.cancelled {
                 throw Fatal("job \(id) in \(storeURL.dropFirst("sqlite:".count)) has these inputs and settings and was cancelled "

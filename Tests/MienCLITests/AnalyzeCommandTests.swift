@@ -95,6 +95,44 @@ struct AnalyzeCommandTests {
         #expect(run.stderr.contains("0 complete, 1 partial, 0 failed"))
     }
 
+    /// Shards given up in one run are tried again when the same command runs
+    /// again, so a failure that has passed is mended by rerunning it. Here
+    /// the workers of the first run find the input zeroed (as if the disk had
+    /// failed under them; its size and time are kept, so it is the same job),
+    /// and the file is whole again before the rerun.
+    @Test func aRerunTriesTheShardsGivenUpAgain() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let folder = out + "/in"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let clip = folder + "/clip.mp4"
+        try FileManager.default.copyItem(atPath: fx.h264, toPath: clip)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: clip))
+        let modified = try #require(try FileManager.default.attributesOfItem(atPath: clip)[.modificationDate] as? Date)
+        let wrapper = out + "/zero-then-work.sh"
+        try "#!/bin/sh\nhead -c \(whole.count) /dev/zero > '\(clip)'\nexec '\(MienBinary.path)' \"$@\"\n"
+            .write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+        let arguments = ["analyze", "--fps", "2", "--max-attempts", "1", clip, "--out", out]
+
+        let failed = try Tool.run("/usr/bin/env", ["MIEN_WORKER_EXECUTABLE=" + wrapper, MienBinary.path] + arguments)
+        #expect(failed.status == 2, "\(failed.stderr)")
+        let failure = try meta("clip")
+        let message = (failure["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(failure["status"] as? String == "failed" && message.contains("not a media file"), "\(failure)")
+        #expect(message.hasPrefix(clip + ": ") && message.components(separatedBy: clip).count == 2, "named once: \(message)")
+
+        try whole.write(to: URL(fileURLWithPath: clip))
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: clip)
+        let rerun = try MienBinary.run(arguments)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("resuming job") && rerun.stderr.contains("given up in an earlier run"), "\(rerun.stderr)")
+        #expect(try meta("clip")["status"] as? String == "complete")
+        #expect(try lines(out + "/clip.timeline.jsonl").count == 6)  // 3 s at 2 per second
+
+        let again = try MienBinary.run(arguments)
+        #expect(again.status == 0 && !again.stderr.contains("given up"), "nothing left to try again: \(again.stderr)")
+    }
+
     /// A Matroska file cut off while recording: partial, the missing half's
     /// grid times undecodable, the reason named (it said complete, and the
     /// timeline just stopped halfway).
