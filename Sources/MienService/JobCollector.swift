@@ -59,8 +59,9 @@ public struct JobCollector: Sendable {
             case .running:
                 report.running.append(video.input)
             case .failed:
+                let why = video.errors.first ?? "a shard failed too often"   // a worker's error often names the input already
                 let error = payload.failure ?? ErrorSummary(
-                    code: "shard_dead", message: "\(payload.input.path): " + (video.errors.first ?? "a shard failed too often"))
+                    code: "shard_dead", message: why.hasPrefix(payload.input.path + ":") ? why : "\(payload.input.path): " + why)
                 report.written.append(writer.write(input, outcome: .failure(error), wallSeconds: 0))
             case .done, .partial:
                 let dead = video.state == .partial ? try await store.deadShards(of: video.id) : []
