@@ -152,9 +152,10 @@ public enum VideoState: String, Sendable, Hashable, Codable {
     case failed
 }
 
-/// A shard that failed every attempt (`JobStore.deadShards(of:)`): where it
-/// was and why it failed, for the partial timeline of its video.
-public struct DeadShard: Sendable, Hashable, Codable {
+/// A shard that is not done (`JobStore.unfinishedShards(of:)`): one that
+/// failed every attempt, or one its cancelled job never finished; where it
+/// was and why, for the partial timeline of its video.
+public struct UnfinishedShard: Sendable, Hashable, Codable {
     /// Position in the video.
     public var index: Int
     /// The shard's payload as submitted.
@@ -163,13 +164,17 @@ public struct DeadShard: Sendable, Hashable, Codable {
     public var attempts: Int
     /// The last attempt's error, if it said one (an expired lease does not).
     public var lastError: String?
+    /// True when it failed every attempt; false when it was still pending or
+    /// running (in a cancelled job, which no worker takes shards of).
+    public var dead: Bool
 
-    /// Creates a dead shard's record (stores do this).
-    public init(index: Int, payload: Data, attempts: Int, lastError: String?) {
+    /// Creates an unfinished shard's record (stores do this).
+    public init(index: Int, payload: Data, attempts: Int, lastError: String?, dead: Bool = true) {
         self.index = index
         self.payload = payload
         self.attempts = attempts
         self.lastError = lastError
+        self.dead = dead
     }
 }
 

@@ -64,9 +64,10 @@ public protocol JobStore: Sendable {
     /// with this, so its memory is that of one shard, not of the video.
     func result(of video: VideoID, index: Int) async throws -> ShardOutcome?
 
-    /// The video's dead shards, in shard order: what `collect` marks as not
-    /// analysed in a partial timeline.
-    func deadShards(of video: VideoID) async throws -> [DeadShard]
+    /// The video's shards that are not done, in shard order: its dead ones,
+    /// and in a cancelled job those left pending or running. What `collect`
+    /// marks as not analysed in a partial timeline.
+    func unfinishedShards(of video: VideoID) async throws -> [UnfinishedShard]
 
     /// Makes the job's dead shards pending again with a fresh attempt budget;
     /// their videos go back to running. Returns how many shards were revived.
@@ -94,7 +95,7 @@ public protocol JobStore: Sendable {
 
     /// Records a failed attempt: the shard becomes pending after `retryAfter`
     /// seconds, or dead once it has used its attempts (with `error`, which
-    /// `deadShards(of:)` gives). False when the attempt no longer held the lease.
+    /// `unfinishedShards(of:)` gives). False when the attempt no longer held the lease.
     func fail(_ lease: ShardLease, error: String, retryAfter: Double) async throws -> Bool
 
     /// Gives a shard back without counting the attempt (a worker asked to

@@ -19,19 +19,21 @@ extension PostgresJobStore {
         }
     }
 
-    /// The video's dead shards, in shard order.
+    /// The video's shards that are not done, in shard order.
     /// - Throws: `JobStoreError.unknownVideo`, `.timedOut`, `.unavailable` or `.queryFailed`.
-    public func deadShards(of video: VideoID) async throws -> [DeadShard] {
+    public func unfinishedShards(of video: VideoID) async throws -> [UnfinishedShard] {
         let name = location.description
-        return try await transaction("dead shards of video \(video)") { connection, logger in
+        return try await transaction("unfinished shards of video \(video)") { connection, logger in
             try await Self.requireVideo(video, in: connection, logger: logger, store: name)
-            var dead: [DeadShard] = []
-            for try await (position, payload, attempts, lastError) in try await connection.query("""
-                SELECT position, payload, attempts, last_error FROM shards WHERE video = \(video) AND state = 'dead' ORDER BY position
-                """, logger: logger).decode((Int, Data, Int, String?).self) {
-                dead.append(DeadShard(index: position, payload: payload, attempts: attempts, lastError: lastError))
+            var unfinished: [UnfinishedShard] = []
+            for try await (position, payload, attempts, lastError, state) in try await connection.query("""
+                SELECT position, payload, attempts, last_error, state FROM shards
+                WHERE video = \(video) AND state != 'done' ORDER BY position
+                """, logger: logger).decode((Int, Data, Int, String?, String).self) {
+                unfinished.append(UnfinishedShard(index: position, payload: payload, attempts: attempts, lastError: lastError,
+                                                  dead: state == "dead"))
             }
-            return dead
+            return unfinished
         }
     }
 

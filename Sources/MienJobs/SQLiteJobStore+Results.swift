@@ -15,16 +15,17 @@ extension SQLiteJobStore {
         }
     }
 
-    /// The video's dead shards, in shard order.
+    /// The video's shards that are not done, in shard order.
     /// - Throws: `JobStoreError.unknownVideo`, or `.queryFailed`.
-    public func deadShards(of video: VideoID) async throws -> [DeadShard] {
+    public func unfinishedShards(of video: VideoID) async throws -> [UnfinishedShard] {
         let name = "sqlite:\(path)"
         return try await read { db in
             try Self.requireVideo(video, in: db, store: name)
             return try Row.fetchAll(db, sql: """
-                SELECT position, payload, attempts, last_error FROM shards WHERE video = ? AND state = 'dead' ORDER BY position
+                SELECT position, payload, attempts, last_error, state FROM shards WHERE video = ? AND state != 'done' ORDER BY position
                 """, arguments: [video]).map {
-                DeadShard(index: $0["position"], payload: $0["payload"], attempts: $0["attempts"], lastError: $0["last_error"])
+                UnfinishedShard(index: $0["position"], payload: $0["payload"], attempts: $0["attempts"], lastError: $0["last_error"],
+                                dead: $0["state"] == "dead")
             }
         }
     }

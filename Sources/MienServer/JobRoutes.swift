@@ -121,8 +121,10 @@ struct JobRoutes: Sendable {
 
     /// Collects the video named `name` of `job`: a finished one (done, or
     /// partial) once per count of done and dead shards, kept
-    /// (`CollectedVideos`); a failed or cancelled one (a meta file only) into
-    /// a new scratch folder each time, since `retry` can still change it.
+    /// (`CollectedVideos`); a failed one (a meta file only) or an unfinished
+    /// one of a cancelled job (the shards done before the cancel, or a meta
+    /// file only) into a new scratch folder each time, since `retry` or a
+    /// shard still running can change it.
     /// - Throws: 404 for an unknown job or name, 409 while the video still
     ///   runs, 503 while a long collection goes on past the request's limit.
     func collect(_ job: String, _ name: String) async throws -> Collected {

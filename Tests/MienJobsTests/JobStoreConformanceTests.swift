@@ -153,10 +153,10 @@ struct JobStoreConformanceTests {
         #expect(try await store.results(of: progress.videos[0].id) == nil)
         #expect(try await store.results(of: progress.videos[1].id)?.map(\.result) == [Data("ok".utf8)])
         #expect(try await store.jobs().first?.dead == 1)
-        #expect(try await store.deadShards(of: progress.videos[0].id)
-                == [DeadShard(index: 0, payload: Data("v0s0".utf8), attempts: 2, lastError: "boom 2")])
-        #expect(try await store.deadShards(of: progress.videos[1].id).isEmpty)
-        let error = await #expect(throws: JobStoreError.self) { _ = try await store.deadShards(of: 999_999) }
+        #expect(try await store.unfinishedShards(of: progress.videos[0].id)
+                == [UnfinishedShard(index: 0, payload: Data("v0s0".utf8), attempts: 2, lastError: "boom 2", dead: true)])
+        #expect(try await store.unfinishedShards(of: progress.videos[1].id).isEmpty)
+        let error = await #expect(throws: JobStoreError.self) { _ = try await store.unfinishedShards(of: 999_999) }
         #expect(error?.code == .unknownVideo)
     }
 
@@ -176,7 +176,7 @@ struct JobStoreConformanceTests {
         #expect(video.state == .partial && video.done == 2 && video.dead == 1)
         #expect(try await store.results(of: video.id) == nil, "not every shard is done")
         #expect(try await store.result(of: video.id, index: dying.index) == nil)
-        let dead = try await store.deadShards(of: video.id)
+        let dead = try await store.unfinishedShards(of: video.id)
         #expect(dead.map(\.index) == [dying.index] && dead.first?.lastError == "worker crashed on this minute")
         #expect(dead.first?.attempts == 1)
     }
@@ -246,7 +246,7 @@ struct JobStoreConformanceTests {
         let video = try await store.status(of: id).videos[0]
         #expect(video.state == .done)
         #expect(try await store.results(of: video.id)?.count == 2)
-        #expect(try await store.deadShards(of: video.id).isEmpty)
+        #expect(try await store.unfinishedShards(of: video.id).isEmpty)
         #expect(try await store.retryDead(in: id) == 0)
         let error = await #expect(throws: JobStoreError.self) { _ = try await store.retryDead(in: "nosuchjob") }
         #expect(error?.code == .unknownJob)
@@ -276,7 +276,11 @@ struct JobStoreConformanceTests {
         let running = try #require(try await store.claim(worker: "w", lease: 30))
         try await store.cancel(id)
         #expect(try await store.claim(worker: "w", lease: 30) == nil)
+        let video = try await store.status(of: id).videos[0].id
+        let left = try await store.unfinishedShards(of: video)
+        #expect(left.map(\.index) == [0, 1, 2] && left.allSatisfy { !$0.dead }, "leased and pending ones: \(left)")
         #expect(try await running.complete(in: store))  // a running shard may finish
+        #expect(try await store.unfinishedShards(of: video).map(\.index) == [1, 2])
         #expect(try await store.status(of: id).cancelled)
         #expect(try await store.jobs().first?.cancelled == true)
         let other = try await store.submit(submission())
