@@ -31,7 +31,7 @@ import torch
 
 from Models import safetensors_io
 from . import data as D
-from .model import build_model, check_budget
+from .model import MAX_MACS, build_model, check_budget
 from .results import run_log_of
 
 MODELS = Path(__file__).resolve().parents[1]
@@ -197,7 +197,6 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     weights_path, onnx_path = args.out_dir / WEIGHTS.name, args.out_dir / ONNX.name
     reference_path = args.out_dir / REFERENCE.relative_to(MODELS)
-    reference_path.parent.mkdir(parents=True, exist_ok=True)
     model, ckpt = load_checkpoint(args.checkpoint)
     cfg = ckpt["config"]
     arch = architecture(cfg["model"])
@@ -206,6 +205,10 @@ def main(argv=None) -> int:
     if arch["input_size"] != 48:
         raise SystemExit(f"{args.checkpoint}: input size {arch['input_size']}; the export and Mien's aligner use 48x48")
     params, macs = check_budget(model, arch["input_size"])   # a teacher over the budget is not exported
+    if args.flip_averaging and 2 * macs > MAX_MACS:          # the budget counts every view Mien runs
+        raise SystemExit(f"{args.checkpoint}: with --flip-averaging {2 * macs:,} multiply-adds a face (two views of "
+                         f"{macs:,}), over the budget of {MAX_MACS:,}")
+    reference_path.parent.mkdir(parents=True, exist_ok=True)
     run_log = run_log_of(args.checkpoint, ckpt)
     config_name = run_log.get("config_name", args.checkpoint.parent.name)
     metadata = {
