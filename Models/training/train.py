@@ -136,20 +136,31 @@ def teacher_identity(path: Path) -> dict:
             "run": ckpt.get("run"), "epoch": ckpt.get("epoch")}
 
 
-def finished_logs(runs: Path, cfg: dict) -> list[tuple[Path, dict]]:
-    """The logs in ``runs`` of runs of ``cfg`` that went through all their
-    epochs, with their contents, oldest first: their checkpoints may have been
-    removed since (as they are once a run is exported), and ``--resume`` must
-    not train such a run again from epoch 1 (see ``same_start``)."""
+def config_logs(runs: Path, cfg: dict) -> list[tuple[Path, dict]]:
+    """The logs in ``runs`` of runs of ``cfg``, with their contents, oldest
+    first (run ids are start times). A run writes its log when it starts and
+    after every epoch."""
+    def start_order(path: Path):              # 20261207-110354, then 20261207-110354-2, -3 ... (same second)
+        base, _, n = path.stem.partition("-")[2].partition("-")
+        return path.stem.partition("-")[0], base, int(n) if n.isdigit() else 1
+
     found = []
-    for path in sorted(runs.glob("*.json")):
+    for path in sorted(runs.glob("*.json"), key=start_order):
         try:
             log = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        if log.get("config") == cfg and log.get("epochs") and log["epochs"][-1]["epoch"] >= cfg["epochs"]:
+        if log.get("config") == cfg:
             found.append((path, log))
     return found
+
+
+def is_finished(log: dict, cfg: dict) -> bool:
+    """Whether the run of ``log`` went through all of ``cfg``'s epochs: its
+    checkpoints may have been removed since (as they are once a run is
+    exported), and ``--resume`` must not train it again from epoch 1 (see
+    ``same_start``)."""
+    return bool(log.get("epochs")) and log["epochs"][-1]["epoch"] >= cfg["epochs"]
 
 
 def same_start(log: dict, starts: dict) -> bool:
@@ -329,13 +340,25 @@ def main(argv=None) -> int:
     first_epoch, best = 1, -1.0
     resuming = args.resume and (ckpt_dir / "last.pt").exists()
     starts = None if resuming else start_identities(cfg, teacher_id)   # a resumed run has last.pt's weights
+    restart = None   # a run that stopped before its first epoch ended: started again under its own id
     if args.resume and not resuming:
-        finished = finished_logs(out, cfg)
+        logs = config_logs(out, cfg)
+        finished = [(path, log) for path, log in logs if is_finished(log, cfg)]
         done = next((path for path, log in finished if same_start(log, starts)), None)
+        if logs and not is_finished(logs[-1][1], cfg):
+            # The newest run has no last.pt (as when a fresh retraining is interrupted at
+            # once): an older finished run is not what was asked for.
+            newest, epochs = logs[-1][0].stem, len(logs[-1][1].get("epochs") or [])
+            done, restart = None, newest if epochs == 0 else None
+            why = (f" (the newest run {newest} stopped before its first epoch ended)" if epochs == 0 else
+                   f" (the newest run {newest} stopped after epoch {epochs} and its last.pt is gone)")
+        elif done is None and finished:
+            why = f" (the finished run {finished[0][0].stem} started from other weights)"
+        else:
+            why = ""
         if done is not None:
             print(f"{name}: finished (log {done}; its checkpoints were removed); nothing to do")
             return 0
-        why = f" (the finished run {finished[0][0].stem} started from other weights)" if finished else ""
         print(f"--resume: no {ckpt_dir / 'last.pt'}; starting {name} from epoch 1{why}")
     if resuming:
         state = torch.load(ckpt_dir / "last.pt", map_location="cpu")
@@ -365,9 +388,9 @@ def main(argv=None) -> int:
                                  "python -m Models.training.prune; a best.pt by its own run)")
             load_initial_weights(model, Path(cfg["init_from"]))
             print(f"initial weights from {cfg['init_from']}")
-        started = run = time.strftime("%Y%m%d-%H%M%S")
+        started = run = restart or time.strftime("%Y%m%d-%H%M%S")
         n = 1
-        while (out / f"{run}.json").exists():       # a second run started in the same second keeps the first's log
+        while restart is None and (out / f"{run}.json").exists():   # a second run started in the same second keeps the first's log
             n += 1
             run = f"{started}-{n}"
         log = {"run": run, "config_name": name, "config": cfg, "git_commit": git_commit(),
@@ -379,6 +402,8 @@ def main(argv=None) -> int:
                "init_from": starts["init_from"],
                "epochs": [], "best": None, "total_s": 0.0}
     log_path = out / f"{log['run']}.json"
+    if not log["epochs"]:   # a fresh start: its log says so at once (--resume must not skip it for an older finished run)
+        write_text_atomically(json.dumps(log, indent=1) + "\n", log_path)
     print(f"run {name}/{log['run']}: {len(tr_y)} train, {len(va_y)} PublicTest, device {device}, "
           f"{torch.get_num_threads()} threads", flush=True)
 

@@ -469,6 +469,32 @@ class TrainLoopTests(unittest.TestCase):
             self.run_train(cfg, tmp, "run", extra=["--resume"])
             self.assertTrue((run / "last.pt").exists())
 
+    def test_a_retraining_stopped_in_its_first_epoch_is_not_skipped_on_resume(self):
+        # Retraining over a committed, finished log, stopped before epoch 1 ended
+        # (no last.pt yet): --resume starts that run again rather than taking the
+        # old finished log as done.
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            cfg = tiny_config()
+            run = self.run_train(cfg, tmp, "run")
+            for checkpoint in ("best.pt", "last.pt"):
+                (run / checkpoint).unlink()
+            with mock.patch.object(T, "evaluate", side_effect=KeyboardInterrupt), \
+                    self.assertRaises(KeyboardInterrupt):
+                self.run_train(cfg, tmp, "run")
+            logs = sorted(run.glob("*.json"))
+            self.assertEqual(len(logs), 2)
+            epochs = lambda path: len(json.loads(path.read_text())["epochs"])   # noqa: E731
+            stopped = [path for path in logs if epochs(path) == 0]
+            self.assertEqual(len(stopped), 1, "the log is written when the run starts")
+            self.run_train(cfg, tmp, "run", extra=["--resume"])
+            self.assertTrue((run / "last.pt").exists())
+            self.assertEqual(sorted(run.glob("*.json")), logs, "the stopped run started again under its own id")
+            self.assertEqual(epochs(stopped[0]), cfg["epochs"])
+            before = (run / "last.pt").stat().st_mtime_ns
+            self.run_train(cfg, tmp, "run", extra=["--resume"])        # now finished: skipped
+            self.assertEqual((run / "last.pt").stat().st_mtime_ns, before)
+
     def test_a_finished_fine_tune_is_trained_again_when_its_start_was_retrained(self):
         # The one command of Models/training/README.md retrains a chain (ds-long,
         # then ds-born from it) whose finished logs are committed: --resume skips
