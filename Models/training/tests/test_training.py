@@ -331,6 +331,13 @@ class TrainLoopTests(unittest.TestCase):
     def run_train(self, cfg: dict, folder: Path, name: str, extra: list[str] = ()) -> Path:
         return run_train(cfg, folder, name, extra)
 
+    def finished_without_checkpoints(self, cfg: dict, folder: Path) -> Path:
+        """A finished run whose checkpoints were removed (as once it is exported): its log only."""
+        run = self.run_train(cfg, folder, "run")
+        for checkpoint in ("best.pt", "last.pt"):
+            (run / checkpoint).unlink()
+        return run
+
     def test_resume_continues_exactly(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -459,9 +466,7 @@ class TrainLoopTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             cfg = tiny_config()
-            run = self.run_train(cfg, tmp, "run")
-            for checkpoint in ("best.pt", "last.pt"):
-                (run / checkpoint).unlink()
+            run = self.finished_without_checkpoints(cfg, tmp)
             self.run_train(cfg, tmp, "run", extra=["--resume"])
             self.assertFalse((run / "last.pt").exists())
             self.assertEqual(len(list(run.glob("*.json"))), 1)
@@ -476,9 +481,7 @@ class TrainLoopTests(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             cfg = tiny_config()
-            run = self.run_train(cfg, tmp, "run")
-            for checkpoint in ("best.pt", "last.pt"):
-                (run / checkpoint).unlink()
+            run = self.finished_without_checkpoints(cfg, tmp)
             with mock.patch.object(T, "evaluate", side_effect=KeyboardInterrupt), \
                     self.assertRaises(KeyboardInterrupt):
                 self.run_train(cfg, tmp, "run")
