@@ -13,15 +13,21 @@ import Testing
 struct CancelledJobCollectionTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mien-cancel-\(getpid())-\(UUID().uuidString)").path
 
-    @Test func theShardsDoneBeforeTheCancelAreKept() async throws {
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// The bundled sample at 2 per second in shards of about 1 s, submitted to
+    /// a new SQLite store in `folder` (and `folder/out` made for the files).
+    func submitTheSample() async throws -> (store: any JobStore, job: JobID, shards: Int) {
         try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: true)
         let store = try await StoreLocation(parsing: "sqlite:" + folder + "/jobs.sqlite").open()
-        let settings = JobSettings(analysis: AnalysisSettings(fps: 2), shardSeconds: 1)
-        let submission = try JobPlanner(settings: settings).submission(inputs: [RepositoryFiles.astronautClip], names: ["astronaut"])
-        let shards = submission.videos[0].shards.count
-        #expect(shards >= 3, "a 5 s clip in shards of about 1 s")
+        let submission = try JobPlanner(settings: JobSettings(analysis: AnalysisSettings(fps: 2), shardSeconds: 1))
+            .submission(inputs: [RepositoryFiles.astronautClip], names: ["astronaut"])
         let (id, _) = try await store.submit(submission)
+        return (store, id, submission.videos[0].shards.count)
+    }
+
+    @Test func theShardsDoneBeforeTheCancelAreKept() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (store, id, shards) = try await submitTheSample()
+        #expect(shards >= 3, "a 5 s clip in shards of about 1 s")
         let lease = try #require(try await store.claim(worker: "test", lease: 60))
         let processor = ShardProcessor(threads: 1, modelDirectory: RepositoryFiles.path("Models"))
         #expect(try await store.complete(lease, result: try processor.process(lease)))
@@ -46,11 +52,7 @@ struct CancelledJobCollectionTests {
 
     @Test func aVideoWithNothingDoneIsFailedAsCancelled() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: true)
-        let store = try await StoreLocation(parsing: "sqlite:" + folder + "/jobs.sqlite").open()
-        let submission = try JobPlanner(settings: JobSettings(analysis: AnalysisSettings(fps: 2), shardSeconds: 1))
-            .submission(inputs: [RepositoryFiles.astronautClip], names: ["astronaut"])
-        let (id, _) = try await store.submit(submission)
+        let (store, id, _) = try await submitTheSample()
         try await store.cancel(id)
         let writer = TimelineWriter(outputDirectory: folder + "/out", generator: "test")
         let report = try await JobCollector(store: store, writer: writer).collect(id)
