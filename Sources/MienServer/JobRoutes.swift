@@ -80,7 +80,12 @@ struct JobRoutes: Sendable {
         let expanded = InputExpansion.expand(located)
         for file in expanded.files { try root.check(found: file) }
         guard !expanded.files.isEmpty else { throw APIError(.badRequest, "the inputs hold no files") }
-        let submitter = JobSubmitter(planner: JobPlanner(settings: job.jobSettings, maxAttempts: job.maxAttempts))
+        var settings = job.jobSettings
+        // The server's model files are the job's: its workers must read the same (`ModelWeights`).
+        do { settings.weights = try ModelWeights(settings: settings.analysis).digests } catch {
+            throw APIError(.internalServerError, "the server cannot read its model files: \(error.message)")
+        }
+        let submitter = JobSubmitter(planner: JobPlanner(settings: settings, maxAttempts: job.maxAttempts))
         let store = self.store, new = job.new
         let files = expanded.files
         var outcome = try await Deadline.run(limits.requestSeconds, "submitting the job") {

@@ -17,22 +17,28 @@ public struct JobSettings: Sendable, Hashable, Codable {
     /// Which video stream of each input to read (`MediaOpenOptions.videoStream`);
     /// nil, and then not stored, for FFmpeg's best, so jobs stored before it keep their keys.
     public var videoStream: Int?
+    /// The digests of the model files the submitter read (`ModelWeights.digests`):
+    /// part of the job's key, so other weights make another job, and checked by
+    /// every worker before it analyses a shard. nil, and then not stored, in
+    /// jobs stored before 2026-12-07, which keep their keys and are not checked.
+    public var weights: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case analysis, allowNetwork = "allow_network", allowPlaylists = "allow_playlists"
-        case shardSeconds = "shard_seconds", warmUp = "warm_up", videoStream = "video_stream"
+        case shardSeconds = "shard_seconds", warmUp = "warm_up", videoStream = "video_stream", weights
     }
 
     /// Creates settings.
     public init(analysis: AnalysisSettings, allowNetwork: Bool = false, allowPlaylists: Bool = false,
                 shardSeconds: Double = ShardPlanner().shardSeconds, warmUp: Double = ShardPlanner().warmUp,
-                videoStream: Int? = nil) {
+                videoStream: Int? = nil, weights: [String: String]? = nil) {
         self.analysis = analysis
         self.allowNetwork = allowNetwork
         self.allowPlaylists = allowPlaylists
         self.shardSeconds = shardSeconds
         self.warmUp = warmUp
         self.videoStream = videoStream
+        self.weights = weights
     }
 
     /// How the job's inputs are opened.

@@ -42,7 +42,7 @@ public final class ShardProcessor: @unchecked Sendable {
     /// - Parameter shouldStop: polled between batches of frames; once it says
     ///   true the shard is abandoned with `AnalysisError` code `.interrupted`.
     /// - Throws: `ServiceError` for unreadable payloads, `AnalysisError` when
-    ///   models cannot be loaded or a stop came, `MediaError` when the input cannot be opened.
+    ///   models cannot be loaded or are not the job's, or a stop came, `MediaError` when the input cannot be opened.
     public func process(_ lease: ShardLease, shouldStop: () -> Bool = { false }) throws -> Data {
         let settings = try PayloadCoding.decode(JobSettings.self, from: lease.settings, what: "job settings")
         let payload = try PayloadCoding.decode(ShardPayload.self, from: lease.payload, what: "shard description")
@@ -61,11 +61,21 @@ public final class ShardProcessor: @unchecked Sendable {
         return try PayloadCoding.encode(result)
     }
 
-    /// The analyzer for these settings, loading the models the first time.
+    /// The analyzer for these settings, loading the models the first time,
+    /// once their files are found to be the job's (`JobSettings.weights`).
     func analyzer(for settings: JobSettings, key: Data) throws -> ShardAnalyzer {
         lock.lock()
         defer { lock.unlock() }
         if let cached = analyzers[key] { return cached }
+        if let expected = settings.weights {
+            let here = try ModelWeights(settings: settings.analysis, directory: modelDirectory)
+            let differences = here.differences(from: expected)
+            guard differences.isEmpty else {
+                throw AnalysisError(.modelUnavailable, "this worker's model files in \(here.folder) are not the ones the job was "
+                    + "submitted with: \(differences.joined(separator: "; ")) (a worker of another Mien version or model folder); "
+                    + "run the job's workers with its submitter's Mien and models, then mien retry the job")
+            }
+        }
         let models = try AnalysisModels(settings: settings.analysis, directory: modelDirectory)
         let analyzer = ShardAnalyzer(models: models, settings: settings.analysis, threads: threads)
         analyzers[key] = analyzer

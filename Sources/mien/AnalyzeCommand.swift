@@ -22,9 +22,10 @@ extension Mien {
                 The work runs as a job in an embedded store, DIR/.mien/jobs.sqlite: inputs are split \
                 into shards (--shard-seconds), local worker processes analyse them (--workers, \
                 default one per core), and the results are collected into the files. Interrupted \
-                (Ctrl-C, a crash, a kill) and run again with the same inputs and settings, it \
-                resumes without redoing finished shards; shards given up after --max-attempts in \
-                the earlier run are tried again.
+                (Ctrl-C, a crash, a kill) and run again with the same inputs, settings and model \
+                files, it resumes without redoing finished shards; shards given up after \
+                --max-attempts in the earlier run are tried again. Other model weights (Mien \
+                upgraded, MIEN_MODELS changed) make a new job that analyses everything again.
 
                 Ctrl-C or SIGTERM stops the workers within seconds: each hands its unfinished shard \
                 back, and the command exits 130; a second Ctrl-C kills them at once. Workers never \
@@ -74,13 +75,19 @@ extension Mien {
                 throw Fatal("\(out): cannot create the output folder: \(error.localizedDescription)")
             }
             AtomicFileWriter.removeAbandoned(in: out)   // what a killed run was writing
-            // Load the models once here, so a missing or broken model stops the run before any work.
-            do { _ = try AnalysisModels(settings: settings) } catch { throw Fatal(error.message) }
+            // Load the models once here, so a missing or broken model stops the run before any work;
+            // the job records their files' digests, so other weights are another job, not one to resume.
+            let weights: ModelWeights
+            do {
+                _ = try AnalysisModels(settings: settings)
+                weights = try ModelWeights(settings: settings)
+            } catch { throw Fatal(error.message) }
 
             let storeURL = "sqlite:" + InputSummary.absolute(storeFolder + "/jobs.sqlite")
             let store = try await StoreOptions.open(storeURL)
             let job = JobSettings(analysis: settings, allowNetwork: input.allowNetwork, allowPlaylists: input.allowPlaylists,
-                                  shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp, videoStream: input.videoStream)
+                                  shardSeconds: sharding.shardSeconds, warmUp: sharding.warmUp, videoStream: input.videoStream,
+                                  weights: weights.digests)
             let names = OutputNaming.names(for: expanded.files, outputDirectory: out)
             let submission: JobSubmission
             do {

@@ -14,9 +14,14 @@ extension Mien {
                 INPUT is a file, a folder (every file under it) or, with --allow-network, an http(s) \
                 URL. Workers open inputs by absolute path, so on a cluster the inputs must be on a \
                 volume mounted at the same place everywhere. Submitting the same inputs (same files, \
-                sizes and modification times) with the same settings again gives the same job: \
-                nothing is added, and its id is printed (--new makes a new job anyway). An input \
-                that cannot be probed is stored as failed, with its error.
+                sizes and modification times) with the same settings and model files again gives \
+                the same job: nothing is added, and its id is printed (--new makes a new job \
+                anyway). An input that cannot be probed is stored as failed, with its error.
+
+                The job records digests of the model files read here (Models/, or MIEN_MODELS; with \
+                --server, the server's), and a worker whose files differ (another Mien version) \
+                fails its shards with a message saying so rather than mixing two models in one \
+                timeline.
                 """
         )
 
@@ -40,7 +45,7 @@ extension Mien {
         }
 
         func run() async throws {
-            let job = try JobSettings(analysis: analysis.settings(), allowNetwork: input.allowNetwork,
+            var job = try JobSettings(analysis: analysis.settings(), allowNetwork: input.allowNetwork,
                                       allowPlaylists: input.allowPlaylists, shardSeconds: sharding.shardSeconds,
                                       warmUp: sharding.warmUp, videoStream: input.videoStream)
             if let client = try serverOptions.client() {
@@ -53,6 +58,7 @@ extension Mien {
             let expanded = InputExpansion.expand(inputs)
             for folder in expanded.emptyFolders { Mien.warn("warning: \(folder): folder holds no files") }
             guard !expanded.files.isEmpty else { throw Fatal("no input files") }
+            do { job.weights = try ModelWeights(settings: job.analysis).digests } catch { throw Fatal(error.message) }
             try await storeOptions.using { store in
                 let submitter = JobSubmitter(planner: JobPlanner(settings: job, maxAttempts: sharding.maxAttempts))
                 report(try await submitter.submit(expanded.files, to: store, new: new, warn: { Mien.warn($0) }))

@@ -133,6 +133,31 @@ struct AnalyzeCommandTests {
         #expect(again.status == 0 && !again.stderr.contains("given up"), "nothing left to try again: \(again.stderr)")
     }
 
+    /// A rerun with other model weights (Mien upgraded, a model retrained) is
+    /// a new job: it resumed the finished one and gave the old weights' timeline back.
+    @Test func aRerunWithOtherWeightsAnalysesAgain() throws {
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let models = out + "/models"
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        for name in ["yunet_s.safetensors", "expression_net.safetensors", "expression_net.int8.json", "mini_xception.safetensors"] {
+            try FileManager.default.copyItem(atPath: RepositoryFiles.path("Models/" + name), toPath: models + "/" + name)
+        }
+        let arguments = ["MIEN_MODELS=" + models, MienBinary.path, "analyze", "--fps", "1", RepositoryFiles.astronautClip, "--out", out]
+        let first = try Tool.run("/usr/bin/env", arguments)
+        #expect(first.status == 0 && !first.stderr.contains("resuming"), "\(first.stderr)")
+        let same = try Tool.run("/usr/bin/env", arguments)
+        #expect(same.status == 0 && same.stderr.contains("resuming job"), "the same files: the same job. \(same.stderr)")
+
+        let weights = URL(fileURLWithPath: models + "/expression_net.safetensors")
+        var bytes = try Data(contentsOf: weights)
+        bytes[bytes.count - 4] ^= 1  // the last weight's lowest bit
+        try bytes.write(to: weights)
+        let other = try Tool.run("/usr/bin/env", arguments)
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(!other.stderr.contains("resuming") && !other.stderr.contains("done by an earlier run"), "\(other.stderr)")
+        #expect(try meta("astronaut")["status"] as? String == "complete")
+    }
+
     /// A Matroska file cut off while recording: partial, the missing half's
     /// grid times undecodable, the reason named (it said complete, and the
     /// timeline just stopped halfway).

@@ -1,11 +1,21 @@
-/// FNV-1a over UTF-8 bytes: a hash that is the same on every run and
-/// machine (Swift's `Hasher` is seeded per process), for names and keys that
-/// must be reproducible.
+/// FNV-1a over UTF-8 text or raw bytes: a hash that is the same on every run
+/// and machine (Swift's `Hasher` is seeded per process), for names, keys and
+/// file digests that must be reproducible. Not for secrets.
 public enum StableHash {
     /// FNV-1a 64 of `text`'s UTF-8 bytes from `basis` (FNV's offset basis by default).
     public static func fnv1a(_ text: String, basis: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var h = basis
         for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    /// FNV-1a 64 of `bytes` from `basis` (FNV's offset basis by default).
+    public static func fnv1a(bytes: UnsafeRawBufferPointer, basis: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = basis
+        for byte in bytes {
             h ^= UInt64(byte)
             h = h &* 0x0000_0100_0000_01b3
         }
