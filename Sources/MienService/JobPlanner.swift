@@ -8,9 +8,10 @@ import MienPipeline
 ///
 /// The submission's key is a hash of everything that decides the output: the
 /// inputs (absolute path, size and modification time), their output names, the
-/// settings (with the model files' digests, `JobSettings.weights`) and the attempt budget. The same inputs and settings therefore
-/// give the same key, and the store returns the existing job (a re-run resumes
-/// it); a changed file, a changed setting or a `nonce` gives a new job.
+/// settings (with the model files' digests, `JobSettings.weights`) and the
+/// attempt budget. The same inputs and settings therefore give the same key,
+/// and the store returns the existing job (a re-run resumes it); a changed
+/// file, a changed setting, other model files or a `nonce` gives a new job.
 public struct JobPlanner: Sendable {
     /// The job's settings.
     public let settings: JobSettings
